@@ -1,0 +1,92 @@
+package dev.griddle.sdk;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The Griddle API from Java. Thread-safe; build one per API key and share it.
+ *
+ * <pre>{@code
+ * GriddleClient griddle = GriddleClient.builder("http://localhost:8080").apiKey(key).build();
+ * Project p = griddle.projects().create("support", "Ticket pipelines");
+ * }</pre>
+ *
+ * Every API error surfaces as {@link GriddleApiException}.
+ */
+public final class GriddleClient {
+
+    private final Transport http;
+
+    private GriddleClient(Transport http) {
+        this.http = http;
+    }
+
+    public static Builder builder(String baseUrl) {
+        return new Builder(URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/"));
+    }
+
+    public KeysClient keys() {
+        return new KeysClient(http);
+    }
+
+    public ProjectsClient projects() {
+        return new ProjectsClient(http);
+    }
+
+    public OrganizationsClient organizations() {
+        return new OrganizationsClient(http);
+    }
+
+    /** The same server with another key. */
+    public GriddleClient withApiKey(String apiKey) {
+        return new GriddleClient(http.withApiKey(apiKey));
+    }
+
+    /**
+     * Any request, answered as it came, without turning errors into exceptions: for routes this
+     * client does not wrap yet, or to look at statuses and headers.
+     */
+    public RawResponse raw(String method, String path, String body, Map<String, String> headers) {
+        return http.raw(method, path, body, headers.getOrDefault("Content-Type", "application/json"), headers);
+    }
+
+    /** Any request with a JSON body (an object, or a JSON string as is); an error status throws. */
+    public RawResponse send(String method, String path, Object body, Map<String, String> headers) {
+        return http.send(method, path, body, headers);
+    }
+
+    public static final class Builder {
+        private final URI baseUrl;
+        private String apiKey;
+        private Duration timeout = Duration.ofSeconds(30);
+        private HttpClient httpClient;
+
+        private Builder(URI baseUrl) {
+            this.baseUrl = baseUrl;
+        }
+
+        public Builder apiKey(String apiKey) {
+            this.apiKey = apiKey;
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = httpClient;
+            return this;
+        }
+
+        public GriddleClient build() {
+            HttpClient client = httpClient != null ? httpClient
+                    : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+            return new GriddleClient(new Transport(baseUrl, apiKey, client, timeout));
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.griddle.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Every {@code griddle.*} setting, bound from environment variables by relaxed binding
+ * ({@code GRIDDLE_DATABASE_URL} -> {@code griddle.database-url}). A bad value stops start-up
+ * with the property's name in the message.
+ */
+@ConfigurationProperties("griddle")
+public record GriddleProperties(
+        @DefaultValue("./data") Path dataDir,
+        String databaseUrl,
+        String databaseUsername,
+        String databasePassword,
+        @DefaultValue("20") int databasePoolSize,
+        String bootstrapAdminKey,
+        @DefaultValue Http http,
+        @DefaultValue RateLimit rateLimit) {
+
+    public GriddleProperties {
+        if (databasePoolSize < 2) {
+            throw new IllegalArgumentException("griddle.database-pool-size must be >= 2, was " + databasePoolSize);
+        }
+        if (bootstrapAdminKey != null && !bootstrapAdminKey.isBlank()
+                && (!bootstrapAdminKey.startsWith("grd_") || bootstrapAdminKey.length() < 24)) {
+            throw new IllegalArgumentException(
+                    "griddle.bootstrap-admin-key (GRIDDLE_BOOTSTRAP_ADMIN_KEY) must start with 'grd_' and be at least 24 characters");
+        }
+    }
+
+    public boolean embeddedDatabase() {
+        return databaseUrl == null || databaseUrl.isBlank();
+    }
+
+    /** HTTP limits. */
+    public record Http(@DefaultValue("2MB") DataSize maxBodySize, @DefaultValue("24h") Duration idempotencyTtl) {
+        public Http {
+            if (maxBodySize.toBytes() < 1024) {
+                throw new IllegalArgumentException("griddle.http.max-body-size must be at least 1KB, was " + maxBodySize);
+            }
+        }
+    }
+
+    /**
+     * Per-API-key token bucket: {@code perSecond} sustained, {@code burst} at once. {@code perSecond = 0}
+     * turns rate limiting off.
+     */
+    public record RateLimit(@DefaultValue("200") int perSecond, @DefaultValue("400") int burst) {
+        public RateLimit {
+            if (perSecond < 0 || burst < 0 || (perSecond > 0 && burst < 1)) {
+                throw new IllegalArgumentException("griddle.rate-limit.per-second and .burst must be >= 0 (burst >= 1 when limiting), were "
+                        + perSecond + " and " + burst);
+            }
+        }
+
+        public boolean enabled() {
+            return perSecond > 0;
+        }
+    }
+}

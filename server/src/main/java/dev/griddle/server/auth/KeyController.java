@@ -1,0 +1,95 @@
+package dev.griddle.server.auth;
+
+import dev.griddle.server.web.ApiException;
+import dev.griddle.server.web.Caller;
+import dev.griddle.server.web.FieldErrors;
+import dev.griddle.server.web.PageQuery;
+import dev.griddle.server.web.Role;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /api/v1/keys}: admin only (enforced by the auth filter's role rules). */
+@RestController
+@RequestMapping("/api/v1/keys")
+class KeyController {
+
+    record CreateKey(String name, String role, List<UUID> projectIds, Instant expiresAt) {
+    }
+
+    private final ApiKeyStore keys;
+    private final ProjectStore projects;
+    private final Clock clock;
+
+    KeyController(ApiKeyStore keys, ProjectStore projects, Clock clock) {
+        this.keys = keys;
+        this.projects = projects;
+        this.clock = clock;
+    }
+
+    @PostMapping
+    ResponseEntity<ApiKey> create(Caller caller, @RequestBody CreateKey body) {
+        Instant now = clock.instant();
+        FieldErrors errors = new FieldErrors().required("name", body.name()).maxLength("name", body.name(), 200).required("role", body.role());
+        Role role = body.role() == null ? null : Role.fromWire(body.role());
+        if (body.role() != null && role == null) {
+            errors.add("role", "must be one of admin, contributor, viewer, worker; was '" + body.role() + "'");
+        }
+        if (body.expiresAt() != null && !body.expiresAt().isAfter(now)) {
+            errors.add("expires_at", "must be in the future");
+        }
+        Set<UUID> projectIds = body.projectIds() == null ? null : new LinkedHashSet<>(body.projectIds());
+        if (projectIds != null) {
+            if (projectIds.contains(null)) {
+                errors.add("project_ids", "must not contain null");
+            } else if (projectIds.isEmpty()) {
+                errors.add("project_ids", "must not be empty; omit it for a key that reaches every project");
+            } else {
+                for (UUID projectId : projectIds) {
+                    if (projects.find(caller.orgId(), projectId).isEmpty()) {
+                        errors.add("project_ids", "no project with id '" + projectId + "'");
+                    }
+                }
+            }
+        }
+        errors.throwIfAny();
+        if (!caller.allProjects() && (projectIds == null || !caller.projectIds().containsAll(projectIds))) {
+            throw ApiException.forbidden("A key limited to some projects may only create keys limited to those projects");
+        }
+        String secret = KeySecrets.generate();
+        UUID id = UUID.randomUUID();
+        keys.insert(id, caller.orgId(), body.name().strip(), role, projectIds, secret, false, body.expiresAt(), now);
+        ApiKey created = keys.find(caller.orgId(), id).orElseThrow().view().withSecret(secret);
+        return ResponseEntity.created(URI.create("/api/v1/keys/" + id)).body(created);
+    }
+
+    @GetMapping
+    PageQuery.Paged<ApiKey> list(Caller caller, PageQuery page) {
+        return page.result(keys.list(caller.orgId(), page).stream().map(ApiKeyStore.Row::view).toList(), keys.count(caller.orgId()));
+    }
+
+    @GetMapping("/{id}")
+    ApiKey get(Caller caller, @PathVariable UUID id) {
+        return keys.find(caller.orgId(), id).map(ApiKeyStore.Row::view).orElseThrow(() -> ApiException.notFound("API key", id));
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> revoke(Caller caller, @PathVariable UUID id) {
+        if (!keys.revoke(caller.orgId(), id, clock.instant())) {
+            throw ApiException.notFound("API key", id);
+        }
+        return ResponseEntity.noContent().build();
+    }
+}

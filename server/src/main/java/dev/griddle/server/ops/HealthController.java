@@ -1,0 +1,36 @@
+package dev.griddle.server.ops;
+
+import dev.griddle.server.web.ApiException;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Liveness ({@code /healthz}: the process answers) and readiness ({@code /readyz}: the database answers). */
+@RestController
+class HealthController {
+
+    private final JdbcClient jdbc;
+
+    HealthController(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @GetMapping("/healthz")
+    Map<String, String> health() {
+        return Map.of("status", "ok");
+    }
+
+    @GetMapping("/readyz")
+    ResponseEntity<Map<String, String>> ready() {
+        try {
+            jdbc.sql("select 1").query(Integer.class).single();
+            return ResponseEntity.ok(Map.of("status", "ready", "database", "up"));
+        } catch (RuntimeException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", "The database is not reachable: " + e.getMessage(), null,
+                    "Check GRIDDLE_DATABASE_URL and that PostgreSQL is running.");
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.griddle.server.web;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Map;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+
+/**
+ * {@code Idempotency-Key} on {@code POST}: the first response (2xx or 4xx but 429) is stored for the
+ * TTL and replayed with {@code Idempotent-Replayed: true}; the same key with another body is
+ * {@code 422 IDEMPOTENCY_KEY_REUSED}; the same key while the first request is still running is
+ * {@code 409}. A 5xx or 429 frees the key so the caller can retry.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 30)
+class IdempotencyFilter extends OncePerRequestFilter {
+
+    static final String HEADER = "Idempotency-Key";
+
+    private final IdempotencyStore store;
+    private final ErrorWriter errors;
+
+    IdempotencyFilter(IdempotencyStore store, ErrorWriter errors) {
+        this.store = store;
+        this.errors = errors;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null
+                || request.getAttribute(AuthFilter.CALLER) == null || !request.getRequestURI().startsWith("/api/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String key = request.getHeader(HEADER);
+        if (key.isBlank() || key.length() > 255) {
+            errors.write(request, response, ApiException.fieldErrors(Map.of(HEADER, java.util.List.of("must be 1 to 255 characters"))));
+            return;
+        }
+        Caller caller = (Caller) request.getAttribute(AuthFilter.CALLER);
+        byte[] body;
+        try {
+            body = request.getInputStream().readAllBytes();
+        } catch (PayloadTooLargeException e) {
+            errors.write(request, response, ApiException.tooLarge(e.limitBytes()));
+            return;
+        }
+        String fingerprint = IdempotencyStore.fingerprint(request.getMethod(), request.getRequestURI(), request.getQueryString(), body);
+        IdempotencyStore.Claim claim = store.claim(caller.orgId(), key, fingerprint);
+        switch (claim) {
+            case IdempotencyStore.Claim.Replay replay -> {
+                replay.response().writeTo(response);
+                return;
+            }
+            case IdempotencyStore.Claim.Mismatch m -> {
+                errors.write(request, response, ApiException.validation("IDEMPOTENCY_KEY_REUSED",
+                        "Idempotency-Key '" + key + "' was already used with a different request body or path", Map.of("idempotency_key", key)));
+                return;
+            }
+            case IdempotencyStore.Claim.InProgress p -> {
+                errors.write(request, response, new ApiException(HttpStatus.CONFLICT, "CONFLICT",
+                        "A request with Idempotency-Key '" + key + "' is still in progress", null, "Retry once the first request has finished."));
+                return;
+            }
+            case IdempotencyStore.Claim.Owned owned -> {
+                ContentCachingResponseWrapper wrapped = new ContentCachingResponseWrapper(response);
+                boolean stored = false;
+                try {
+                    chain.doFilter(new ReplayableRequest(request, body), wrapped);
+                    int status = wrapped.getStatus();
+                    if (status < 500 && status != 429) {
+                        store.complete(caller.orgId(), key, StoredResponse.capture(wrapped));
+                        stored = true;
+                    }
+                } finally {
+                    if (!stored) {
+                        store.release(caller.orgId(), key);
+                    }
+                    wrapped.copyBodyToResponse();
+                }
+            }
+        }
+    }
+
+    /** The body was read to fingerprint it; hand the same bytes to the controller. */
+    private static final class ReplayableRequest extends HttpServletRequestWrapper {
+        private final byte[] body;
+
+        ReplayableRequest(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("synchronous body only");
+                }
+            };
+        }
+
+        @Override
+        public java.io.BufferedReader getReader() {
+            return new java.io.BufferedReader(new java.io.InputStreamReader(getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+}

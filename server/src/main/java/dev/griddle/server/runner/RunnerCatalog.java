@@ -1,0 +1,28 @@
+package dev.griddle.server.runner;
+
+import java.util.Optional;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/** What the run engine needs from runner definitions. */
+public interface RunnerCatalog {
+
+    /**
+     * The version a new run uses: {@code version} when given; otherwise the latest published one,
+     * after publishing the draft first when it differs from it (or nothing is published yet).
+     *
+     * @throws dev.griddle.server.web.ApiException 404 for an unknown runner or version (or another
+     *     organization's), 422 when the draft to publish is invalid
+     */
+    PinnedRunner pinForRun(UUID orgId, UUID runnerId, Integer version);
+
+    /** A published version, for the engine to reload a run's graph. */
+    Optional<PinnedRunner> version(UUID orgId, UUID runnerId, int version);
+
+    /**
+     * Checks run input against the version's {@code input_schema} (JSON Schema 2020-12).
+     *
+     * @throws dev.griddle.server.web.ApiException 422 listing every violation
+     */
+    void validateInput(PinnedRunner runner, JsonNode input);
+}

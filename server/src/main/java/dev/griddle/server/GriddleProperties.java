@@ -20,7 +20,8 @@ public record GriddleProperties(
         @DefaultValue("20") int databasePoolSize,
         String bootstrapAdminKey,
         @DefaultValue Http http,
-        @DefaultValue RateLimit rateLimit) {
+        @DefaultValue RateLimit rateLimit,
+        @DefaultValue Engine engine) {
 
     public GriddleProperties {
         if (databasePoolSize < 2) {
@@ -60,6 +61,29 @@ public record GriddleProperties(
 
         public boolean enabled() {
             return perSecond > 0;
+        }
+    }
+
+    /**
+     * The run engine: executor concurrency per process, task lease length, the largest step output
+     * stored, and how long finished runs keep their events and step outputs.
+     */
+    public record Engine(
+            @DefaultValue("64") int concurrency,
+            @DefaultValue("30s") Duration taskLease,
+            @DefaultValue("1MB") DataSize maxStepOutput,
+            @DefaultValue("30d") Duration retention,
+            @DefaultValue("true") boolean enabled) {
+        public Engine {
+            if (concurrency < 1 || concurrency > 10_000) {
+                throw new IllegalArgumentException("griddle.engine.concurrency must be 1..10000, was " + concurrency);
+            }
+            if (taskLease.toMillis() < 1000) {
+                throw new IllegalArgumentException("griddle.engine.task-lease (GRIDDLE_TASK_LEASE) must be at least 1s, was " + taskLease);
+            }
+            if (maxStepOutput.toBytes() < 1024) {
+                throw new IllegalArgumentException("griddle.engine.max-step-output must be at least 1KB, was " + maxStepOutput);
+            }
         }
     }
 }

@@ -1,0 +1,225 @@
+package dev.griddle.server.engine;
+
+import dev.griddle.server.GriddleProperties;
+import dev.griddle.server.step.StepExecutor;
+import dev.griddle.server.step.StepOutcome;
+import dev.griddle.server.step.StepTask;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * This process's executors: claims ready tasks only while it has free capacity, runs each on a
+ * virtual thread (step timeout enforced), and reports the outcome. Woken by {@link Wakeups};
+ * otherwise sleeps until the next task becomes ready, at most a second (the polling fallback).
+ */
+@Component
+class Dispatcher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final int BATCH = 32;
+
+    private final TaskQueue queue;
+    private final Completer completer;
+    private final InternalTasks internal;
+    private final Wakeups wakeups;
+    private final Clock clock;
+    private final Map<String, StepExecutor> executors;
+    private final Set<String> kinds;
+    private final int concurrency;
+    private final Duration lease;
+    private final boolean enabled;
+    private final String owner = "node-" + UUID.randomUUID().toString().substring(0, 8);
+    private final Semaphore permits;
+    private final Map<UUID, Thread> inFlight = new ConcurrentHashMap<>();
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile boolean running;
+    private Thread loop;
+
+    Dispatcher(TaskQueue queue, Completer completer, InternalTasks internal, Wakeups wakeups, Clock clock, List<StepExecutor> executors,
+            GriddleProperties props) {
+        this.queue = queue;
+        this.completer = completer;
+        this.internal = internal;
+        this.wakeups = wakeups;
+        this.clock = clock;
+        this.executors = executors.stream().collect(Collectors.toMap(StepExecutor::type, e -> e));
+        Set<String> all = new HashSet<>(this.executors.keySet());
+        all.addAll(InternalKinds.ALL);
+        this.kinds = Set.copyOf(all);
+        this.concurrency = props.engine().concurrency();
+        this.lease = props.engine().taskLease();
+        this.enabled = props.engine().enabled();
+        this.permits = new Semaphore(concurrency);
+    }
+
+    String owner() {
+        return owner;
+    }
+
+    Set<UUID> inFlight() {
+        return inFlight.keySet();
+    }
+
+    /** Interrupts the executions whose leases this process no longer holds. */
+    void abandon(Set<UUID> lost) {
+        for (UUID id : lost) {
+            Thread t = inFlight.get(id);
+            if (t != null) {
+                log.warn("Lost the lease of task {}; stopping its execution", id);
+                t.interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void start() {
+        if (!enabled) {
+            return;
+        }
+        running = true;
+        loop = Thread.ofVirtual().name("dispatcher").start(this::loop);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        if (loop != null) {
+            loop.interrupt();
+        }
+        // Drain: give running steps the lease's length to finish and report; the rest is reaped elsewhere.
+        threads.shutdown();
+        try {
+            if (!threads.awaitTermination(Math.min(lease.toSeconds(), 20), TimeUnit.SECONDS)) {
+                threads.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        // stop before the web server and the DataSource go away
+        return Integer.MAX_VALUE - 2048;
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                long seen = wakeups.taskSignals();
+                int free = permits.availablePermits();
+                if (free == 0) {
+                    permits.acquire();
+                    permits.release();
+                    continue;
+                }
+                Instant now = clock.instant();
+                List<TaskRow> claimed = queue.claimLocal(owner, kinds, Math.min(free, BATCH), lease, now);
+                for (TaskRow task : claimed) {
+                    permits.acquire();
+                    threads.submit(() -> execute(task));
+                }
+                if (claimed.isEmpty()) {
+                    long sleep = queue.nextReadyAt().map(at -> Duration.between(clock.instant(), at).toMillis()).orElse(1000L);
+                    wakeups.awaitTasks(seen, Math.max(1, Math.min(sleep, 1000)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                log.warn("Dispatcher loop failed ({}); retrying in 1 s", e.toString());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void execute(TaskRow task) {
+        inFlight.put(task.id(), Thread.currentThread());
+        try {
+            if (InternalKinds.ALL.contains(task.kind())) {
+                internal.run(task);
+                return;
+            }
+            if (!completer.markStarted(task)) {
+                queue.release(task.id(), task.leaseToken());
+                return;
+            }
+            StepOutcome outcome = invoke(task);
+            if (Thread.interrupted() && !running) {
+                return; // shutting down mid-step: the lease expires and another process retries it
+            }
+            completer.complete(task, task.leaseToken(), outcome);
+        } catch (RuntimeException e) {
+            log.error("Task {} (run {}, step {}) failed in the engine", task.id(), task.runId(), task.stepId(), e);
+        } finally {
+            inFlight.remove(task.id());
+            permits.release();
+        }
+    }
+
+    private StepOutcome invoke(TaskRow task) {
+        StepExecutor executor = executors.get(task.kind());
+        StepTask stepTask = new StepTask(task.id(), task.orgId(), task.runId(), task.stepId(), task.itemIndex(), task.attempt(), task.kind(),
+                task.input(), task.timeoutMs());
+        if (task.timeoutMs() == null) {
+            return call(executor, stepTask);
+        }
+        Future<StepOutcome> future = threads.submit(() -> call(executor, stepTask));
+        try {
+            return future.get(task.timeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            return StepOutcome.failed("step timed out after " + task.timeoutMs() + " ms (timeout_ms)", true);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            return StepOutcome.failed("step interrupted", true);
+        } catch (ExecutionException e) {
+            return StepOutcome.failed(task.kind() + " step crashed: " + e.getCause(), true);
+        }
+    }
+
+    private static StepOutcome call(StepExecutor executor, StepTask task) {
+        try {
+            return executor.execute(task);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return StepOutcome.failed("step interrupted", true);
+        } catch (RuntimeException e) {
+            log.warn("{} step {} of run {} threw", task.type(), task.stepId(), task.runId(), e);
+            return StepOutcome.failed(task.type() + " step failed: " + e.getMessage(), true);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package dev.griddle.server.engine;
+
+import java.util.Set;
+
+/** Task kinds the engine handles itself, without a step executor. */
+final class InternalKinds {
+
+    /** A {@code wait} step: done when it becomes ready. */
+    static final String WAIT = "wait";
+    /** An approval's deadline. */
+    static final String APPROVAL_TIMEOUT = "approval_timeout";
+    /** A child run finished: deliver its result to the parent's {@code runner} step. */
+    static final String CHILD_FINISHED = "child_finished";
+    /** Cancel a child run because its parent step was called off. */
+    static final String CANCEL_RUN = "cancel_run";
+
+    static final Set<String> ALL = Set.of(WAIT, APPROVAL_TIMEOUT, CHILD_FINISHED, CANCEL_RUN);
+
+    private InternalKinds() {
+    }
+}

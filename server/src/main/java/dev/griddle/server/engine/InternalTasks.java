@@ -1,0 +1,92 @@
+package dev.griddle.server.engine;
+
+import dev.griddle.server.step.StepOutcome;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Runs the task kinds the engine handles itself ({@link InternalKinds}), each in one transaction on its run. */
+@Component
+class InternalTasks {
+
+    private final RunTransactions transactions;
+    private final TaskQueue queue;
+    private final Completer completer;
+    private final ApprovalStore approvals;
+    private final Advancer advancer;
+    private final RunCommands commands;
+
+    InternalTasks(RunTransactions transactions, TaskQueue queue, Completer completer, ApprovalStore approvals, Advancer advancer,
+            RunCommands commands) {
+        this.transactions = transactions;
+        this.queue = queue;
+        this.completer = completer;
+        this.approvals = approvals;
+        this.advancer = advancer;
+        this.commands = commands;
+    }
+
+    void run(TaskRow task) {
+        switch (task.kind()) {
+            case InternalKinds.WAIT -> {
+                if (completer.markStarted(task)) {
+                    completer.complete(task, task.leaseToken(), StepOutcome.done(JsonNodeFactory.instance.objectNode()));
+                }
+            }
+            case InternalKinds.CHILD_FINISHED -> childFinished(task);
+            case InternalKinds.APPROVAL_TIMEOUT -> approvalTimedOut(task);
+            case InternalKinds.CANCEL_RUN -> transactions.inRun(task.runId(), run -> {
+                if (queue.release(task.id(), task.leaseToken())) {
+                    commands.cancelNow(run, "parent_cancelled");
+                }
+                return null;
+            });
+            default -> throw new IllegalStateException("not an internal task kind: " + task.kind());
+        }
+    }
+
+    private void childFinished(TaskRow task) {
+        JsonNode result = task.input();
+        String status = result.path("status").asString();
+        StepOutcome outcome = "succeeded".equals(status)
+                ? StepOutcome.done(result.get("output"))
+                : new StepOutcome.Failed("child run " + result.path("child_run_id").asString() + " " + status
+                        + (result.path("error").hasNonNull("message") ? ": " + result.path("error").path("message").asString() : ""), false,
+                        result);
+        transactions.inRun(task.runId(), run -> {
+            if (!queue.release(task.id(), task.leaseToken())) {
+                return null;
+            }
+            StepRow step = run.step(task.stepId());
+            if (step != null && step.status == StepStatus.WAITING) {
+                completer.apply(run, task, outcome);
+            }
+            return null;
+        });
+    }
+
+    private void approvalTimedOut(TaskRow task) {
+        transactions.inRun(task.runId(), run -> {
+            if (!queue.release(task.id(), task.leaseToken())) {
+                return null;
+            }
+            StepRow step = run.step(task.stepId());
+            Approval approval = approvals.forStep(run.id(), task.stepId()).orElse(null);
+            if (approval == null || !"pending".equals(approval.status()) || step == null || step.status != StepStatus.WAITING) {
+                return null;
+            }
+            boolean approved = "approve".equals(approvals.onTimeout(approval.id()));
+            approvals.complete(approval.id(), "expired", approved, null, null, run.now);
+            ObjectNode output = JsonNodeFactory.instance.objectNode().put("approved", approved).put("timed_out", true);
+            output.putNull("comment");
+            ObjectNode data = JsonNodeFactory.instance.objectNode().put("approval_id", approval.id().toString()).put("approved", approved)
+                    .put("status", "expired");
+            run.event("approval_completed", step.stepId, data);
+            advancer.succeed(run, step, output);
+            advancer.advance(run);
+            return null;
+        });
+    }
+
+}

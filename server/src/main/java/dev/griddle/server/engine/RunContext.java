@@ -1,0 +1,36 @@
+package dev.griddle.server.engine;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The expression context of a run: {@code {input, steps: {<id>: {output}}, run}}, plus {@code item} inside for_each. */
+final class RunContext {
+
+    private RunContext() {
+    }
+
+    static ObjectNode of(RunTx run) {
+        ObjectNode context = JsonNodeFactory.instance.objectNode();
+        context.set("input", run.row.input());
+        ObjectNode steps = context.putObject("steps");
+        run.steps.forEach((id, step) -> {
+            ObjectNode s = steps.putObject(id);
+            s.set("output", step.output == null ? JsonNodeFactory.instance.nullNode() : step.output);
+            s.put("status", step.status.wire());
+        });
+        ObjectNode meta = context.putObject("run");
+        meta.put("id", run.id().toString());
+        meta.put("runner_id", run.row.runnerId().toString());
+        meta.put("version", run.row.runnerVersion());
+        meta.put("trigger_type", run.row.triggerType());
+        context.putObject("secrets");
+        return context;
+    }
+
+    static ObjectNode withItem(ObjectNode context, JsonNode item) {
+        ObjectNode copy = context.deepCopy();
+        copy.set("item", item);
+        return copy;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.griddle.server.engine;
+
+import static dev.griddle.server.store.Sql.instant;
+import static dev.griddle.server.store.Sql.ts;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** SQL for {@code runs}. */
+@Repository
+public class RunStore {
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final RowMapper<RunRow> rowMapper;
+
+    RunStore(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.rowMapper = this::row;
+    }
+
+    void insert(RunRow run) {
+        jdbc.sql("""
+                insert into runs (id, org_id, runner_id, runner_version, project_id, status, input, step_overrides, trigger_type,
+                                  trigger_id, parent_run_id, parent_step_id, created_at)
+                values (:id, :org, :runner, :version, :project, :status, cast(:input as jsonb), cast(:overrides as jsonb), :triggerType,
+                        :triggerId, :parent, :parentStep, :now)
+                """)
+                .param("id", run.id()).param("org", run.orgId()).param("runner", run.runnerId()).param("version", run.runnerVersion())
+                .param("project", run.projectId()).param("status", run.status().wire()).param("input", json.writeValueAsString(run.input()))
+                .param("overrides", run.stepOverrides() == null ? null : json.writeValueAsString(run.stepOverrides()))
+                .param("triggerType", run.triggerType()).param("triggerId", run.triggerId()).param("parent", run.parentRunId())
+                .param("parentStep", run.parentStepId()).param("now", ts(run.createdAt()))
+                .update();
+    }
+
+    /** Locks the run's row for the rest of the transaction: every change to a run is serialised here. */
+    Optional<RunRow> lock(UUID runId) {
+        return jdbc.sql("select * from runs where id = :id for no key update").param("id", runId).query(rowMapper).optional();
+    }
+
+    public Optional<RunRow> find(UUID orgId, UUID runId) {
+        return jdbc.sql("select * from runs where org_id = :org and id = :id").param("org", orgId).param("id", runId).query(rowMapper).optional();
+    }
+
+    /** Filters of the runs feed; null fields do not filter. {@code projectIds} null = every project. */
+    public record RunFilter(UUID runnerId, String status, String triggerType, Instant from, Instant to, UUID[] projectIds) {
+    }
+
+    private static final String FILTER = """
+            where org_id = :org
+              and (cast(:runner as uuid) is null or runner_id = :runner)
+              and (cast(:status as text) is null or status = :status)
+              and (cast(:trigger as text) is null or trigger_type = :trigger)
+              and (cast(:from as timestamptz) is null or created_at >= :from)
+              and (cast(:to as timestamptz) is null or created_at < :to)
+              and (cast(:projects as uuid[]) is null or project_id = any(cast(:projects as uuid[])))
+            """;
+
+    public List<RunRow> list(UUID orgId, RunFilter f, int limit, int offset) {
+        return bind(jdbc.sql("select * from runs " + FILTER + " order by created_at desc, id limit :limit offset :offset"), orgId, f)
+                .param("limit", limit).param("offset", offset).query(rowMapper).list();
+    }
+
+    public long count(UUID orgId, RunFilter f) {
+        return bind(jdbc.sql("select count(*) from runs " + FILTER), orgId, f).query(Long.class).single();
+    }
+
+    private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec spec, UUID orgId, RunFilter f) {
+        return spec.param("org", orgId).param("runner", f.runnerId()).param("status", f.status()).param("trigger", f.triggerType())
+                .param("from", ts(f.from())).param("to", ts(f.to())).param("projects", f.projectIds());
+    }
+
+    /** Writes the mutable columns back after a transition. */
+    void save(RunTx run) {
+        jdbc.sql("""
+                update runs set status = :status, output = cast(:output as jsonb), error = cast(:error as jsonb), cancel_mode = :cancel,
+                       event_seq = :seq, started_at = :started, finished_at = :finished
+                where id = :id
+                """)
+                .param("status", run.status.wire()).param("output", write(run.output)).param("error", write(run.error))
+                .param("cancel", run.cancelMode).param("seq", run.eventSeq).param("started", ts(run.startedAt))
+                .param("finished", ts(run.finishedAt)).param("id", run.id())
+                .update();
+    }
+
+    /** Unfinished child runs of a parent (of one of its steps, when {@code stepId} is given). */
+    List<UUID> activeChildren(UUID parentRunId, String stepId) {
+        return jdbc.sql("""
+                select id from runs where parent_run_id = :parent and finished_at is null
+                  and (cast(:step as text) is null or parent_step_id = :step)
+                """).param("parent", parentRunId).param("step", stepId).query(UUID.class).list();
+    }
+
+    /** Finished runs older than the cutoff: their events and step outputs may be pruned. */
+    int pruneFinishedBefore(Instant cutoff) {
+        int events = jdbc.sql("delete from events e using runs r where e.run_id = r.id and r.finished_at < :cutoff")
+                .param("cutoff", ts(cutoff)).update();
+        jdbc.sql("""
+                update step_runs s set output = null from runs r
+                where s.run_id = r.id and r.finished_at < :cutoff and s.output is not null
+                """).param("cutoff", ts(cutoff)).update();
+        jdbc.sql("delete from step_items i using runs r where i.run_id = r.id and r.finished_at < :cutoff").param("cutoff", ts(cutoff)).update();
+        return events;
+    }
+
+    private String write(JsonNode node) {
+        return node == null ? null : json.writeValueAsString(node);
+    }
+
+    JsonNode read(String text) {
+        return text == null ? null : json.readTree(text);
+    }
+
+    private RunRow row(ResultSet rs, int n) throws SQLException {
+        return new RunRow(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getObject("runner_id", UUID.class),
+                rs.getInt("runner_version"), rs.getObject("project_id", UUID.class), RunStatus.fromWire(rs.getString("status")),
+                read(rs.getString("input")), read(rs.getString("output")), read(rs.getString("error")), read(rs.getString("step_overrides")),
+                rs.getString("trigger_type"), rs.getObject("trigger_id", UUID.class), rs.getObject("parent_run_id", UUID.class),
+                rs.getString("parent_step_id"), rs.getString("cancel_mode"), rs.getBigDecimal("cost_usd"), rs.getLong("input_tokens"),
+                rs.getLong("output_tokens"), rs.getLong("event_seq"), instant(rs.getTimestamp("created_at")),
+                instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("finished_at")));
+    }
+
+    RowMapper<RunRow> rowMapper() {
+        return rowMapper;
+    }
+}

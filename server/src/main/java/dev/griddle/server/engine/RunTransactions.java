@@ -1,0 +1,89 @@
+package dev.griddle.server.engine;
+
+import dev.griddle.server.runner.PinnedRunner;
+import dev.griddle.server.runner.RunnerCatalog;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Opens a transaction on one run: locks its row, loads its steps, hands a {@link RunTx} to the
+ * work, then writes steps, events and the run back in the same transaction.
+ */
+@Component
+class RunTransactions {
+
+    private final TransactionTemplate tx;
+    private final RunStore runs;
+    private final StepRunStore stepRuns;
+    private final EventLog events;
+    private final RunnerCatalog catalog;
+    private final Wakeups wakeups;
+    private final Clock clock;
+    private final Map<String, PinnedRunner> versions = new ConcurrentHashMap<>();
+
+    RunTransactions(TransactionTemplate tx, RunStore runs, StepRunStore stepRuns, EventLog events, RunnerCatalog catalog, Wakeups wakeups,
+            Clock clock) {
+        this.tx = tx;
+        this.runs = runs;
+        this.stepRuns = stepRuns;
+        this.events = events;
+        this.catalog = catalog;
+        this.wakeups = wakeups;
+        this.clock = clock;
+    }
+
+    /** Runs {@code work} on the locked run; an unknown run id yields null without calling it. */
+    <T> T inRun(UUID runId, Function<RunTx, T> work) {
+        return tx.execute(status -> {
+            RunRow row = runs.lock(runId).orElse(null);
+            if (row == null) {
+                return null;
+            }
+            RunTx run = open(row);
+            T result = work.apply(run);
+            flush(run);
+            return result;
+        });
+    }
+
+    /** A RunTx over a row this transaction already holds (just inserted, or locked). */
+    RunTx open(RunRow row) {
+        return new RunTx(row, pinned(row), stepRuns.load(row.id()), clock.instant());
+    }
+
+    void flush(RunTx run) {
+        stepRuns.save(run.id(), run.steps.values());
+        if (!run.events.isEmpty()) {
+            events.insert(run.row.orgId(), run.events);
+            runs.save(run);
+            wakeups.eventsAppended(run.id());
+            run.events.clear();
+        }
+        if (run.tasksEnqueued) {
+            wakeups.tasksEnqueued();
+            run.tasksEnqueued = false;
+        }
+    }
+
+    PinnedRunner pinned(RunRow row) {
+        String key = row.runnerId() + "@" + row.runnerVersion();
+        PinnedRunner cached = versions.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        PinnedRunner loaded = catalog.version(row.orgId(), row.runnerId(), row.runnerVersion())
+                .orElseThrow(() -> new IllegalStateException("run " + row.id() + " is pinned to runner " + row.runnerId() + " version "
+                        + row.runnerVersion() + ", which no longer exists"));
+        versions.put(key, loaded);
+        return loaded;
+    }
+
+    void remember(PinnedRunner runner) {
+        versions.put(runner.runnerId() + "@" + runner.version(), runner);
+    }
+}

@@ -1,0 +1,168 @@
+package dev.griddle.server.engine;
+
+import static dev.griddle.server.store.Sql.instant;
+import static dev.griddle.server.store.Sql.ts;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The task queue: live work only. Claiming selects ready rows {@code FOR UPDATE SKIP LOCKED} and
+ * stamps a lease (owner, fencing token, expiry) in the same statement; completing deletes the row
+ * only while the caller's token is still the current one.
+ */
+@Repository
+public class TaskQueue {
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    TaskQueue(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    void enqueue(TaskRow task, Instant now, boolean held) {
+        jdbc.sql("""
+                insert into tasks (id, org_id, run_id, step_id, item_index, attempt, kind, task_type, runs_on, input, timeout_ms, held,
+                                   ready_at, created_at)
+                values (:id, :org, :run, :step, :item, :attempt, :kind, :taskType, :runsOn, cast(:input as jsonb), :timeout, :held,
+                        :ready, :now)
+                on conflict (run_id, step_id, item_index) do nothing
+                """)
+                .param("id", task.id()).param("org", task.orgId()).param("run", task.runId()).param("step", task.stepId())
+                .param("item", task.itemIndex()).param("attempt", task.attempt()).param("kind", task.kind())
+                .param("taskType", task.taskType()).param("runsOn", task.runsOn().toArray(String[]::new))
+                .param("input", json.writeValueAsString(task.input())).param("timeout", task.timeoutMs()).param("held", held)
+                .param("ready", ts(task.readyAt())).param("now", ts(now))
+                .update();
+    }
+
+    /** Claims up to {@code max} ready tasks of these kinds that need no remote labels, for this process. */
+    List<TaskRow> claimLocal(String owner, Collection<String> kinds, int max, Duration lease, Instant now) {
+        return jdbc.sql("""
+                with picked as (
+                    select id from tasks
+                    where lease_owner is null and not held and ready_at <= :now and kind = any(:kinds) and runs_on = '{}'
+                    order by ready_at
+                    limit :max
+                    for update skip locked
+                )
+                update tasks t set lease_owner = :owner, lease_token = nextval('lease_tokens'), lease_expires_at = :expires, claimed_at = :now
+                from picked where t.id = picked.id
+                returning t.*
+                """)
+                .param("now", ts(now)).param("kinds", kinds.toArray(String[]::new)).param("max", max).param("owner", owner)
+                .param("expires", ts(now.plus(lease)))
+                .query(this::row).list();
+    }
+
+    /**
+     * Claims for a remote worker: tasks whose {@code runs_on} labels the worker has, whose task
+     * type it handles, and that are meant for workers ({@code task} steps or labelled steps).
+     */
+    public List<TaskRow> claimRemote(String owner, Collection<String> labels, Collection<String> taskTypes, int max, Duration lease,
+            Instant now) {
+        return jdbc.sql("""
+                with picked as (
+                    select id from tasks
+                    where lease_owner is null and not held and ready_at <= :now
+                      and (kind = 'task' or runs_on <> '{}')
+                      and task_type = any(:types) and runs_on <@ :labels
+                    order by ready_at
+                    limit :max
+                    for update skip locked
+                )
+                update tasks t set lease_owner = :owner, lease_token = nextval('lease_tokens'), lease_expires_at = :expires, claimed_at = :now
+                from picked where t.id = picked.id
+                returning t.*
+                """)
+                .param("now", ts(now)).param("types", taskTypes.toArray(String[]::new)).param("labels", labels.toArray(String[]::new))
+                .param("max", max).param("owner", owner).param("expires", ts(now.plus(lease)))
+                .query(this::row).list();
+    }
+
+    /** The task, if it still exists and {@code token} is its current lease. */
+    Optional<TaskRow> leased(UUID taskId, long token) {
+        return jdbc.sql("select * from tasks where id = :id and lease_token = :token").param("id", taskId).param("token", token)
+                .query(this::row).optional();
+    }
+
+    Optional<TaskRow> find(UUID taskId) {
+        return jdbc.sql("select * from tasks where id = :id").param("id", taskId).query(this::row).optional();
+    }
+
+    /** Deletes the task if {@code token} still holds its lease; false means the lease was lost. */
+    boolean release(UUID taskId, long token) {
+        return jdbc.sql("delete from tasks where id = :id and lease_token = :token").param("id", taskId).param("token", token).update() == 1;
+    }
+
+    /** Extends the leases this owner still holds; returns the ids it still holds. */
+    List<UUID> extend(String owner, Collection<UUID> ids, Duration lease, Instant now) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("update tasks set lease_expires_at = :expires where lease_owner = :owner and id = any(:ids) returning id")
+                .param("expires", ts(now.plus(lease))).param("owner", owner).param("ids", ids.toArray(UUID[]::new))
+                .query(UUID.class).list();
+    }
+
+    /** One task's lease extended, if {@code token} still holds it. */
+    public Optional<Instant> extend(UUID taskId, long token, Duration lease, Instant now) {
+        int n = jdbc.sql("update tasks set lease_expires_at = :expires where id = :id and lease_token = :token")
+                .param("expires", ts(now.plus(lease))).param("id", taskId).param("token", token).update();
+        return n == 1 ? Optional.of(now.plus(lease)) : Optional.empty();
+    }
+
+    List<TaskRow> expired(Instant now, int max) {
+        return jdbc.sql("select * from tasks where lease_owner is not null and lease_expires_at < :now order by lease_expires_at limit :max")
+                .param("now", ts(now)).param("max", max).query(this::row).list();
+    }
+
+    /** The earliest time a currently unclaimable task becomes ready, to sleep until then. */
+    Optional<Instant> nextReadyAt() {
+        return jdbc.sql("select min(ready_at) from tasks where lease_owner is null and not held")
+                .query((rs, n) -> instant(rs.getTimestamp(1))).optional().filter(java.util.Objects::nonNull);
+    }
+
+    void deleteForRun(UUID runId) {
+        jdbc.sql("delete from tasks where run_id = :run").param("run", runId).update();
+    }
+
+    void deleteUnclaimedForRun(UUID runId) {
+        jdbc.sql("delete from tasks where run_id = :run and lease_owner is null").param("run", runId).update();
+    }
+
+    void deleteForStep(UUID runId, String stepId) {
+        jdbc.sql("delete from tasks where run_id = :run and step_id = :step").param("run", runId).param("step", stepId).update();
+    }
+
+    void hold(UUID runId, boolean held) {
+        jdbc.sql("update tasks set held = :held where run_id = :run").param("held", held).param("run", runId).update();
+    }
+
+    long depth() {
+        return jdbc.sql("select count(*) from tasks where lease_owner is null").query(Long.class).single();
+    }
+
+    private TaskRow row(ResultSet rs, int n) throws SQLException {
+        Array runsOn = rs.getArray("runs_on");
+        Long token = rs.getObject("lease_token") == null ? null : rs.getLong("lease_token");
+        Long timeout = rs.getObject("timeout_ms") == null ? null : rs.getLong("timeout_ms");
+        return new TaskRow(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getObject("run_id", UUID.class),
+                rs.getString("step_id"), rs.getInt("item_index"), rs.getInt("attempt"), rs.getString("kind"), rs.getString("task_type"),
+                runsOn == null ? List.of() : Arrays.asList((String[]) runsOn.getArray()), json.readTree(rs.getString("input")), timeout,
+                instant(rs.getTimestamp("ready_at")), rs.getString("lease_owner"), token, instant(rs.getTimestamp("lease_expires_at")));
+    }
+}

@@ -1,0 +1,15 @@
+package dev.griddle.server.engine;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A unit of live work in the queue: one attempt of one step (or one for_each item). {@code kind}
+ * is the step type; {@code taskType} what a remote worker must handle.
+ */
+public record TaskRow(UUID id, UUID orgId, UUID runId, String stepId, int itemIndex, int attempt, String kind, String taskType,
+        List<String> runsOn, JsonNode input, Long timeoutMs, Instant readyAt, String leaseOwner, Long leaseToken,
+        Instant leaseExpiresAt) {
+}

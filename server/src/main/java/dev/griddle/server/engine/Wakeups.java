@@ -1,0 +1,108 @@
+package dev.griddle.server.engine;
+
+import dev.griddle.server.store.PgNotifications;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Who to wake when work or events are committed: this process's dispatcher and event streams at
+ * once (after commit), other processes through {@code NOTIFY}. Polling is only the fallback.
+ */
+@Component
+public class Wakeups {
+
+    static final String TASKS = "griddle_tasks";
+    static final String EVENTS = "griddle_events";
+
+    private final PgNotifications pg;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition tasksReady = lock.newCondition();
+    private long taskSignals;
+    private final Map<UUID, Set<Runnable>> runListeners = new ConcurrentHashMap<>();
+
+    Wakeups(PgNotifications pg) {
+        this.pg = pg;
+        pg.listen(TASKS, payload -> signalTasks());
+        pg.listen(EVENTS, payload -> signalRun(UUID.fromString(payload)));
+    }
+
+    /** Within a transaction: wake claimers everywhere once it commits. */
+    void tasksEnqueued() {
+        pg.publish(TASKS, "");
+        afterCommit(this::signalTasks);
+    }
+
+    /** Within a transaction: wake this run's event streams everywhere once it commits. */
+    void eventsAppended(UUID runId) {
+        pg.publish(EVENTS, runId.toString());
+        afterCommit(() -> signalRun(runId));
+    }
+
+    void signalTasks() {
+        lock.lock();
+        try {
+            taskSignals++;
+            tasksReady.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits for a task signal or the timeout, whichever comes first. */
+    void awaitTasks(long seenSignals, long timeoutMillis) throws InterruptedException {
+        lock.lock();
+        try {
+            if (taskSignals == seenSignals && timeoutMillis > 0) {
+                tasksReady.await(timeoutMillis, TimeUnit.MILLISECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long taskSignals() {
+        lock.lock();
+        try {
+            return taskSignals;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Registers a callback run whenever events are appended to {@code runId}; close the handle to stop. */
+    public AutoCloseable onEvents(UUID runId, Runnable listener) {
+        runListeners.computeIfAbsent(runId, id -> ConcurrentHashMap.newKeySet()).add(listener);
+        return () -> runListeners.computeIfPresent(runId, (id, set) -> {
+            set.remove(listener);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    private void signalRun(UUID runId) {
+        Set<Runnable> listeners = runListeners.get(runId);
+        if (listeners != null) {
+            listeners.forEach(Runnable::run);
+        }
+    }
+
+    private static void afterCommit(Runnable action) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    action.run();
+                }
+            });
+        } else {
+            action.run();
+        }
+    }
+}

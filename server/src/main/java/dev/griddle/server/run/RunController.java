@@ -1,0 +1,130 @@
+package dev.griddle.server.run;
+
+import dev.griddle.server.engine.RunCommands;
+import dev.griddle.server.engine.RunRow;
+import dev.griddle.server.engine.RunStarter;
+import dev.griddle.server.engine.RunStore;
+import dev.griddle.server.engine.Trigger;
+import dev.griddle.server.web.ApiException;
+import dev.griddle.server.web.Caller;
+import dev.griddle.server.web.PageQuery;
+import java.net.URI;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** Starting runs, the runs feed, and the commands pause, resume, cancel and retry. */
+@RestController
+class RunController {
+
+    record StartRun(JsonNode input, Integer version, JsonNode stepOverrides) {
+    }
+
+    record CancelRun(String mode) {
+    }
+
+    private static final Set<String> STATUSES = Set.of("queued", "running", "waiting", "paused", "budget_paused", "succeeded", "failed", "cancelled");
+    private static final Set<String> TRIGGERS = Set.of("api", "cron", "webhook", "runner");
+
+    private final RunStarter starter;
+    private final RunStore runs;
+    private final RunCommands commands;
+    private final RunAccess access;
+
+    RunController(RunStarter starter, RunStore runs, RunCommands commands, RunAccess access) {
+        this.starter = starter;
+        this.runs = runs;
+        this.commands = commands;
+        this.access = access;
+    }
+
+    @PostMapping("/api/v1/runners/{runnerId}/runs")
+    ResponseEntity<RunView> start(Caller caller, @PathVariable UUID runnerId, @RequestBody(required = false) StartRun body) {
+        StartRun request = body == null ? new StartRun(null, null, null) : body;
+        RunRow run = starter.start(caller.orgId(), runnerId, new RunStarter.StartRequest(request.input(), request.version(), request.stepOverrides()),
+                Trigger.api());
+        if (!caller.sees(run.projectId())) {
+            throw ApiException.notFound("runner", runnerId);
+        }
+        return ResponseEntity.created(URI.create("/api/v1/runs/" + run.id())).body(RunView.of(run));
+    }
+
+    @GetMapping("/api/v1/runs")
+    PageQuery.Paged<RunView> list(Caller caller, PageQuery page, @RequestParam(name = "runner_id", required = false) UUID runnerId,
+            @RequestParam(required = false) String status, @RequestParam(name = "trigger_type", required = false) String triggerType,
+            @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
+        return feed(caller, page, runnerId, status, triggerType, from, to);
+    }
+
+    @GetMapping("/api/v1/runners/{runnerId}/runs")
+    PageQuery.Paged<RunView> listForRunner(Caller caller, PageQuery page, @PathVariable UUID runnerId,
+            @RequestParam(required = false) String status, @RequestParam(name = "trigger_type", required = false) String triggerType,
+            @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
+        return feed(caller, page, runnerId, status, triggerType, from, to);
+    }
+
+    @GetMapping("/api/v1/runs/{id}")
+    RunView get(Caller caller, @PathVariable UUID id) {
+        return RunView.of(access.visible(caller, id));
+    }
+
+    @PostMapping("/api/v1/runs/{id}/pause")
+    RunView pause(Caller caller, @PathVariable UUID id) {
+        access.visible(caller, id);
+        return RunView.of(commands.pause(caller.orgId(), id));
+    }
+
+    @PostMapping("/api/v1/runs/{id}/resume")
+    RunView resume(Caller caller, @PathVariable UUID id) {
+        access.visible(caller, id);
+        return RunView.of(commands.resume(caller.orgId(), id));
+    }
+
+    @PostMapping("/api/v1/runs/{id}/cancel")
+    RunView cancel(Caller caller, @PathVariable UUID id, @RequestBody(required = false) CancelRun body) {
+        access.visible(caller, id);
+        String mode = body == null || body.mode() == null ? "immediate" : body.mode();
+        return RunView.of(commands.cancel(caller.orgId(), id, mode));
+    }
+
+    @PostMapping("/api/v1/runs/{id}/retry")
+    RunView retry(Caller caller, @PathVariable UUID id) {
+        access.visible(caller, id);
+        return RunView.of(commands.retry(caller.orgId(), id));
+    }
+
+    private PageQuery.Paged<RunView> feed(Caller caller, PageQuery page, UUID runnerId, String status, String triggerType, String from, String to) {
+        if (status != null && !STATUSES.contains(status)) {
+            throw ApiException.fieldErrors(Map.of("status", List.of("must be one of " + STATUSES + ", was '" + status + "'")));
+        }
+        if (triggerType != null && !TRIGGERS.contains(triggerType)) {
+            throw ApiException.fieldErrors(Map.of("trigger_type", List.of("must be one of " + TRIGGERS + ", was '" + triggerType + "'")));
+        }
+        RunStore.RunFilter filter = new RunStore.RunFilter(runnerId, status, triggerType, time("from", from), time("to", to),
+                caller.projectIds() == null ? null : caller.projectIds().toArray(UUID[]::new));
+        return page.result(runs.list(caller.orgId(), filter, page.perPage(), page.offset()).stream().map(RunView::of).toList(),
+                runs.count(caller.orgId(), filter));
+    }
+
+    private static Instant time(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ApiException.fieldErrors(Map.of(name, List.of("must be an RFC 3339 timestamp, was '" + value + "'")));
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.griddle.server.run;
+
+import dev.griddle.server.engine.EventLog;
+import dev.griddle.server.engine.RunRow;
+import dev.griddle.server.engine.RunStore;
+import dev.griddle.server.engine.Wakeups;
+import dev.griddle.server.web.Caller;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * {@code GET /runs/{id}/events/stream}: the run's events as Server-Sent Events, each with
+ * {@code id: <seq>}, resuming after {@code Last-Event-ID} (or {@code ?after=}) so a client that
+ * reconnects misses nothing. Comment lines keep idle connections open through proxies. The stream
+ * ends once the run has finished and every event has been sent.
+ */
+@RestController
+class RunEventStream {
+
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    private static final Duration MAX_STREAM = Duration.ofHours(1);
+
+    private final RunAccess access;
+    private final RunStore runs;
+    private final EventLog events;
+    private final Wakeups wakeups;
+
+    RunEventStream(RunAccess access, RunStore runs, EventLog events, Wakeups wakeups) {
+        this.access = access;
+        this.runs = runs;
+        this.events = events;
+        this.wakeups = wakeups;
+    }
+
+    @GetMapping(path = "/api/v1/runs/{id}/events/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter stream(Caller caller, @PathVariable UUID id, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
+            @RequestParam(required = false) String after) {
+        RunRow run = access.visible(caller, id);
+        long cursor = RunDetailsController.cursor(lastEventId != null ? lastEventId : after);
+        SseEmitter emitter = new SseEmitter(MAX_STREAM.toMillis());
+        Thread.ofVirtual().name("sse-" + id).start(() -> pump(caller.orgId(), run.id(), cursor, emitter));
+        return emitter;
+    }
+
+    private void pump(UUID orgId, UUID runId, long from, SseEmitter emitter) {
+        Semaphore signal = new Semaphore(0);
+        long cursor = from;
+        try (AutoCloseable ignored = wakeups.onEvents(runId, signal::release)) {
+            long deadline = System.nanoTime() + MAX_STREAM.toNanos();
+            while (System.nanoTime() < deadline) {
+                signal.drainPermits();
+                List<EventLog.Event> batch = events.after(orgId, runId, cursor, 500);
+                for (EventLog.Event event : batch) {
+                    emitter.send(SseEmitter.event().id(Long.toString(event.seq())).name(event.type()).data(event, MediaType.APPLICATION_JSON));
+                    cursor = event.seq();
+                }
+                if (batch.size() == 500) {
+                    continue;
+                }
+                boolean finished = runs.find(orgId, runId).map(r -> r.status().terminal()).orElse(true);
+                if (finished && events.after(orgId, runId, cursor, 1).isEmpty()) {
+                    break;
+                }
+                if (!signal.tryAcquire(KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    emitter.send(SseEmitter.event().comment("keep-alive"));
+                }
+            }
+            emitter.complete();
+        } catch (IOException | IllegalStateException e) {
+            emitter.completeWithError(e); // the client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            emitter.complete();
+        } catch (Exception e) {
+            emitter.completeWithError(e);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.griddle.server.step;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code http} steps: {@code method, url, headers, body, expect_status}. Output
+ * {@code {status, headers, body}}, the body parsed when the response is JSON. Sends an
+ * {@code Idempotency-Key} of run/step/attempt so receivers can deduplicate re-deliveries.
+ */
+@Component
+class HttpStepExecutor implements StepExecutor {
+
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final JsonMapper json;
+
+    HttpStepExecutor(JsonMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public String type() {
+        return "http";
+    }
+
+    @Override
+    public StepOutcome execute(StepTask task) throws InterruptedException {
+        JsonNode with = task.arguments();
+        String method = with.path("method").asString("GET").toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(method)) {
+            return StepOutcome.failed("http: unsupported method '" + method + "'", false);
+        }
+        URI url;
+        try {
+            url = URI.create(with.path("url").asString(""));
+            if (url.getScheme() == null || !(url.getScheme().equals("http") || url.getScheme().equals("https"))) {
+                return StepOutcome.failed("http: url must be an http(s) URL, was '" + with.path("url").asString("") + "'", false);
+            }
+        } catch (IllegalArgumentException e) {
+            return StepOutcome.failed("http: invalid url: " + e.getMessage(), false);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .timeout(Duration.ofMillis(task.timeoutMs() == null ? 60_000 : task.timeoutMs()))
+                .header("Idempotency-Key", task.idempotencyKey())
+                .header("User-Agent", "griddle");
+        boolean hasContentType = false;
+        for (Map.Entry<String, JsonNode> header : with.path("headers").properties()) {
+            request.header(header.getKey(), header.getValue().isString() ? header.getValue().asString() : header.getValue().toString());
+            hasContentType |= header.getKey().equalsIgnoreCase("Content-Type");
+        }
+        JsonNode body = with.get("body");
+        if (body == null || body.isNull()) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            if (!hasContentType) {
+                request.header("Content-Type", body.isString() ? "text/plain; charset=utf-8" : "application/json");
+            }
+            request.method(method, HttpRequest.BodyPublishers.ofString(body.isString() ? body.asString() : json.writeValueAsString(body)));
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            return StepOutcome.failed("http: " + method + " " + url + " timed out", true);
+        } catch (IOException e) {
+            return StepOutcome.failed("http: " + method + " " + url + " failed: " + e.getMessage(), true);
+        }
+        ObjectNode output = json.createObjectNode();
+        output.put("status", response.statusCode());
+        ObjectNode headers = output.putObject("headers");
+        response.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(", ", values)));
+        output.set("body", parseBody(response));
+        if (!expected(with.get("expect_status"), response.statusCode())) {
+            boolean retryable = response.statusCode() >= 500 || response.statusCode() == 429 || response.statusCode() == 408;
+            return new StepOutcome.Failed("http: " + method + " " + url + " answered " + response.statusCode(), retryable, output);
+        }
+        return StepOutcome.done(output);
+    }
+
+    private JsonNode parseBody(HttpResponse<String> response) {
+        String body = response.body();
+        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        if (contentType.contains("json") && body != null && !body.isBlank()) {
+            try {
+                return json.readTree(body);
+            } catch (RuntimeException notJson) {
+                // the server said JSON but sent something else: keep the text
+            }
+        }
+        return json.getNodeFactory().stringNode(body == null ? "" : body);
+    }
+
+    private static boolean expected(JsonNode expect, int status) {
+        if (expect == null || expect.isNull()) {
+            return status >= 200 && status < 300;
+        }
+        if (expect.isArray()) {
+            for (JsonNode e : expect) {
+                if (e.asInt() == status) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return expect.asInt() == status;
+    }
+}

@@ -36,6 +36,10 @@ public final class GriddleClient {
         return new ProjectsClient(http);
     }
 
+    public RunnersClient runners() {
+        return new RunnersClient(http);
+    }
+
     public OrganizationsClient organizations() {
         return new OrganizationsClient(http);
     }

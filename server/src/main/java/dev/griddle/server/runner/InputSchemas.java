@@ -1,0 +1,66 @@
+package dev.griddle.server.runner;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaException;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * JSON Schema 2020-12 for runner inputs: checking that an {@code input_schema} is itself a valid
+ * schema (against the bundled meta-schema, no network), and validating run input against it.
+ * Compiled schemas are cached by a caller-chosen key (runner id and version), which is immutable.
+ */
+@Component
+class InputSchemas {
+
+    private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
+    private static final int CACHE_SIZE = 1024;
+
+    /** One violation: where in the document ({@code $.urls[0]}) and what is wrong. */
+    record Problem(String path, String message) {
+    }
+
+    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private final Schema metaSchema = registry.getSchema(SchemaLocation.of(META_SCHEMA));
+    private final Map<String, Schema> compiled = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Schema> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    });
+
+    /** Problems with {@code schema} as a JSON Schema 2020-12 document; empty when it is usable. */
+    List<Problem> checkSchema(JsonNode schema) {
+        if (!schema.isObject() && !schema.isBoolean()) {
+            return List.of(new Problem("$", "must be a JSON Schema object (or a boolean), was " + schema.getNodeType().name().toLowerCase()));
+        }
+        List<Problem> problems = new ArrayList<>(describe(metaSchema.validate(schema)));
+        if (problems.isEmpty()) {
+            try {
+                registry.getSchema(schema).initializeValidators();
+            } catch (SchemaException | IllegalArgumentException e) {
+                problems.add(new Problem("$", "cannot be compiled: " + e.getMessage()));
+            }
+        }
+        return problems;
+    }
+
+    /** Violations of {@code schema} by {@code input}; {@code cacheKey} names an immutable schema. */
+    List<Problem> validate(String cacheKey, JsonNode schema, JsonNode input) {
+        Schema s = compiled.computeIfAbsent(cacheKey, k -> registry.getSchema(schema));
+        return describe(s.validate(input));
+    }
+
+    private static List<Problem> describe(List<Error> errors) {
+        return errors.stream().map(e -> new Problem(e.getInstanceLocation().toString(), e.getMessage())).toList();
+    }
+}

@@ -1,0 +1,201 @@
+package dev.griddle.server.runner;
+
+import dev.griddle.server.auth.ProjectStore;
+import dev.griddle.server.web.ApiException;
+import dev.griddle.server.web.Caller;
+import dev.griddle.server.web.FieldErrors;
+import dev.griddle.server.web.PageQuery;
+import io.swagger.v3.oas.annotations.Operation;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code /api/v1/runners}: drafts (JSON or YAML bodies), validation and versions. An invalid draft
+ * is saved (with {@code valid: false}) so editing can go step by step; only publishing refuses it.
+ */
+@RestController
+@RequestMapping("/api/v1/runners")
+class RunnerController {
+
+    private final RunnerStore runners;
+    private final RunnerVersions versions;
+    private final VersionStore versionStore;
+    private final RunnerValidator validator;
+    private final ProjectStore projects;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    RunnerController(RunnerStore runners, RunnerVersions versions, VersionStore versionStore, RunnerValidator validator, ProjectStore projects,
+            JsonMapper json, Clock clock) {
+        this.runners = runners;
+        this.versions = versions;
+        this.versionStore = versionStore;
+        this.validator = validator;
+        this.projects = projects;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @PostMapping
+    @Operation(summary = "Create a runner", description = "JSON or YAML (application/yaml) body. An invalid draft is saved with valid=false.")
+    ResponseEntity<RunnerViews.Runner> create(Caller caller, @RequestBody RunnerDraft body) {
+        checkShape(body, true);
+        String name = body.name().strip();
+        checkProject(caller, body.projectId());
+        if (runners.nameTaken(caller.orgId(), name, null)) {
+            throw ApiException.conflict("A runner named '" + name + "' already exists");
+        }
+        Instant now = clock.instant();
+        StoredRunner runner = withHash(new StoredRunner(UUID.randomUUID(), caller.orgId(), body.projectId(), name, body.description(),
+                body.defaultModel(), nullIfJsonNull(body.inputSchema()), body.steps() == null ? List.of() : body.steps(),
+                nullIfJsonNull(body.output()), null, null, now, now));
+        runners.insert(runner);
+        return ResponseEntity.created(URI.create("/api/v1/runners/" + runner.id())).body(view(find(caller, runner.id())));
+    }
+
+    @GetMapping
+    PageQuery.Paged<RunnerViews.Runner> list(Caller caller, PageQuery page, @RequestParam(name = "project_id", required = false) UUID projectId) {
+        List<RunnerViews.Runner> data = runners.list(caller, projectId, page).stream().map(this::view).toList();
+        return page.result(data, runners.count(caller, projectId));
+    }
+
+    @GetMapping("/{id}")
+    RunnerViews.Runner get(Caller caller, @PathVariable UUID id) {
+        return view(find(caller, id));
+    }
+
+    @PatchMapping("/{id}")
+    @Operation(summary = "Update a runner's draft", description = "Fields left out keep their value; input_schema and output are cleared by an explicit null.")
+    RunnerViews.Runner update(Caller caller, @PathVariable UUID id, @RequestBody RunnerDraft body) {
+        StoredRunner current = find(caller, id);
+        checkShape(body, false);
+        String name = body.name() == null ? current.name() : body.name().strip();
+        if (body.projectId() != null) {
+            checkProject(caller, body.projectId());
+        }
+        if (!name.equals(current.name()) && runners.nameTaken(caller.orgId(), name, id)) {
+            throw ApiException.conflict("A runner named '" + name + "' already exists");
+        }
+        StoredRunner updated = withHash(new StoredRunner(id, caller.orgId(), body.projectId() == null ? current.projectId() : body.projectId(),
+                name, body.description() == null ? current.description() : body.description(),
+                body.defaultModel() == null ? current.defaultModel() : body.defaultModel(),
+                body.inputSchema() == null ? current.inputSchema() : nullIfJsonNull(body.inputSchema()),
+                body.steps() == null ? current.steps() : body.steps(),
+                body.output() == null ? current.output() : nullIfJsonNull(body.output()),
+                null, current.latestVersion(), current.createdAt(), clock.instant()));
+        runners.update(updated);
+        return get(caller, id);
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
+        find(caller, id);
+        runners.delete(caller.orgId(), id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/validate")
+    @Operation(summary = "Validate the draft", description = "Dry run: 200 {valid, errors: [{step_id, path, message}]}; nothing is saved.")
+    RunnerViews.Validation validate(Caller caller, @PathVariable UUID id) {
+        StoredRunner runner = find(caller, id);
+        List<ValidationError> errors = validator.validate(runner.steps(), runner.output(), runner.inputSchema());
+        return new RunnerViews.Validation(errors.isEmpty(), errors);
+    }
+
+    @PostMapping("/{id}/versions")
+    @Operation(summary = "Publish the draft as a new immutable version",
+            description = "201 with the new version. When the draft equals the latest version nothing is published and that version is "
+                    + "returned with 200. An invalid draft is 422 VALIDATION_FAILED with details.errors [{step_id, path, message}].")
+    ResponseEntity<RunnerViews.Version> publish(Caller caller, @PathVariable UUID id) {
+        find(caller, id);
+        RunnerVersions.Published published = versions.publish(caller.orgId(), id);
+        RunnerViews.Version body = RunnerViews.Version.of(published.version());
+        if (!published.created()) {
+            return ResponseEntity.ok(body);
+        }
+        return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/api/v1/runners/" + id + "/versions/" + body.version())).body(body);
+    }
+
+    @GetMapping("/{id}/versions")
+    @Operation(summary = "List published versions", description = "Newest first.")
+    PageQuery.Paged<RunnerViews.Version> versions(Caller caller, @PathVariable UUID id, PageQuery page) {
+        find(caller, id);
+        List<RunnerViews.Version> data = versionStore.list(caller.orgId(), id, page.perPage(), page.offset()).stream()
+                .map(RunnerViews.Version::of).toList();
+        return page.result(data, versionStore.count(caller.orgId(), id));
+    }
+
+    @GetMapping("/{id}/versions/{version}")
+    RunnerViews.Version version(Caller caller, @PathVariable UUID id, @PathVariable int version) {
+        find(caller, id);
+        return versionStore.find(caller.orgId(), id, version).map(RunnerViews.Version::of)
+                .orElseThrow(() -> ApiException.notFound("Runner " + id + " has no version " + version));
+    }
+
+    /** The runner if it is in the caller's organization and visible to its key; otherwise 404. */
+    private StoredRunner find(Caller caller, UUID id) {
+        return runners.find(caller.orgId(), id).filter(r -> caller.sees(r.projectId())).orElseThrow(() -> ApiException.notFound("runner", id));
+    }
+
+    private void checkProject(Caller caller, UUID projectId) {
+        if (projectId == null) {
+            if (!caller.allProjects()) {
+                throw ApiException.fieldErrors(java.util.Map.of("project_id", List.of("required for a key limited to some projects")));
+            }
+            return;
+        }
+        Optional<?> project = projects.visible(caller, projectId);
+        if (project.isEmpty()) {
+            throw ApiException.fieldErrors(java.util.Map.of("project_id", List.of("no project '" + projectId + "' visible to this key")));
+        }
+    }
+
+    private static void checkShape(RunnerDraft body, boolean creating) {
+        FieldErrors errors = new FieldErrors();
+        if (creating || body.name() != null) {
+            errors.required("name", body.name());
+        }
+        errors.maxLength("name", body.name(), 200).maxLength("description", body.description(), 10_000)
+                .maxLength("default_model", body.defaultModel(), 200);
+        if (body.steps() != null) {
+            for (int i = 0; i < body.steps().size(); i++) {
+                if (body.steps().get(i) == null) {
+                    errors.add("steps[" + i + "]", "must be an object");
+                }
+            }
+        }
+        errors.throwIfAny();
+    }
+
+    private StoredRunner withHash(StoredRunner r) {
+        return new StoredRunner(r.id(), r.orgId(), r.projectId(), r.name(), r.description(), r.defaultModel(), r.inputSchema(), r.steps(),
+                r.output(), versions.hash(json.valueToTree(r.spec())), r.latestVersion(), r.createdAt(), r.updatedAt());
+    }
+
+    private RunnerViews.Runner view(StoredRunner r) {
+        boolean valid = validator.validate(r.steps(), r.output(), r.inputSchema()).isEmpty();
+        return new RunnerViews.Runner(r.id(), r.name(), r.description(), r.defaultModel(), r.inputSchema(), r.projectId(),
+                json.valueToTree(r.steps()), r.output(), r.latestVersion(), valid, r.createdAt(), r.updatedAt());
+    }
+
+    private static JsonNode nullIfJsonNull(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? null : node;
+    }
+}

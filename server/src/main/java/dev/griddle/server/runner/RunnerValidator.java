@@ -1,0 +1,280 @@
+package dev.griddle.server.runner;
+
+import dev.griddle.server.expr.CelExpressions;
+import dev.griddle.server.expr.ExpressionException;
+import dev.griddle.server.expr.Templates;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Checks a runner draft as a whole and lists every problem: the graph (ids, types, {@code needs},
+ * cycles), expressions and templates (which must compile and may only read steps upstream),
+ * limits, per-type arguments, and the input schema. Pure: no I/O, so it is unit-tested directly.
+ */
+@Component
+class RunnerValidator {
+
+    static final List<String> TYPES = List.of("transform", "http", "llm", "tool", "approval", "wait", "runner", "task");
+    static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
+    private static final Pattern ID = Pattern.compile("[a-z0-9_-]{1,64}");
+    private static final long MAX_TIMEOUT_MS = 86_400_000L;
+
+    private final CelExpressions expressions;
+    private final InputSchemas schemas;
+
+    RunnerValidator(CelExpressions expressions, InputSchemas schemas) {
+        this.expressions = expressions;
+        this.schemas = schemas;
+    }
+
+    List<ValidationError> validate(List<RunnerDraft.Step> steps, JsonNode output, JsonNode inputSchema) {
+        List<ValidationError> errors = new ArrayList<>();
+        if (inputSchema != null && !inputSchema.isNull()) {
+            for (InputSchemas.Problem p : schemas.checkSchema(inputSchema)) {
+                String path = p.path().equals("$") ? "input_schema" : "input_schema" + p.path().substring(1);
+                errors.add(new ValidationError(null, path, p.message()));
+            }
+        }
+        steps = steps == null ? List.of() : steps;
+        StepGraph graph = new StepGraph(steps);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < steps.size(); i++) {
+            new StepCheck(steps.get(i), "steps[" + i + "]", graph, errors).run(seen);
+        }
+        for (List<String> cycle : graph.cycles()) {
+            int at = indexOf(steps, cycle.getFirst());
+            errors.add(new ValidationError(cycle.getFirst(), "steps[" + at + "].needs", "cycle in needs: " + String.join(" -> ", cycle)));
+        }
+        if (output != null && !output.isNull()) {
+            checkTemplates(output, "output", null, graph.ids(), graph.ids(), false, errors);
+        }
+        return errors;
+    }
+
+    private static int indexOf(List<RunnerDraft.Step> steps, String id) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (id.equals(steps.get(i).id())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The checks of one step; {@code at} is its path, like {@code steps[2]}. */
+    private final class StepCheck {
+        private final RunnerDraft.Step step;
+        private final String at;
+        private final StepGraph graph;
+        private final List<ValidationError> errors;
+
+        StepCheck(RunnerDraft.Step step, String at, StepGraph graph, List<ValidationError> errors) {
+            this.step = step;
+            this.at = at;
+            this.graph = graph;
+            this.errors = errors;
+        }
+
+        void run(Set<String> seenIds) {
+            if (step == null) {
+                error(at, "must be a step object, was null");
+                return;
+            }
+            if (step.id() == null || step.id().isBlank()) {
+                error(at + ".id", "required");
+            } else if (!ID.matcher(step.id()).matches()) {
+                error(at + ".id", "'" + step.id() + "' must be 1 to 64 of a-z, 0-9, '_' and '-'");
+            } else if (!seenIds.add(step.id())) {
+                error(at + ".id", "duplicate step id '" + step.id() + "'");
+            }
+            if (step.type() == null || step.type().isBlank()) {
+                error(at + ".type", "required; one of " + TYPES);
+            } else if (!TYPES.contains(step.type())) {
+                error(at + ".type", "unknown step type '" + step.type() + "'; one of " + TYPES);
+            }
+            List<String> needs = step.needs() == null ? List.of() : step.needs();
+            for (int j = 0; j < needs.size(); j++) {
+                String need = needs.get(j);
+                if (need == null || !graph.ids().contains(need)) {
+                    error(at + ".needs[" + j + "]", "unknown step '" + need + "'");
+                }
+            }
+            Set<String> upstream = step.id() == null ? Set.of() : graph.upstream(step.id());
+            boolean forEach = step.forEach() != null;
+            if (step.condition() != null) {
+                checkExpression(step.condition(), at + ".if", upstream, false);
+            }
+            if (forEach) {
+                checkExpression(step.forEach(), at + ".for_each", upstream, false);
+            }
+            if (step.with() != null && !step.with().isNull()) {
+                checkTemplates(step.with(), at + ".with", step.id(), graph.ids(), upstream, forEach, errors);
+            }
+            limits(forEach);
+            if (step.type() != null && TYPES.contains(step.type())) {
+                arguments();
+            }
+        }
+
+        private void checkExpression(String expression, String path, Set<String> upstream, boolean inForEach) {
+            List<String> problems = new ArrayList<>(expressions.check(expression, graph.ids(), inForEach));
+            if (problems.isEmpty()) {
+                notUpstream(expression, step.id(), upstream).forEach(problems::add);
+            }
+            problems.forEach(p -> error(path, p));
+        }
+
+        private void limits(boolean forEach) {
+            RunnerDraft.Retry retry = step.retry();
+            if (retry != null) {
+                if (retry.maxAttempts() != null && (retry.maxAttempts() < 1 || retry.maxAttempts() > 100)) {
+                    error(at + ".retry.max_attempts", "must be between 1 and 100, was " + retry.maxAttempts());
+                }
+                if (retry.backoff() != null && !retry.backoff().equals("exponential") && !retry.backoff().equals("fixed")) {
+                    error(at + ".retry.backoff", "must be 'exponential' or 'fixed', was '" + retry.backoff() + "'");
+                }
+                boolean intervalsOk = true;
+                if (retry.initialIntervalMs() != null && retry.initialIntervalMs() <= 0) {
+                    error(at + ".retry.initial_interval_ms", "must be > 0, was " + retry.initialIntervalMs());
+                    intervalsOk = false;
+                }
+                if (retry.maxIntervalMs() != null && retry.maxIntervalMs() <= 0) {
+                    error(at + ".retry.max_interval_ms", "must be > 0, was " + retry.maxIntervalMs());
+                    intervalsOk = false;
+                }
+                RetryPolicy effective = step.toSpec().retry();
+                if (intervalsOk && effective.initialIntervalMs() > effective.maxIntervalMs()) {
+                    error(at + ".retry.initial_interval_ms", "must be <= max_interval_ms (" + effective.maxIntervalMs() + "), was "
+                            + effective.initialIntervalMs());
+                }
+            }
+            if (step.timeoutMs() != null && (step.timeoutMs() < 1 || step.timeoutMs() > MAX_TIMEOUT_MS)) {
+                error(at + ".timeout_ms", "must be between 1 and " + MAX_TIMEOUT_MS + ", was " + step.timeoutMs());
+            }
+            if (step.maxParallel() != null) {
+                if (!forEach) {
+                    error(at + ".max_parallel", "only allowed with for_each");
+                } else if (step.maxParallel() < 1 || step.maxParallel() > 1000) {
+                    error(at + ".max_parallel", "must be between 1 and 1000, was " + step.maxParallel());
+                }
+            }
+        }
+
+        private void arguments() {
+            JsonNode with = step.with();
+            if (with != null && !with.isNull() && !with.isObject()) {
+                error(at + ".with", "must be an object, was " + with.getNodeType().name().toLowerCase());
+                return;
+            }
+            switch (step.type()) {
+                case "http" -> {
+                    requireString(with, "url");
+                    if (requireString(with, "method")) {
+                        String method = with.get("method").asString();
+                        if (!Templates.hasTemplate(method) && !HTTP_METHODS.contains(method)) {
+                            error(at + ".with.method", "must be one of " + HTTP_METHODS.stream().sorted().toList() + ", was '" + method + "'");
+                        }
+                    }
+                }
+                case "wait" -> {
+                    if (!has(with, "duration_ms") && !has(with, "until")) {
+                        error(at + ".with", "a wait step needs duration_ms or until");
+                    } else if (has(with, "duration_ms") && !with.get("duration_ms").isIntegralNumber() && !with.get("duration_ms").isString()) {
+                        error(at + ".with.duration_ms", "must be an integer (or a template)");
+                    } else if (has(with, "duration_ms") && with.get("duration_ms").isIntegralNumber() && with.get("duration_ms").longValue() < 0) {
+                        error(at + ".with.duration_ms", "must be >= 0, was " + with.get("duration_ms"));
+                    }
+                }
+                case "approval" -> {
+                    if (has(with, "message") && !with.get("message").isString()) {
+                        error(at + ".with.message", "must be a string");
+                    }
+                }
+                case "runner" -> requireString(with, "runner_id");
+                case "transform" -> {
+                    if (with == null || with.isNull() || !with.has("value")) {
+                        error(at + ".with.value", "required for a step of type 'transform'");
+                    }
+                }
+                case "task" -> requireString(with, "task_type");
+                case "llm" -> requireString(with, "prompt");
+                case "tool" -> requireString(with, "tool");
+                default -> {
+                }
+            }
+        }
+
+        private boolean requireString(JsonNode with, String field) {
+            if (!has(with, field)) {
+                error(at + ".with." + field, "required for a step of type '" + step.type() + "'");
+                return false;
+            }
+            if (!with.get(field).isString() || with.get(field).asString().isBlank()) {
+                error(at + ".with." + field, "must be a non-empty string");
+                return false;
+            }
+            return true;
+        }
+
+        private static boolean has(JsonNode with, String field) {
+            return with != null && with.isObject() && with.hasNonNull(field);
+        }
+
+        private void error(String path, String message) {
+            errors.add(new ValidationError(step == null ? null : step.id(), path, message));
+        }
+    }
+
+    /**
+     * Every {@code {{ }}} in the strings under {@code template}: it must compile, and may name only
+     * {@code upstream} steps (all steps for the runner's output, which is rendered at the end).
+     */
+    private void checkTemplates(JsonNode template, String base, String stepId, Set<String> allIds, Set<String> upstream,
+            boolean inForEach, List<ValidationError> errors) {
+        Templates.forEachString(template, base, (path, s) -> {
+            if (!Templates.hasTemplate(s)) {
+                return;
+            }
+            try {
+                for (Templates.Part part : Templates.parse(s)) {
+                    if (!part.expression()) {
+                        continue;
+                    }
+                    List<String> problems = expressions.check(part.text(), allIds, inForEach);
+                    if (problems.isEmpty()) {
+                        problems = notUpstream(part.text(), stepId, upstream);
+                    }
+                    problems.forEach(p -> errors.add(new ValidationError(stepId, path, p)));
+                }
+            } catch (ExpressionException e) {
+                errors.add(new ValidationError(stepId, path, e.getMessage()));
+            }
+        });
+    }
+
+    private List<String> notUpstream(String expression, String stepId, Set<String> upstream) {
+        List<String> problems = new ArrayList<>();
+        for (String ref : expressions.stepReferences(expression)) {
+            if (!upstream.contains(ref)) {
+                problems.add("step '" + ref + "' is not upstream of '" + stepId + "'; add it to needs (directly or through another step)");
+            }
+        }
+        return problems;
+    }
+
+    /** For {@code details}: a list of {@code {step_id, path, message}} maps, nulls kept. */
+    static List<Map<String, Object>> details(List<ValidationError> errors) {
+        return errors.stream().map(e -> {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("step_id", e.stepId());
+            m.put("path", e.path());
+            m.put("message", e.message());
+            return m;
+        }).toList();
+    }
+}

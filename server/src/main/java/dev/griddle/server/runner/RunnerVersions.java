@@ -1,0 +1,163 @@
+package dev.griddle.server.runner;
+
+import dev.griddle.server.web.ApiException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Publishing drafts as immutable versions, and the engine's view of them ({@link RunnerCatalog}).
+ * Publishing locks the runner row, so two concurrent runs of an edited draft publish it once.
+ */
+@Component
+class RunnerVersions implements RunnerCatalog {
+
+    /** The outcome of a publish: the version, and whether this call created it (false: the draft was already published). */
+    record Published(VersionStore.StoredVersion version, boolean created) {
+    }
+
+    private final RunnerStore runners;
+    private final VersionStore versions;
+    private final RunnerValidator validator;
+    private final InputSchemas schemas;
+    private final TransactionTemplate tx;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    RunnerVersions(RunnerStore runners, VersionStore versions, RunnerValidator validator, InputSchemas schemas, TransactionTemplate tx,
+            JsonMapper json, Clock clock) {
+        this.runners = runners;
+        this.versions = versions;
+        this.validator = validator;
+        this.schemas = schemas;
+        this.tx = tx;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * Publishes the draft as version n+1, unless it equals the latest version, which is then returned.
+     *
+     * @throws ApiException 404 for an unknown runner, 422 with {@code details.errors} for an invalid draft
+     */
+    Published publish(UUID orgId, UUID runnerId) {
+        return tx.execute(status -> {
+            StoredRunner runner = runners.lock(orgId, runnerId).orElseThrow(() -> ApiException.notFound("runner", runnerId));
+            List<ValidationError> errors = validator.validate(runner.steps(), runner.output(), runner.inputSchema());
+            if (!errors.isEmpty()) {
+                throw invalidDraft(runner, errors);
+            }
+            JsonNode spec = json.valueToTree(runner.spec());
+            String hash = hash(spec);
+            Optional<VersionStore.StoredVersion> latest = versions.latest(orgId, runnerId);
+            if (latest.isPresent() && latest.get().specHash().equals(hash)) {
+                return new Published(latest.get(), false);
+            }
+            int next = latest.map(v -> v.version() + 1).orElse(1);
+            VersionStore.StoredVersion created = new VersionStore.StoredVersion(runnerId, next, runner.name(), spec, hash, clock.instant());
+            versions.insert(orgId, created);
+            runners.setLatestVersion(orgId, runnerId, next);
+            return new Published(created, true);
+        });
+    }
+
+    @Override
+    public PinnedRunner pinForRun(UUID orgId, UUID runnerId, Integer version) {
+        if (version != null) {
+            runners.find(orgId, runnerId).orElseThrow(() -> ApiException.notFound("runner", runnerId));
+            return version(orgId, runnerId, version)
+                    .orElseThrow(() -> ApiException.notFound("Runner " + runnerId + " has no version " + version));
+        }
+        VersionStore.StoredVersion published = publish(orgId, runnerId).version();
+        StoredRunner runner = runners.find(orgId, runnerId).orElseThrow(() -> ApiException.notFound("runner", runnerId));
+        return pinned(runner.projectId(), published);
+    }
+
+    @Override
+    public Optional<PinnedRunner> version(UUID orgId, UUID runnerId, int version) {
+        // The project comes from the runner row when it still exists; a deleted runner's versions stay loadable.
+        UUID projectId = runners.find(orgId, runnerId).map(StoredRunner::projectId).orElse(null);
+        return versions.find(orgId, runnerId, version).map(v -> pinned(projectId, v));
+    }
+
+    @Override
+    public void validateInput(PinnedRunner runner, JsonNode input) {
+        JsonNode schema = runner.spec().inputSchema();
+        if (schema == null || schema.isNull()) {
+            return;
+        }
+        JsonNode value = input == null || input.isNull() || input.isMissingNode() ? JsonNodeFactory.instance.objectNode() : input;
+        List<InputSchemas.Problem> problems = schemas.validate(runner.runnerId() + "@" + runner.version(), schema, value);
+        if (problems.isEmpty()) {
+            return;
+        }
+        List<Map<String, Object>> errors = new ArrayList<>();
+        for (InputSchemas.Problem p : problems) {
+            errors.add(Map.of("path", p.path(), "message", p.message()));
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("errors", errors);
+        throw ApiException.validation("VALIDATION_FAILED", "Input does not match the input_schema of runner '" + runner.name() + "' version "
+                + runner.version() + ": " + problems.getFirst().path() + " " + problems.getFirst().message()
+                + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""), details);
+    }
+
+    static ApiException invalidDraft(StoredRunner runner, List<ValidationError> errors) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("errors", RunnerValidator.details(errors));
+        ValidationError first = errors.getFirst();
+        return ApiException.validation("VALIDATION_FAILED", "The draft of runner '" + runner.name() + "' is invalid: " + first.path() + " "
+                + first.message() + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : ""), details);
+    }
+
+    RunnerSpec spec(JsonNode stored) {
+        RunnerSpec spec = json.treeToValue(stored, RunnerSpec.class);
+        return new RunnerSpec(spec.steps(), absentIfNull(spec.output()), absentIfNull(spec.inputSchema()), spec.defaultModel());
+    }
+
+    private PinnedRunner pinned(UUID projectId, VersionStore.StoredVersion v) {
+        return new PinnedRunner(v.runnerId(), v.name(), projectId, v.version(), spec(v.spec()));
+    }
+
+    /** SHA-256 of the spec with object keys sorted, so equal content hashes equal whatever the key order. */
+    String hash(JsonNode spec) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.writeValueAsString(canonical(spec)).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static JsonNode canonical(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode sorted = JsonNodeFactory.instance.objectNode();
+            node.propertyNames().stream().sorted().forEach(name -> sorted.set(name, canonical(node.get(name))));
+            return sorted;
+        }
+        if (node.isArray()) {
+            var out = JsonNodeFactory.instance.arrayNode();
+            node.forEach(item -> out.add(canonical(item)));
+            return out;
+        }
+        return node;
+    }
+
+    private static JsonNode absentIfNull(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? null : node;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.griddle.server.runner;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/** A {@code runners} row: identity plus the editable draft. JSON columns that are SQL null are null here. */
+record StoredRunner(UUID id, UUID orgId, UUID projectId, String name, String description, String defaultModel, JsonNode inputSchema,
+        List<RunnerDraft.Step> steps, JsonNode output, String draftHash, Integer latestVersion, Instant createdAt, Instant updatedAt) {
+
+    /** What publishing this draft would freeze: the content of a version. */
+    RunnerSpec spec() {
+        return new RunnerSpec(steps.stream().map(RunnerDraft.Step::toSpec).toList(), output, inputSchema, defaultModel);
+    }
+}

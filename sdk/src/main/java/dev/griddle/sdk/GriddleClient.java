@@ -44,6 +44,14 @@ public final class GriddleClient {
         return new OrganizationsClient(http);
     }
 
+    public RunsClient runs() {
+        return new RunsClient(http);
+    }
+
+    public ApprovalsClient approvals() {
+        return new ApprovalsClient(http);
+    }
+
     /** The same server with another key. */
     public GriddleClient withApiKey(String apiKey) {
         return new GriddleClient(http.withApiKey(apiKey));

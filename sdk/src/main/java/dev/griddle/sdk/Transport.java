@@ -90,6 +90,31 @@ final class Transport {
         }
     }
 
+    /** Opens a streaming GET (for SSE); an error status throws. */
+    java.io.InputStream stream(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path.startsWith("/") ? path.substring(1) : path)).GET();
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        headers.forEach(request::header);
+        try {
+            HttpResponse<java.io.InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() >= 400) {
+                String body;
+                try (java.io.InputStream in = response.body()) {
+                    body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+                throw error(new RawResponse(response.statusCode(), response.headers(), body));
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("GET " + path + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during GET " + path, e);
+        }
+    }
+
     private static <T> T decode(RawResponse response, JavaType type) {
         if (response.status() == 204 || response.body() == null || response.body().isEmpty()) {
             return null;

@@ -25,7 +25,7 @@ class InputSchemas {
     private static final String META_SCHEMA = "https://json-schema.org/draft/2020-12/schema";
     private static final int CACHE_SIZE = 1024;
 
-    /** One violation: where in the document ({@code $.urls[0]}) and what is wrong. */
+    /** One violation: where in the document ({@code urls[0]}; empty for the root) and what is wrong. */
     record Problem(String path, String message) {
     }
 
@@ -41,14 +41,14 @@ class InputSchemas {
     /** Problems with {@code schema} as a JSON Schema 2020-12 document; empty when it is usable. */
     List<Problem> checkSchema(JsonNode schema) {
         if (!schema.isObject() && !schema.isBoolean()) {
-            return List.of(new Problem("$", "must be a JSON Schema object (or a boolean), was " + schema.getNodeType().name().toLowerCase()));
+            return List.of(new Problem("", "must be a JSON Schema object (or a boolean), was " + schema.getNodeType().name().toLowerCase()));
         }
         List<Problem> problems = new ArrayList<>(describe(metaSchema.validate(schema)));
         if (problems.isEmpty()) {
             try {
                 registry.getSchema(schema).initializeValidators();
             } catch (SchemaException | IllegalArgumentException e) {
-                problems.add(new Problem("$", "cannot be compiled: " + e.getMessage()));
+                problems.add(new Problem("", "cannot be compiled: " + e.getMessage()));
             }
         }
         return problems;
@@ -61,6 +61,23 @@ class InputSchemas {
     }
 
     private static List<Problem> describe(List<Error> errors) {
-        return errors.stream().map(e -> new Problem(e.getInstanceLocation().toString(), e.getMessage())).toList();
+        return errors.stream().map(e -> new Problem(dotted(e.getInstanceLocation().toString()), e.getMessage())).toList();
+    }
+
+    /** A JSON Pointer ({@code /urls/0}) in the API's path style ({@code urls[0]}). */
+    static String dotted(String pointer) {
+        StringBuilder out = new StringBuilder();
+        for (String raw : pointer.split("/")) {
+            if (raw.isEmpty() || raw.equals("$")) {
+                continue;
+            }
+            String segment = raw.replace("~1", "/").replace("~0", "~");
+            if (segment.chars().allMatch(Character::isDigit)) {
+                out.append('[').append(segment).append(']');
+            } else {
+                out.append(out.isEmpty() ? "" : ".").append(segment);
+            }
+        }
+        return out.toString();
     }
 }

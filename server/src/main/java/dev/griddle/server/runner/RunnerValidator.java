@@ -37,7 +37,7 @@ class RunnerValidator {
         List<ValidationError> errors = new ArrayList<>();
         if (inputSchema != null && !inputSchema.isNull()) {
             for (InputSchemas.Problem p : schemas.checkSchema(inputSchema)) {
-                String path = p.path().equals("$") ? "input_schema" : "input_schema" + p.path().substring(1);
+                String path = p.path().isEmpty() ? "input_schema" : p.path().startsWith("[") ? "input_schema" + p.path() : "input_schema." + p.path();
                 errors.add(new ValidationError(null, path, p.message()));
             }
         }

@@ -107,12 +107,13 @@ class RunnerVersions implements RunnerCatalog {
         }
         List<Map<String, Object>> errors = new ArrayList<>();
         for (InputSchemas.Problem p : problems) {
-            errors.add(Map.of("path", p.path(), "message", p.message()));
+            errors.add(Map.of("path", p.path().isEmpty() ? "input" : p.path().startsWith("[") ? "input" + p.path() : "input." + p.path(),
+                    "message", p.message()));
         }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("errors", errors);
         throw ApiException.validation("VALIDATION_FAILED", "Input does not match the input_schema of runner '" + runner.name() + "' version "
-                + runner.version() + ": " + problems.getFirst().path() + " " + problems.getFirst().message()
+                + runner.version() + ": " + errors.getFirst().get("path") + ": " + problems.getFirst().message()
                 + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : ""), details);
     }
 

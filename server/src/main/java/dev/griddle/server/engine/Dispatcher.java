@@ -21,6 +21,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -51,11 +54,12 @@ class Dispatcher implements SmartLifecycle {
     private final Semaphore permits;
     private final Map<UUID, Thread> inFlight = new ConcurrentHashMap<>();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final Timer claimTimer;
     private volatile boolean running;
     private Thread loop;
 
     Dispatcher(TaskQueue queue, Completer completer, InternalTasks internal, Wakeups wakeups, Clock clock, List<StepExecutor> executors,
-            GriddleProperties props) {
+            GriddleProperties props, MeterRegistry meters) {
         this.queue = queue;
         this.completer = completer;
         this.internal = internal;
@@ -69,6 +73,9 @@ class Dispatcher implements SmartLifecycle {
         this.lease = props.engine().taskLease();
         this.enabled = props.engine().enabled();
         this.permits = new Semaphore(concurrency);
+        this.claimTimer = Timer.builder("griddle.tasks.claim").description("Duration of one claim statement (select ready tasks and lease them)")
+                .publishPercentiles(0.5, 0.95, 0.99).register(meters);
+        Gauge.builder("griddle.tasks.in_flight", inFlight, Map::size).description("Tasks this process is executing").register(meters);
     }
 
     String owner() {
@@ -138,7 +145,9 @@ class Dispatcher implements SmartLifecycle {
                     continue;
                 }
                 Instant now = clock.instant();
+                long t0 = System.nanoTime();
                 List<TaskRow> claimed = queue.claimLocal(owner, kinds, Math.min(free, BATCH), lease, now);
+                claimTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
                 for (TaskRow task : claimed) {
                     permits.acquire();
                     threads.submit(() -> execute(task));

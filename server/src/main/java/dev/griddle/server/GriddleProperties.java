@@ -38,8 +38,9 @@ public record GriddleProperties(
         return databaseUrl == null || databaseUrl.isBlank();
     }
 
-    /** HTTP limits. */
-    public record Http(@DefaultValue("2MB") DataSize maxBodySize, @DefaultValue("24h") Duration idempotencyTtl) {
+    /** HTTP limits, and how often idle event streams get a keep-alive comment. */
+    public record Http(@DefaultValue("2MB") DataSize maxBodySize, @DefaultValue("24h") Duration idempotencyTtl,
+            @DefaultValue("15s") Duration sseKeepAlive) {
         public Http {
             if (maxBodySize.toBytes() < 1024) {
                 throw new IllegalArgumentException("griddle.http.max-body-size must be at least 1KB, was " + maxBodySize);
@@ -73,7 +74,8 @@ public record GriddleProperties(
             @DefaultValue("30s") Duration taskLease,
             @DefaultValue("1MB") DataSize maxStepOutput,
             @DefaultValue("30d") Duration retention,
-            @DefaultValue("true") boolean enabled) {
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("10s") Duration drainTimeout) {
         public Engine {
             if (concurrency < 1 || concurrency > 10_000) {
                 throw new IllegalArgumentException("griddle.engine.concurrency must be 1..10000, was " + concurrency);

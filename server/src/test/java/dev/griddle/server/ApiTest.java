@@ -31,6 +31,8 @@ public abstract class ApiTest {
     static void database(DynamicPropertyRegistry registry) {
         registry.add("griddle.database-url", TestDatabase::url);
         registry.add("griddle.bootstrap-admin-key", () -> INSTANCE_ADMIN_KEY);
+        registry.add("griddle.engine.drain-timeout", () -> "1s");
+        registry.add("griddle.http.sse-keep-alive", () -> "1s");
     }
 
     protected String baseUrl() {

@@ -30,16 +30,18 @@ class Advancer {
     private final StepRunStore stepRuns;
     private final ApprovalStore approvals;
     private final ChildRuns children;
+    private final Wakeups wakeups;
     private final JsonMapper json;
     private final long maxOutputBytes;
 
-    Advancer(Expressions expressions, TaskQueue queue, StepRunStore stepRuns, ApprovalStore approvals, ChildRuns children, JsonMapper json,
-            GriddleProperties props) {
+    Advancer(Expressions expressions, TaskQueue queue, StepRunStore stepRuns, ApprovalStore approvals, ChildRuns children, Wakeups wakeups,
+            JsonMapper json, GriddleProperties props) {
         this.expressions = expressions;
         this.queue = queue;
         this.stepRuns = stepRuns;
         this.approvals = approvals;
         this.children = children;
+        this.wakeups = wakeups;
         this.json = json;
         this.maxOutputBytes = props.engine().maxStepOutput().toBytes();
     }
@@ -273,6 +275,7 @@ class Advancer {
     /** Stops a started step: its queued work is withdrawn, its approval or child run called off. */
     void cancelActive(RunTx run, StepRow step, String reason, String causedBy) {
         queue.deleteForStep(run.id(), step.stepId);
+        wakeups.tasksWithdrawn(run.id());
         if (step.status == StepStatus.WAITING) {
             children.cancelChildOf(run, step.stepId);
         }
@@ -291,6 +294,7 @@ class Advancer {
         }
         run.finish(outcome, output, outcome == RunStatus.SUCCEEDED ? null : run.error);
         queue.deleteForRun(run.id());
+        wakeups.tasksWithdrawn(run.id());
         approvals.cancelPending(run.id(), run.now);
         children.cancelAllOf(run);
         children.reportToParent(run);

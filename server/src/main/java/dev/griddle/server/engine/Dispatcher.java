@@ -52,7 +52,11 @@ class Dispatcher implements SmartLifecycle {
     private final boolean enabled;
     private final String owner = "node-" + UUID.randomUUID().toString().substring(0, 8);
     private final Semaphore permits;
-    private final Map<UUID, Thread> inFlight = new ConcurrentHashMap<>();
+    private final Map<UUID, Execution> inFlight = new ConcurrentHashMap<>();
+    private final Duration drainTimeout;
+
+    private record Execution(UUID runId, Thread thread) {
+    }
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final Timer claimTimer;
     private volatile boolean running;
@@ -73,6 +77,8 @@ class Dispatcher implements SmartLifecycle {
         this.lease = props.engine().taskLease();
         this.enabled = props.engine().enabled();
         this.permits = new Semaphore(concurrency);
+        this.drainTimeout = props.engine().drainTimeout();
+        wakeups.onTasksWithdrawn(this::withdrawn);
         this.claimTimer = Timer.builder("griddle.tasks.claim").description("Duration of one claim statement (select ready tasks and lease them)")
                 .publishPercentiles(0.5, 0.95, 0.99).register(meters);
         Gauge.builder("griddle.tasks.in_flight", inFlight, Map::size).description("Tasks this process is executing").register(meters);
@@ -89,12 +95,21 @@ class Dispatcher implements SmartLifecycle {
     /** Interrupts the executions whose leases this process no longer holds. */
     void abandon(Set<UUID> lost) {
         for (UUID id : lost) {
-            Thread t = inFlight.get(id);
-            if (t != null) {
+            Execution e = inFlight.get(id);
+            if (e != null) {
                 log.warn("Lost the lease of task {}; stopping its execution", id);
-                t.interrupt();
+                e.thread().interrupt();
             }
         }
+    }
+
+    /** The run's tasks were deleted (cancelled, failed fast): interrupt what this process still runs of them. */
+    private void withdrawn(UUID runId) {
+        inFlight.forEach((taskId, e) -> {
+            if (e.runId().equals(runId) && queue.find(taskId).isEmpty()) {
+                e.thread().interrupt();
+            }
+        });
     }
 
     @Override
@@ -112,10 +127,10 @@ class Dispatcher implements SmartLifecycle {
         if (loop != null) {
             loop.interrupt();
         }
-        // Drain: give running steps the lease's length to finish and report; the rest is reaped elsewhere.
+        // Drain: give running steps a moment to finish and report; what is left is re-run once its lease expires.
         threads.shutdown();
         try {
-            if (!threads.awaitTermination(Math.min(lease.toSeconds(), 20), TimeUnit.SECONDS)) {
+            if (!threads.awaitTermination(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 threads.shutdownNow();
             }
         } catch (InterruptedException e) {
@@ -175,7 +190,7 @@ class Dispatcher implements SmartLifecycle {
     }
 
     private void execute(TaskRow task) {
-        inFlight.put(task.id(), Thread.currentThread());
+        inFlight.put(task.id(), new Execution(task.runId(), Thread.currentThread()));
         try {
             if (InternalKinds.ALL.contains(task.kind())) {
                 internal.run(task);

@@ -27,6 +27,7 @@ public class Wakeups {
     private final Condition tasksReady = lock.newCondition();
     private long taskSignals;
     private final Map<UUID, Set<Runnable>> runListeners = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<UUID> withdrawn = runId -> { };
 
     Wakeups(PgNotifications pg) {
         this.pg = pg;
@@ -44,6 +45,15 @@ public class Wakeups {
     void eventsAppended(UUID runId) {
         pg.publish(EVENTS, runId.toString());
         afterCommit(() -> signalRun(runId));
+    }
+
+    /** Within a transaction: once it commits, stop this process's executions of the run's deleted tasks. */
+    void tasksWithdrawn(UUID runId) {
+        afterCommit(() -> withdrawn.accept(runId));
+    }
+
+    void onTasksWithdrawn(java.util.function.Consumer<UUID> listener) {
+        this.withdrawn = listener;
     }
 
     void signalTasks() {

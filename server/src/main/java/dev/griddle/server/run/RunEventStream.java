@@ -1,5 +1,6 @@
 package dev.griddle.server.run;
 
+import dev.griddle.server.GriddleProperties;
 import dev.griddle.server.engine.EventLog;
 import dev.griddle.server.engine.RunRow;
 import dev.griddle.server.engine.RunStore;
@@ -8,6 +9,9 @@ import dev.griddle.server.web.Caller;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.context.SmartLifecycle;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -26,17 +30,20 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * ends once the run has finished and every event has been sent.
  */
 @RestController
-class RunEventStream {
+class RunEventStream implements SmartLifecycle {
 
-    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     private static final Duration MAX_STREAM = Duration.ofHours(1);
 
     private final RunAccess access;
     private final RunStore runs;
     private final EventLog events;
     private final Wakeups wakeups;
+    private final Duration keepAlive;
+    private final Set<Thread> pumps = ConcurrentHashMap.newKeySet();
+    private volatile boolean running;
 
-    RunEventStream(RunAccess access, RunStore runs, EventLog events, Wakeups wakeups) {
+    RunEventStream(RunAccess access, RunStore runs, EventLog events, Wakeups wakeups, GriddleProperties props) {
+        this.keepAlive = props.http().sseKeepAlive();
         this.access = access;
         this.runs = runs;
         this.events = events;
@@ -49,8 +56,37 @@ class RunEventStream {
         RunRow run = access.visible(caller, id);
         long cursor = RunDetailsController.cursor(lastEventId != null ? lastEventId : after);
         SseEmitter emitter = new SseEmitter(MAX_STREAM.toMillis());
-        Thread.ofVirtual().name("sse-" + id).start(() -> pump(caller.orgId(), run.id(), cursor, emitter));
+        Thread.ofVirtual().name("sse-" + id).start(() -> {
+            pumps.add(Thread.currentThread());
+            try {
+                pump(caller.orgId(), run.id(), cursor, emitter);
+            } finally {
+                pumps.remove(Thread.currentThread());
+            }
+        });
         return emitter;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** On shutdown, end open streams first so graceful shutdown does not wait on them; clients resume by Last-Event-ID. */
+    @Override
+    public void stop() {
+        running = false;
+        pumps.forEach(Thread::interrupt);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
     }
 
     private void pump(UUID orgId, UUID runId, long from, SseEmitter emitter) {
@@ -72,7 +108,7 @@ class RunEventStream {
                 if (finished && events.after(orgId, runId, cursor, 1).isEmpty()) {
                     break;
                 }
-                if (!signal.tryAcquire(KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!signal.tryAcquire(keepAlive.toMillis(), TimeUnit.MILLISECONDS)) {
                     emitter.send(SseEmitter.event().comment("keep-alive"));
                 }
             }

@@ -4,8 +4,7 @@ import dev.griddle.server.GriddleProperties;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -14,9 +13,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * On the first start against an empty database: one organization and one instance-admin key,
  * taken from {@code GRIDDLE_BOOTSTRAP_ADMIN_KEY} or generated and printed once. An advisory lock
  * keeps two nodes starting together from both doing it.
+ *
+ * <p>Runs once every bean exists but before the web server opens its port, so a server that
+ * answers {@code /healthz} already accepts the bootstrap key.
  */
 @Component
-class Bootstrap implements ApplicationRunner {
+class Bootstrap implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(Bootstrap.class);
     private static final long LOCK = 0x6772646c_00000001L;
@@ -36,7 +38,7 @@ class Bootstrap implements ApplicationRunner {
     }
 
     @Override
-    public void run(ApplicationArguments args) {
+    public void afterSingletonsInstantiated() {
         tx.executeWithoutResult(status -> {
             jdbc.sql("select pg_advisory_xact_lock(:lock)").param("lock", LOCK).query(Object.class).single();
             if (organizations.count() > 0) {

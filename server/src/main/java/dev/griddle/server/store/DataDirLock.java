@@ -37,9 +37,7 @@ final class DataDirLock implements AutoCloseable {
             if (lock == null) {
                 String holder = Files.readString(file, StandardCharsets.UTF_8).trim();
                 channel.close();
-                throw new IllegalStateException("The data directory " + dataDir.toAbsolutePath()
-                        + " is in use by another Griddle process" + (holder.isEmpty() ? "" : " (pid " + holder + ")")
-                        + ". Stop it first, or start this one with another GRIDDLE_DATA_DIR or with GRIDDLE_DATABASE_URL.");
+                throw new DataDirInUseException(dataDir, holder);
             }
             channel.truncate(0);
             channel.write(java.nio.ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));

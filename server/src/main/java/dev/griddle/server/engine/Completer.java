@@ -80,10 +80,45 @@ public class Completer {
                 run.tasksEnqueued = true;
                 return null;
             }
-            apply(run, task, new StepOutcome.Failed("lease expired: the process executing attempt " + task.attempt()
-                    + " stopped heartbeating", true));
+            StepSpec spec = advancer.effective(run, task.stepId());
+            String message = "lease expired: the process executing attempt " + task.attempt() + " stopped heartbeating";
+            if (task.attempt() < spec.retry().maxAttempts() + LOST_LEASE_ALLOWANCE) {
+                requeue(run, task, message);
+            } else {
+                apply(run, task, new StepOutcome.Failed(message + " (" + task.attempt() + " attempts)", false));
+            }
             return null;
         });
+    }
+
+    /**
+     * Re-queues a task whose lease expired as its next attempt. Crashes are not the step's fault: on
+     * top of its own retry policy a step gets this many re-runs after lost leases.
+     */
+    static final int LOST_LEASE_ALLOWANCE = 2;
+
+    private void requeue(RunTx run, TaskRow task, String why) {
+        StepRow step = run.step(task.stepId());
+        if (run.status.terminal() || step == null || !step.status.active()) {
+            return;
+        }
+        int next = task.attempt() + 1;
+        queue.enqueue(new TaskRow(UUID.randomUUID(), task.orgId(), task.runId(), task.stepId(), task.itemIndex(), next, task.kind(),
+                task.taskType(), task.runsOn(), task.input(), task.timeoutMs(), run.now, null, null, null), run.now, run.status.paused());
+        run.tasksEnqueued = true;
+        if (task.itemIndex() < 0) {
+            step.attempt = next;
+            step.status = StepStatus.QUEUED;
+            step.dirty = true;
+        } else {
+            stepRuns.updateItem(run.id(), step.stepId, task.itemIndex(), StepStatus.QUEUED, next, null, null);
+        }
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("attempt", task.attempt()).put("next_attempt", next).put("delay_ms", 0);
+        if (task.itemIndex() >= 0) {
+            data.put("item_index", task.itemIndex());
+        }
+        data.set("error", StepLifecycle.error(why, null));
+        run.event("step_retrying", step.stepId, data);
     }
 
     void apply(RunTx run, TaskRow task, StepOutcome outcome) {

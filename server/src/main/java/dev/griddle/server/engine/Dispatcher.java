@@ -55,7 +55,23 @@ class Dispatcher implements SmartLifecycle {
     private final Map<UUID, Execution> inFlight = new ConcurrentHashMap<>();
     private final Duration drainTimeout;
 
-    private record Execution(UUID runId, Thread thread) {
+    /** A task this process runs; only while {@code executing} (inside the step executor) may it be interrupted. */
+    private static final class Execution {
+        final UUID runId;
+        final Thread thread;
+        volatile boolean executing;
+
+        Execution(UUID runId, Thread thread) {
+            this.runId = runId;
+            this.thread = thread;
+        }
+
+        /** Interrupting a thread inside JDBC would break its connection: only the executor part is interruptible. */
+        void stop() {
+            if (executing) {
+                thread.interrupt();
+            }
+        }
     }
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final Timer claimTimer;
@@ -98,7 +114,7 @@ class Dispatcher implements SmartLifecycle {
             Execution e = inFlight.get(id);
             if (e != null) {
                 log.warn("Lost the lease of task {}; stopping its execution", id);
-                e.thread().interrupt();
+                e.stop();
             }
         }
     }
@@ -106,8 +122,8 @@ class Dispatcher implements SmartLifecycle {
     /** The run's tasks were deleted (cancelled, failed fast): interrupt what this process still runs of them. */
     private void withdrawn(UUID runId) {
         inFlight.forEach((taskId, e) -> {
-            if (e.runId().equals(runId) && queue.find(taskId).isEmpty()) {
-                e.thread().interrupt();
+            if (e.runId.equals(runId) && e.executing && queue.find(taskId).isEmpty()) {
+                e.stop();
             }
         });
     }
@@ -190,7 +206,8 @@ class Dispatcher implements SmartLifecycle {
     }
 
     private void execute(TaskRow task) {
-        inFlight.put(task.id(), new Execution(task.runId(), Thread.currentThread()));
+        Execution execution = new Execution(task.runId(), Thread.currentThread());
+        inFlight.put(task.id(), execution);
         try {
             if (InternalKinds.ALL.contains(task.kind())) {
                 internal.run(task);
@@ -200,7 +217,13 @@ class Dispatcher implements SmartLifecycle {
                 queue.release(task.id(), task.leaseToken());
                 return;
             }
-            StepOutcome outcome = invoke(task);
+            StepOutcome outcome;
+            execution.executing = true;
+            try {
+                outcome = invoke(task);
+            } finally {
+                execution.executing = false;
+            }
             if (Thread.interrupted() && !running) {
                 return; // shutting down mid-step: the lease expires and another process retries it
             }

@@ -28,6 +28,6 @@ final class RunnerFixtures {
     }
 
     static JsonNode parse(String text) {
-        return JSON.readTree(text);
+        return TestJson.parse(text);
     }
 }

@@ -19,6 +19,7 @@ public record GriddleProperties(
         String databasePassword,
         @DefaultValue("20") int databasePoolSize,
         String bootstrapAdminKey,
+        String masterKey,
         @DefaultValue Http http,
         @DefaultValue RateLimit rateLimit,
         @DefaultValue Engine engine) {

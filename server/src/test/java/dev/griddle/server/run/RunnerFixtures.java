@@ -10,24 +10,24 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Runners written as YAML in tests, created over the API, and runs of them awaited. */
-final class RunnerFixtures {
+public final class RunnerFixtures {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private RunnerFixtures() {
     }
 
-    static Runner runner(GriddleClient client, String yamlSteps) {
+    public static Runner runner(GriddleClient client, String yamlSteps) {
         String yaml = "name: r-" + UUID.randomUUID() + "\n" + yamlSteps;
         return client.runners().createYaml(yaml);
     }
 
-    static Run runToEnd(GriddleClient client, UUID runnerId, String inputJson) {
+    public static Run runToEnd(GriddleClient client, UUID runnerId, String inputJson) {
         Run started = client.runs().start(runnerId, StartRun.of(inputJson == null ? null : JSON.readTree(inputJson)));
         return client.runs().await(started.id(), Duration.ofSeconds(30));
     }
 
-    static JsonNode parse(String text) {
+    public static JsonNode parse(String text) {
         return TestJson.parse(text);
     }
 }

@@ -20,6 +20,7 @@ public record GriddleProperties(
         @DefaultValue("20") int databasePoolSize,
         String bootstrapAdminKey,
         String masterKey,
+        @DefaultValue("") String outboundAllow,
         @DefaultValue Http http,
         @DefaultValue RateLimit rateLimit,
         @DefaultValue Engine engine) {

@@ -14,12 +14,14 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * Base of API tests: the real server on a random port against real PostgreSQL, spoken to over
  * HTTP through the SDK. Each test makes its own organization, so tests never see each other's data.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = GriddleApplication.class)
+@TestPropertySource(properties = "griddle.outbound-allow=127.0.0.1")
 public abstract class ApiTest {
 
     public static final String INSTANCE_ADMIN_KEY = "grd_live_TestInstanceAdminKey0000000000000000";

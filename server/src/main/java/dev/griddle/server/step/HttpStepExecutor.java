@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import dev.griddle.server.tool.OutboundGuard;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,12 +26,17 @@ class HttpStepExecutor implements StepExecutor {
 
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
-    private final JsonMapper json;
+    private static final int MAX_REDIRECTS = 5;
 
-    HttpStepExecutor(JsonMapper json) {
+    // Redirects are followed here, not by the client, so every hop passes the outbound guard.
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
+    private final JsonMapper json;
+    private final OutboundGuard guard;
+
+    HttpStepExecutor(JsonMapper json, OutboundGuard guard) {
         this.json = json;
+        this.guard = guard;
     }
 
     @Override
@@ -74,7 +80,22 @@ class HttpStepExecutor implements StepExecutor {
         }
         HttpResponse<String> response;
         try {
+            guard.check(url);
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            for (int hop = 0; isRedirect(response.statusCode()) && hop < MAX_REDIRECTS; hop++) {
+                URI next = url.resolve(response.headers().firstValue("Location").orElseThrow());
+                guard.check(next);
+                boolean keepMethod = response.statusCode() == 307 || response.statusCode() == 308;
+                HttpRequest.Builder follow = HttpRequest.newBuilder(next).timeout(Duration.ofMillis(task.timeoutMs() == null ? 60_000 : task.timeoutMs()))
+                        .header("User-Agent", "griddle");
+                follow.method(keepMethod ? method : "GET", keepMethod && body != null && !body.isNull()
+                        ? HttpRequest.BodyPublishers.ofString(body.isString() ? body.asString() : json.writeValueAsString(body))
+                        : HttpRequest.BodyPublishers.noBody());
+                url = next;
+                response = http.send(follow.build(), HttpResponse.BodyHandlers.ofString());
+            }
+        } catch (OutboundGuard.Refused e) {
+            return StepOutcome.failed("http: " + e.getMessage(), false);
         } catch (HttpTimeoutException e) {
             return StepOutcome.failed("http: " + method + " " + url + " timed out", true);
         } catch (IOException e) {
@@ -90,6 +111,10 @@ class HttpStepExecutor implements StepExecutor {
             return new StepOutcome.Failed("http: " + method + " " + url + " answered " + response.statusCode(), retryable, output);
         }
         return StepOutcome.done(output);
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
     private JsonNode parseBody(HttpResponse<String> response) {

@@ -12,9 +12,8 @@ import dev.griddle.server.ApiTest;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.test.context.TestPropertySource;
 
-@TestPropertySource(properties = "griddle.outbound-allow=127.0.0.1")
+
 class RunBasicsTest extends ApiTest {
 
     EchoServer echo;

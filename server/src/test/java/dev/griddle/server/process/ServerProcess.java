@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code GRIDDLE_*} and {@code SERVER_*} (inherited ones are dropped so a developer's shell cannot
  * change a test). Its stdout and stderr go to {@code target/process-logs/<name>-<n>.log}.
  *
- * <p>{@link #close()} always leaves nothing running: it kills the server and every descendant it
- * ever saw (an embedded PostgreSQL survives a SIGKILL of the JVM as an orphan).
+ * <p>{@link #close()} always leaves nothing running: it kills the server, every descendant it ever
+ * saw, and the embedded PostgreSQL it started. That one is not a descendant: {@code pg_ctl}
+ * daemonizes it, so it is found through {@code <data dir>/postgres/postmaster.pid}, and it survives
+ * a SIGKILL of the JVM as an orphan.
  */
 public final class ServerProcess implements AutoCloseable {
 
@@ -44,14 +47,16 @@ public final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    private final Path embeddedDataDir;
     private final Set<ProcessHandle> seenDescendants = new LinkedHashSet<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private ServerProcess(String name, Process process, int port, Path log) {
+    private ServerProcess(String name, Process process, int port, Path log, Path embeddedDataDir) {
         this.name = name;
         this.process = process;
         this.port = port;
         this.log = log;
+        this.embeddedDataDir = embeddedDataDir;
     }
 
     /** Starts the server with this environment; {@code SERVER_PORT} defaults to a free port. */
@@ -75,7 +80,10 @@ public final class ServerProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().keySet().removeIf(k -> k.startsWith("GRIDDLE_") || k.startsWith("SERVER_") || k.startsWith("SPRING_"));
             builder.environment().putAll(childEnv);
-            return new ServerProcess(name, builder.start(), port, log);
+            String databaseUrl = childEnv.get("GRIDDLE_DATABASE_URL");
+            Path embeddedDataDir = databaseUrl == null || databaseUrl.isBlank()
+                    ? Path.of(childEnv.getOrDefault("GRIDDLE_DATA_DIR", "./data")).toAbsolutePath() : null;
+            return new ServerProcess(name, builder.start(), port, log, embeddedDataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + command + ": " + e.getMessage(), e);
         }
@@ -192,7 +200,10 @@ public final class ServerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** The processes this server started that are running now (an embedded PostgreSQL and its backends). */
+    /**
+     * The running descendants of the server JVM. An embedded PostgreSQL is not among them
+     * ({@code pg_ctl} daemonizes it); a server on an external database has none.
+     */
     public List<ProcessHandle> descendants() {
         return process.descendants().toList();
     }
@@ -219,6 +230,27 @@ public final class ServerProcess implements AutoCloseable {
 
     private void rememberDescendants() {
         process.descendants().forEach(seenDescendants::add);
+        embeddedPostgres().ifPresent(seenDescendants::add);
+    }
+
+    /**
+     * The embedded PostgreSQL named by the data dir's {@code postmaster.pid}, if one runs and
+     * started after this JVM: a second server refused on a busy data dir must not adopt the first
+     * one's. A handle knows its process's start time, so a reused pid is never mistaken for it.
+     */
+    private Optional<ProcessHandle> embeddedPostgres() {
+        if (embeddedDataDir == null) {
+            return Optional.empty();
+        }
+        try {
+            List<String> lines = Files.readAllLines(embeddedDataDir.resolve("postgres").resolve("postmaster.pid"), StandardCharsets.UTF_8);
+            return lines.isEmpty() ? Optional.empty()
+                    : ProcessHandle.of(Long.parseLong(lines.getFirst().trim()))
+                            .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false))
+                            .filter(p -> p.info().startInstant().flatMap(t -> process.info().startInstant().map(t::isAfter)).orElse(false));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -169,7 +169,7 @@ final class Backlog implements Scenario {
             while (true) {
                 boolean last = !running;
                 try {
-                    MetricsScrape m = MetricsScrape.take(bench.griddle());
+                    MetricsScrape m = MetricsScrape.take(bench.url());
                     long finished = bench.griddle().runs().list("runner_id=" + runnerId + "&status=succeeded", PageRequest.of(1, 1)).meta().total()
                             - earlierRuns;
                     long now = System.nanoTime();

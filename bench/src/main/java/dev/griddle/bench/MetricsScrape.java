@@ -1,13 +1,20 @@
 package dev.griddle.bench;
 
-import dev.griddle.sdk.GriddleClient;
-import dev.griddle.sdk.RawResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalDouble;
 
-/** One scrape of {@code GET /metrics} (Prometheus text format), with lookups by metric name and one label. */
+/**
+ * One scrape of {@code GET /metrics} (Prometheus text format, no auth), with lookups by metric name
+ * and one label. Plain JDK HTTP: the SDK asks for JSON, which this endpoint does not serve (406).
+ */
 final class MetricsScrape {
 
     private record Sample(String name, String labels, double value) {
@@ -19,12 +26,23 @@ final class MetricsScrape {
         this.samples = samples;
     }
 
-    static MetricsScrape take(GriddleClient griddle) {
-        RawResponse response = griddle.raw("GET", "/metrics", null, Map.of());
-        if (response.status() != 200) {
-            throw new IllegalStateException("GET /metrics answered " + response.status());
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    static MetricsScrape take(String baseUrl) {
+        URI uri = URI.create(baseUrl.endsWith("/") ? baseUrl + "metrics" : baseUrl + "/metrics");
+        HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "text/plain").timeout(Duration.ofSeconds(30)).GET().build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET " + uri + " answered " + response.statusCode());
+            }
+            return parse(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + uri + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted scraping " + uri, e);
         }
-        return parse(response.body());
     }
 
     static MetricsScrape parse(String text) {

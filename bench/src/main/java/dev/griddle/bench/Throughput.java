@@ -18,7 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Many one-step runs at a fixed concurrency: C virtual threads each start a run and wait for it
  * to finish, then start the next, until N runs are done. Reports runs/s and latency percentiles,
  * client-observed (start request sent to finish observed) and server-side ({@code finished_at -
- * created_at}). A warm-up of {@code --warmup} runs goes first and is not counted.
+ * created_at}). A warm-up of {@code --warmup} runs goes first and is not counted. {@code --version
+ * latest} (the default) starts runs without a version, as most callers do; {@code --version pinned}
+ * names the published version, which skips the auto-publish check.
  */
 final class Throughput implements Scenario {
 
@@ -28,15 +30,21 @@ final class Throughput implements Scenario {
         int concurrency = bench.options().integer("concurrency", 32);
         String stepType = bench.options().string("step", "transform");
         int warmup = (int) bench.options().longValue("warmup", 100, 0, 1_000_000);
+        String pin = bench.options().string("version", "latest");
         try (EchoServer echo = EchoServer.start()) {
             Runner runner = bench.createRunner("throughput-" + stepType, List.of(step(stepType, echo.url())));
+            Integer version = switch (pin) {
+                case "latest" -> null;
+                case "pinned" -> bench.griddle().runners().publish(runner.id()).version();
+                default -> throw new IllegalArgumentException("--version must be latest or pinned, was '" + pin + "'");
+            };
             RunWatcher watcher = new RunWatcher(bench.griddle().runs(), 2, 20, Duration.ofMinutes(5));
             if (warmup > 0) {
-                drive(bench, runner, watcher, warmup, concurrency);
+                drive(bench, runner, version, watcher, warmup, concurrency);
                 Report.log("throughput warm-up: %d runs done", warmup);
             }
             long t0 = System.nanoTime();
-            List<Sample> samples = drive(bench, runner, watcher, n, concurrency);
+            List<Sample> samples = drive(bench, runner, version, watcher, n, concurrency);
             double wallMs = (System.nanoTime() - t0) / 1e6;
             Stats client = new Stats();
             Stats server = new Stats();
@@ -70,7 +78,7 @@ final class Throughput implements Scenario {
     private record Sample(Run run, double clientMs) {
     }
 
-    private static List<Sample> drive(Bench bench, Runner runner, RunWatcher watcher, int n, int concurrency) throws Exception {
+    private static List<Sample> drive(Bench bench, Runner runner, Integer version, RunWatcher watcher, int n, int concurrency) throws Exception {
         AtomicInteger next = new AtomicInteger();
         List<Future<List<Sample>>> workers = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -80,7 +88,8 @@ final class Throughput implements Scenario {
                     int i;
                     while ((i = next.getAndIncrement()) < n) {
                         long t0 = System.nanoTime();
-                        Run started = bench.griddle().runs().start(runner.id(), StartRun.of(Report.JSON.createObjectNode().put("i", i)));
+                        Run started = bench.griddle().runs().start(runner.id(),
+                                new StartRun(Report.JSON.createObjectNode().put("i", i), version, null));
                         Run done = watcher.awaitFinished(started);
                         double ms = (System.nanoTime() - t0) / 1e6;
                         RunWatcher.requireSucceeded(done);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -213,10 +214,11 @@ class Dispatcher implements SmartLifecycle {
                 internal.run(task);
                 return;
             }
-            if (!completer.markStarted(task)) {
-                queue.release(task.id(), task.leaseToken());
-                return;
-            }
+            // The step turns running in its own transaction, off the critical path: the executor starts at
+            // once and the completion waits for it, so step_started always precedes the result. Items of a
+            // for_each share the step's start and need no transaction of their own.
+            Future<Boolean> started = task.itemIndex() >= 0 ? CompletableFuture.completedFuture(true)
+                    : threads.submit(() -> completer.markStarted(task));
             StepOutcome outcome;
             execution.executing = true;
             try {
@@ -224,8 +226,13 @@ class Dispatcher implements SmartLifecycle {
             } finally {
                 execution.executing = false;
             }
-            if (Thread.interrupted() && !running) {
+            boolean interrupted = Thread.interrupted();
+            if (interrupted && !running) {
                 return; // shutting down mid-step: the lease expires and another process retries it
+            }
+            if (!Boolean.TRUE.equals(awaitQuietly(started))) {
+                queue.release(task.id(), task.leaseToken()); // the run or step was called off: drop the task and its result
+                return;
             }
             completer.complete(task, task.leaseToken(), outcome);
         } catch (RuntimeException e) {
@@ -233,6 +240,19 @@ class Dispatcher implements SmartLifecycle {
         } finally {
             inFlight.remove(task.id());
             permits.release();
+        }
+    }
+
+    private static Boolean awaitQuietly(Future<Boolean> future) {
+        while (true) {
+            try {
+                return future.get();
+            } catch (InterruptedException e) {
+                // an interrupt aimed at the step may arrive late; the start transaction still finishes
+            } catch (ExecutionException e) {
+                log.warn("Marking a step started failed: {}", e.getCause().toString());
+                return false;
+            }
         }
     }
 

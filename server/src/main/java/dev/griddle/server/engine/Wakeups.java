@@ -32,18 +32,22 @@ public class Wakeups {
     Wakeups(PgNotifications pg) {
         this.pg = pg;
         pg.listen(TASKS, payload -> signalTasks());
-        pg.listen(EVENTS, payload -> signalRun(UUID.fromString(payload)));
+        pg.listen(EVENTS, payload -> {
+            if (!payload.isEmpty()) {
+                signalRun(UUID.fromString(payload));
+            }
+        });
     }
 
     /** Within a transaction: wake claimers everywhere once it commits. */
     void tasksEnqueued() {
-        pg.publish(TASKS, "");
+        pg.publishAfterCommit(TASKS, "");
         afterCommit(this::signalTasks);
     }
 
     /** Within a transaction: wake this run's event streams everywhere once it commits. */
     void eventsAppended(UUID runId) {
-        pg.publish(EVENTS, runId.toString());
+        pg.publishAfterCommit(EVENTS, runId.toString());
         afterCommit(() -> signalRun(runId));
     }
 

@@ -82,8 +82,16 @@ class RunnerVersions implements RunnerCatalog {
             return version(orgId, runnerId, version)
                     .orElseThrow(() -> ApiException.notFound("Runner " + runnerId + " has no version " + version));
         }
-        VersionStore.StoredVersion published = publish(orgId, runnerId).version();
         StoredRunner runner = runners.find(orgId, runnerId).orElseThrow(() -> ApiException.notFound("runner", runnerId));
+        // Fast path, no lock: the draft is already the latest version (the common case of "run it again").
+        // Locking the runner row on every start would serialise all runs of a runner.
+        if (runner.latestVersion() != null && runner.draftHash() != null) {
+            Optional<VersionStore.StoredVersion> latest = versions.find(orgId, runnerId, runner.latestVersion());
+            if (latest.isPresent() && latest.get().specHash().equals(runner.draftHash())) {
+                return pinned(runner.projectId(), latest.get());
+            }
+        }
+        VersionStore.StoredVersion published = publish(orgId, runnerId).version();
         return pinned(runner.projectId(), published);
     }
 

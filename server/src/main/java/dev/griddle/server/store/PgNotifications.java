@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -16,11 +18,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * PostgreSQL {@code LISTEN/NOTIFY}: wakes this process when another one commits work. One
  * dedicated connection listens on a virtual thread; a lost connection is re-opened with backoff.
- * Publishing happens inside the sender's transaction, so listeners hear of it only after commit.
+ * Publishing is queued until the sender's transaction commits, so listeners never hear of uncommitted work.
  */
 @Component
 public class PgNotifications implements SmartLifecycle {
@@ -30,8 +34,14 @@ public class PgNotifications implements SmartLifecycle {
     private final DataSource dataSource;
     private final JdbcClient jdbc;
     private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
+    private static final int MAX_PAYLOAD = 7000;
+    private static final long COALESCE_MILLIS = 10;
+
+    private final Map<String, Set<String>> pending = new ConcurrentHashMap<>();
+    private final Semaphore outbox = new Semaphore(0);
     private volatile boolean running;
     private Thread thread;
+    private Thread sender;
 
     PgNotifications(DataSource dataSource, JdbcClient jdbc) {
         this.dataSource = dataSource;
@@ -43,8 +53,65 @@ public class PgNotifications implements SmartLifecycle {
         listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
     }
 
-    /** Queues a notification in the current transaction (sent at commit). */
-    public void publish(String channel, String payload) {
+    /**
+     * Sends a notification soon after the current transaction commits (at once when there is none).
+     * Notifications are coalesced and sent by one thread, outside the senders' transactions:
+     * PostgreSQL serialises the commits of transactions that NOTIFY, so notifying inside every
+     * engine transaction would make them queue behind each other. Payloads of one channel are
+     * de-duplicated and joined with commas.
+     */
+    public void publishAfterCommit(String channel, String payload) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    queue(channel, payload);
+                }
+            });
+        } else {
+            queue(channel, payload);
+        }
+    }
+
+    private void queue(String channel, String payload) {
+        pending.computeIfAbsent(channel, c -> ConcurrentHashMap.newKeySet()).add(payload);
+        outbox.release();
+    }
+
+    private void sendLoop() {
+        while (running) {
+            try {
+                outbox.acquire();
+                outbox.drainPermits();
+                for (String channel : List.copyOf(pending.keySet())) {
+                    Set<String> payloads = pending.remove(channel);
+                    if (payloads == null || payloads.isEmpty()) {
+                        continue;
+                    }
+                    StringBuilder chunk = new StringBuilder();
+                    for (String payload : payloads) {
+                        if (chunk.length() + payload.length() + 1 > MAX_PAYLOAD) {
+                            send(channel, chunk.toString());
+                            chunk.setLength(0);
+                        }
+                        if (!chunk.isEmpty()) {
+                            chunk.append(',');
+                        }
+                        chunk.append(payload);
+                    }
+                    send(channel, chunk.toString());
+                }
+                Thread.sleep(COALESCE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("NOTIFY failed ({}); other nodes fall back to polling", e.toString());
+            }
+        }
+    }
+
+    private void send(String channel, String payload) {
         jdbc.sql("select pg_notify(:channel, :payload)").param("channel", channel).param("payload", payload).query(Object.class).single();
     }
 
@@ -52,6 +119,7 @@ public class PgNotifications implements SmartLifecycle {
     public void start() {
         running = true;
         thread = Thread.ofVirtual().name("pg-listen").start(this::loop);
+        sender = Thread.ofVirtual().name("pg-notify").start(this::sendLoop);
     }
 
     @Override
@@ -59,6 +127,9 @@ public class PgNotifications implements SmartLifecycle {
         running = false;
         if (thread != null) {
             thread.interrupt();
+        }
+        if (sender != null) {
+            sender.interrupt();
         }
     }
 
@@ -83,7 +154,9 @@ public class PgNotifications implements SmartLifecycle {
                     }
                     for (PGNotification n : notifications) {
                         for (Consumer<String> listener : listeners.getOrDefault(n.getName(), List.of())) {
-                            listener.accept(n.getParameter());
+                            for (String payload : n.getParameter().split(",", -1)) {
+                                listener.accept(payload);
+                            }
                         }
                     }
                 }

@@ -61,7 +61,7 @@ class RunBasicsTest extends ApiTest {
         assertThat(run.output().path("call").path("status").asInt()).isEqualTo(200);
         assertThat(run.output().path("call").path("body").path("body").path("hello").asString()).isEqualTo("world");
         assertThat(run.output().path("text").path("body").asString()).isEqualTo("plain words");
-        EchoServer.Received call = echo.received.stream().filter(r -> r.path().startsWith("/echo")).findFirst().orElseThrow();
+        EchoServer.Received call = echo.received.stream().filter(req -> req.path().startsWith("/echo")).findFirst().orElseThrow();
         assertThat(call.headers().get("Idempotency-key").getFirst()).isEqualTo(run.id() + "/call/1");
     }
 }

@@ -28,9 +28,7 @@ final class CelValues {
             return NULL;
         }
         if (node.isObject()) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            node.properties().forEach(e -> map.put(e.getKey(), toCel(e.getValue())));
-            return map;
+            return new LazyObject((ObjectNode) node);
         }
         if (node.isArray()) {
             List<Object> list = new ArrayList<>(node.size());
@@ -58,6 +56,7 @@ final class CelValues {
             case com.google.protobuf.NullValue n -> NODES.nullNode();
             case dev.cel.common.values.NullValue n -> NODES.nullNode();
             case JsonNode n -> n;
+            case LazyObject lazy -> lazy.node;
             case String s -> NODES.stringNode(s);
             case Boolean b -> NODES.booleanNode(b);
             // ints where they fit, so results compare equal to the same number parsed from JSON text
@@ -79,5 +78,48 @@ final class CelValues {
             }
             default -> NODES.stringNode(value.toString());
         };
+    }
+
+    /**
+     * A JSON object seen by CEL as a map, converted member by member when an expression reaches it.
+     * A run's context holds every step's output; converting all of it for each {@code {{ }}} would
+     * make rendering cost grow with the size of the run.
+     */
+    static final class LazyObject extends java.util.AbstractMap<String, Object> {
+        final ObjectNode node;
+        private final Map<String, Object> converted = new java.util.HashMap<>();
+        private java.util.Set<Map.Entry<String, Object>> entries;
+
+        LazyObject(ObjectNode node) {
+            this.node = node;
+        }
+
+        @Override
+        public Object get(Object key) {
+            if (!(key instanceof String name) || !node.has(name)) {
+                return null;
+            }
+            return converted.computeIfAbsent(name, k -> toCel(node.get(k)));
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return key instanceof String name && node.has(name);
+        }
+
+        @Override
+        public int size() {
+            return node.size();
+        }
+
+        @Override
+        public java.util.Set<Map.Entry<String, Object>> entrySet() {
+            if (entries == null) {
+                Map<String, Object> all = new LinkedHashMap<>();
+                node.propertyNames().forEach(name -> all.put(name, get(name)));
+                entries = java.util.Collections.unmodifiableMap(all).entrySet();
+            }
+            return entries;
+        }
     }
 }

@@ -38,7 +38,10 @@ class OperationsTest extends ApiTest {
         assertThat(openapi.path("openapi").asString()).startsWith("3.1");
         JsonNode paths = openapi.path("paths");
         for (String path : new String[] {"/api/v1/keys", "/api/v1/keys/{id}", "/api/v1/projects", "/api/v1/projects/{id}",
-                "/api/v1/projects/{id}/members", "/api/v1/organizations"}) {
+                "/api/v1/projects/{id}/members", "/api/v1/organizations", "/api/v1/runners", "/api/v1/runners/{id}/versions",
+                "/api/v1/runners/{runnerId}/runs", "/api/v1/runs", "/api/v1/runs/{id}", "/api/v1/runs/{id}/steps", "/api/v1/runs/{id}/events",
+                "/api/v1/runs/{id}/events/stream", "/api/v1/runs/{id}/cancel", "/api/v1/runs/{id}/retry", "/api/v1/approvals",
+                "/api/v1/approvals/{id}/complete"}) {
             assertThat(paths.has(path)).as(path).isTrue();
         }
         assertThat(openapi.path("components").path("securitySchemes").has("bearer")).isTrue();

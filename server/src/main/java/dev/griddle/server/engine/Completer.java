@@ -123,19 +123,69 @@ public class Completer {
 
     void apply(RunTx run, TaskRow task, StepOutcome outcome) {
         StepRow step = run.step(task.stepId());
+        // Issue #5: what the attempt spent counts even when its result is dropped below
+        record(run, task, outcome.trail());
         if (run.status.terminal() || step == null || !step.status.active()) {
             return; // the run or step was called off while this attempt ran: its result is dropped
         }
         StepSpec spec = advancer.effective(run, task.stepId());
-        if (task.itemIndex() >= 0) {
+        if (outcome instanceof StepOutcome.BudgetExceeded over) {
+            budgetExceeded(run, step, task, over);
+        } else if (task.itemIndex() >= 0) {
             applyItem(run, spec, step, task, outcome);
         } else {
             switch (outcome) {
                 case StepOutcome.Done done -> advancer.succeed(run, step, done.output());
                 case StepOutcome.Failed failed -> retryOrFail(run, spec, step, task, failed);
+                case StepOutcome.BudgetExceeded over -> throw new IllegalStateException("handled above");
             }
         }
         advancer.advance(run);
+    }
+
+    /**
+     * Issue #5: appends the attempt's events ({@code llm_call}, {@code tool_call}) and adds its usage
+     * to the run's totals, in this (the completing) transaction.
+     */
+    private static void record(RunTx run, TaskRow task, StepOutcome.Trail trail) {
+        for (StepOutcome.Event e : trail.events()) {
+            JsonNode data = e.data();
+            if (task.itemIndex() >= 0 && data instanceof ObjectNode object) {
+                data = object.deepCopy().put("item_index", task.itemIndex());
+            }
+            run.event(e.type(), task.stepId(), data);
+        }
+        run.spend(trail.usage());
+    }
+
+    /**
+     * Issue #5: the runner's budget is spent. {@code on_exceed: fail} fails the step (and so the run);
+     * otherwise the run turns {@code budget_paused} and the same attempt waits, held, in the queue
+     * until {@code POST /runs/{id}/resume} (which may raise the run's allowance) releases it.
+     */
+    private void budgetExceeded(RunTx run, StepRow step, TaskRow task, StepOutcome.BudgetExceeded over) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("reason", over.reason()).put("on_exceed", over.fail() ? "fail" : "pause");
+        if (task.itemIndex() >= 0) {
+            data.put("item_index", task.itemIndex());
+        }
+        run.event("budget_exceeded", step.stepId, data);
+        if (over.fail()) {
+            String where = task.itemIndex() >= 0 ? " (item " + task.itemIndex() + ")" : "";
+            advancer.fail(run, step, "budget exceeded: " + over.reason() + where, null);
+            return;
+        }
+        queue.enqueue(new TaskRow(UUID.randomUUID(), task.orgId(), task.runId(), task.stepId(), task.itemIndex(), task.attempt(), task.kind(),
+                task.taskType(), task.runsOn(), task.input(), task.timeoutMs(), run.now, null, null, null), run.now, true);
+        if (task.itemIndex() < 0) {
+            step.status = StepStatus.QUEUED;
+            step.dirty = true;
+        } else {
+            stepRuns.updateItem(run.id(), step.stepId, task.itemIndex(), StepStatus.QUEUED, task.attempt(), null, null);
+        }
+        if (!run.status.paused()) {
+            run.status(RunStatus.BUDGET_PAUSED);
+            queue.hold(run.id(), true);
+        }
     }
 
     private void retryOrFail(RunTx run, StepSpec spec, StepRow step, TaskRow task, StepOutcome.Failed failed) {

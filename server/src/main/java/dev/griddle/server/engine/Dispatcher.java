@@ -74,7 +74,11 @@ class Dispatcher implements SmartLifecycle {
             }
         }
     }
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Made anew by each {@link #start()}: a stopped lifecycle may be started again (Spring's test
+     * context cache pauses inactive contexts and restarts them), and a shut-down executor rejects all work.
+     */
+    private volatile ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final Timer claimTimer;
     private volatile boolean running;
     private Thread loop;
@@ -133,6 +137,9 @@ class Dispatcher implements SmartLifecycle {
     public void start() {
         if (!enabled) {
             return;
+        }
+        if (threads.isShutdown()) {
+            threads = Executors.newVirtualThreadPerTaskExecutor();
         }
         running = true;
         loop = Thread.ofVirtual().name("dispatcher").start(this::loop);

@@ -39,9 +39,25 @@ public class RunCommands {
     }
 
     public RunRow resume(UUID orgId, UUID runId) {
+        return resume(orgId, runId, null);
+    }
+
+    /**
+     * Resumes a paused or {@code budget_paused} run. {@code addBudgetUsd} (issue #5), when given,
+     * raises this run's budget allowance in the same transaction; it must be positive.
+     */
+    public RunRow resume(UUID orgId, UUID runId, java.math.BigDecimal addBudgetUsd) {
+        if (addBudgetUsd != null && addBudgetUsd.signum() <= 0) {
+            throw ApiException.fieldErrors(java.util.Map.of("add_budget_usd", java.util.List.of("must be > 0, was " + addBudgetUsd.toPlainString())));
+        }
         return command(orgId, runId, run -> {
             if (!run.status.paused()) {
                 throw conflict(run, "resume");
+            }
+            if (addBudgetUsd != null) {
+                runs.addBudget(run.id(), addBudgetUsd);
+                run.event("log", null, JsonNodeFactory.instance.objectNode().put("message", "budget raised")
+                        .put("add_budget_usd", addBudgetUsd));
             }
             run.status(RunStatus.RUNNING);
             queue.hold(run.id(), false);

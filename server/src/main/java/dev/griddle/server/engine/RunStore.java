@@ -85,13 +85,20 @@ public class RunStore {
     void save(RunTx run) {
         jdbc.sql("""
                 update runs set status = :status, output = cast(:output as jsonb), error = cast(:error as jsonb), cancel_mode = :cancel,
-                       event_seq = :seq, started_at = :started, finished_at = :finished
+                       event_seq = :seq, started_at = :started, finished_at = :finished,
+                       cost_usd = :cost, input_tokens = :inTokens, output_tokens = :outTokens
                 where id = :id
                 """)
+                .param("cost", run.costUsd).param("inTokens", run.inputTokens).param("outTokens", run.outputTokens)
                 .param("status", run.status.wire()).param("output", write(run.output)).param("error", write(run.error))
                 .param("cancel", run.cancelMode).param("seq", run.eventSeq).param("started", ts(run.startedAt))
                 .param("finished", ts(run.finishedAt)).param("id", run.id())
                 .update();
+    }
+
+    /** Issue #5: raises a run's budget allowance (what {@code resume {add_budget_usd}} adds). */
+    void addBudget(UUID runId, java.math.BigDecimal usd) {
+        jdbc.sql("update runs set budget_extra_usd = budget_extra_usd + :usd where id = :id").param("usd", usd).param("id", runId).update();
     }
 
     /** Unfinished child runs of a parent (of one of its steps, when {@code stepId} is given). */

@@ -63,6 +63,10 @@ class RunTransactions {
             runs.save(run);
             wakeups.eventsAppended(run.id());
             run.events.clear();
+            run.spent = false;
+        } else if (run.spent) {
+            runs.save(run); // issue #5: usage totals changed without an event
+            run.spent = false;
         }
         if (run.tasksEnqueued) {
             wakeups.tasksEnqueued();

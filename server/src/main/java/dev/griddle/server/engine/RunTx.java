@@ -32,6 +32,12 @@ final class RunTx {
     Instant startedAt;
     Instant finishedAt;
     boolean tasksEnqueued;
+    /** Issue #5: the run's model usage totals, written back with the row. */
+    java.math.BigDecimal costUsd;
+    long inputTokens;
+    long outputTokens;
+    /** Whether {@link #spend} changed the totals, so the row must be written even without events. */
+    boolean spent;
 
     RunTx(RunRow row, PinnedRunner runner, Map<String, StepRow> steps, Instant now) {
         this.row = row;
@@ -45,6 +51,9 @@ final class RunTx {
         this.eventSeq = row.eventSeq();
         this.startedAt = row.startedAt();
         this.finishedAt = row.finishedAt();
+        this.costUsd = row.costUsd() == null ? java.math.BigDecimal.ZERO : row.costUsd();
+        this.inputTokens = row.inputTokens();
+        this.outputTokens = row.outputTokens();
         for (StepSpec spec : runner.spec().steps()) {
             specs.put(spec.id(), spec);
         }
@@ -96,6 +105,17 @@ final class RunTx {
             startedAt = now;
         }
         finishedAt = now;
+    }
+
+    /** Adds what a step spent to the run's totals (issue #5). */
+    void spend(dev.griddle.server.step.StepOutcome.Usage usage) {
+        if (usage.tokens() == 0 && usage.costUsd().signum() == 0) {
+            return;
+        }
+        costUsd = costUsd.add(usage.costUsd());
+        inputTokens += usage.inputTokens();
+        outputTokens += usage.outputTokens();
+        spent = true;
     }
 
     boolean stopping() {

@@ -33,7 +33,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 @Component
 public class CelExpressions implements Expressions {
 
-    static final List<String> VARIABLES = List.of("input", "steps", "item", "run", "secrets");
+    /** {@code args}: a tool call's arguments, in custom HTTP tool templates (issue #5); empty elsewhere. */
+    static final List<String> VARIABLES = List.of("input", "steps", "item", "run", "secrets", "args");
     private static final int CACHE_SIZE = 4096;
 
     private record Compiled(CelAbstractSyntaxTree ast, CelRuntime.Program program) {

@@ -85,10 +85,14 @@ class RunController {
         return RunView.of(commands.pause(caller.orgId(), id));
     }
 
+    /** Body of resume: {@code add_budget_usd} raises a budget-paused run's allowance (issue #5). */
+    record ResumeRun(java.math.BigDecimal addBudgetUsd) {
+    }
+
     @PostMapping("/api/v1/runs/{id}/resume")
-    RunView resume(Caller caller, @PathVariable UUID id) {
+    RunView resume(Caller caller, @PathVariable UUID id, @RequestBody(required = false) ResumeRun body) {
         access.visible(caller, id);
-        return RunView.of(commands.resume(caller.orgId(), id));
+        return RunView.of(commands.resume(caller.orgId(), id, body == null ? null : body.addBudgetUsd()));
     }
 
     @PostMapping("/api/v1/runs/{id}/cancel")

@@ -27,10 +27,22 @@ class RunnerValidator {
 
     private final CelExpressions expressions;
     private final InputSchemas schemas;
+    private final ModelNames models;
 
     RunnerValidator(CelExpressions expressions, InputSchemas schemas) {
+        this(expressions, schemas, ModelNames.ANY);
+    }
+
+    /** {@code models}: the model catalog when one is present (issue #5), so unknown models fail at publish. */
+    @org.springframework.beans.factory.annotation.Autowired
+    RunnerValidator(CelExpressions expressions, InputSchemas schemas, org.springframework.beans.factory.ObjectProvider<ModelNames> models) {
+        this(expressions, schemas, models.getIfAvailable(() -> ModelNames.ANY));
+    }
+
+    RunnerValidator(CelExpressions expressions, InputSchemas schemas, ModelNames models) {
         this.expressions = expressions;
         this.schemas = schemas;
+        this.models = models;
     }
 
     List<ValidationError> validate(List<RunnerDraft.Step> steps, JsonNode output, JsonNode inputSchema) {
@@ -202,7 +214,12 @@ class RunnerValidator {
                     }
                 }
                 case "task" -> requireString(with, "task_type");
-                case "llm" -> requireString(with, "prompt");
+                case "llm" -> {
+                    requireString(with, "prompt");
+                    if (has(with, "model") && with.get("model").isString() && !Templates.hasTemplate(with.get("model").asString())) {
+                        models.problem(with.get("model").asString()).ifPresent(p -> error(at + ".with.model", p));
+                    }
+                }
                 case "tool" -> requireString(with, "tool");
                 default -> {
                 }

@@ -1,18 +1,87 @@
 package dev.griddle.server.step;
 
+import java.math.BigDecimal;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** What an executor reports. The engine turns it into state changes; executors never call the engine. */
+/**
+ * What an executor reports. The engine turns it into state changes; executors never call the
+ * engine. Any outcome may carry a {@link Trail}: what the step spent (model tokens and money, added
+ * to the run's totals) and the events it wants logged ({@code llm_call}, {@code tool_call}), all
+ * applied in the completing transaction.
+ */
 public sealed interface StepOutcome {
 
+    /** What the step spent and logged on the way; empty for most step types. */
+    default Trail trail() {
+        return Trail.EMPTY;
+    }
+
     /** The step succeeded with this output. */
-    record Done(JsonNode output) implements StepOutcome {
+    record Done(JsonNode output, Trail trail) implements StepOutcome {
+        public Done(JsonNode output) {
+            this(output, Trail.EMPTY);
+        }
+
+        public Done {
+            trail = trail == null ? Trail.EMPTY : trail;
+        }
     }
 
     /** The step failed; {@code retryable} says whether the step's retry policy may try again. */
-    record Failed(String message, boolean retryable, JsonNode details) implements StepOutcome {
+    record Failed(String message, boolean retryable, JsonNode details, Trail trail) implements StepOutcome {
         public Failed(String message, boolean retryable) {
-            this(message, retryable, null);
+            this(message, retryable, null, Trail.EMPTY);
+        }
+
+        public Failed(String message, boolean retryable, JsonNode details) {
+            this(message, retryable, details, Trail.EMPTY);
+        }
+
+        public Failed {
+            trail = trail == null ? Trail.EMPTY : trail;
+        }
+    }
+
+    /**
+     * The step stopped before a model call because the runner's budget is spent. {@code fail}: the
+     * budget says {@code on_exceed: fail} (the step fails); otherwise the run is paused as
+     * {@code budget_paused} and this attempt runs again once the run is resumed.
+     */
+    record BudgetExceeded(String reason, boolean fail, Trail trail) implements StepOutcome {
+        public BudgetExceeded {
+            trail = trail == null ? Trail.EMPTY : trail;
+        }
+    }
+
+    /** Model tokens and dollars spent. */
+    record Usage(long inputTokens, long outputTokens, BigDecimal costUsd) {
+        public static final Usage NONE = new Usage(0, 0, BigDecimal.ZERO);
+
+        public Usage plus(Usage other) {
+            return new Usage(inputTokens + other.inputTokens, outputTokens + other.outputTokens, costUsd.add(other.costUsd));
+        }
+
+        public long tokens() {
+            return inputTokens + outputTokens;
+        }
+    }
+
+    /** An event to append to the run's log, for this step. */
+    record Event(String type, JsonNode data) {
+    }
+
+    /** Usage and events of one step attempt. */
+    record Trail(Usage usage, List<Event> events) {
+        public static final Trail EMPTY = new Trail(Usage.NONE, List.of());
+
+        public Trail {
+            usage = usage == null ? Usage.NONE : usage;
+            events = events == null ? List.of() : List.copyOf(events);
+        }
+
+        public boolean isEmpty() {
+            return events.isEmpty() && usage.tokens() == 0 && usage.costUsd().signum() == 0;
         }
     }
 

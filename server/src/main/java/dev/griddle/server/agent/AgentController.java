@@ -1,0 +1,179 @@
+package dev.griddle.server.agent;
+
+import dev.griddle.server.auth.ProjectStore;
+import dev.griddle.server.runner.ModelNames;
+import dev.griddle.server.secret.SecretBox;
+import dev.griddle.server.web.ApiException;
+import dev.griddle.server.web.Caller;
+import dev.griddle.server.web.FieldErrors;
+import dev.griddle.server.web.PageQuery;
+import io.swagger.v3.oas.annotations.Operation;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code /api/v1/agents}: CRUD and bring-your-own provider keys ({@code /credentials}, write-only). */
+@RestController
+@RequestMapping("/api/v1/agents")
+class AgentController {
+
+    record AgentBody(String name, String description, String model, String instructions, Double temperature, UUID projectId) {
+    }
+
+    record AgentView(UUID id, String name, String description, String model, String instructions, Double temperature, UUID projectId,
+            Instant createdAt, Instant updatedAt) {
+        static AgentView of(Agent a) {
+            return new AgentView(a.id(), a.name(), a.description(), a.model(), a.instructions(), a.temperature(), a.projectId(), a.createdAt(),
+                    a.updatedAt());
+        }
+    }
+
+    /** Provider keys an agent may bring; a null leaves a key as it is, an empty string removes it. */
+    record CredentialsBody(String openaiApiKey, String anthropicApiKey) {
+    }
+
+    static final Set<String> CREDENTIALS = Set.of("openai_api_key", "anthropic_api_key");
+
+    private final AgentStore agents;
+    private final AgentDirectory directory;
+    private final ProjectStore projects;
+    private final ModelNames models;
+    private final SecretBox box;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    AgentController(AgentStore agents, AgentDirectory directory, ProjectStore projects, ModelNames models, SecretBox box, JsonMapper json,
+            Clock clock) {
+        this.agents = agents;
+        this.directory = directory;
+        this.projects = projects;
+        this.models = models;
+        this.box = box;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @PostMapping
+    ResponseEntity<AgentView> create(Caller caller, @RequestBody AgentBody body) {
+        check(caller, body, true);
+        if (agents.nameTaken(caller.orgId(), body.name().strip(), null)) {
+            throw ApiException.conflict("An agent named '" + body.name().strip() + "' already exists");
+        }
+        Instant now = clock.instant();
+        Agent agent = new Agent(UUID.randomUUID(), caller.orgId(), body.projectId(), body.name().strip(), body.description(), body.model(),
+                body.instructions(), body.temperature(), null, now, now);
+        agents.insert(agent);
+        return ResponseEntity.created(URI.create("/api/v1/agents/" + agent.id())).body(AgentView.of(agent));
+    }
+
+    @GetMapping
+    PageQuery.Paged<AgentView> list(Caller caller, PageQuery page, @RequestParam(name = "project_id", required = false) UUID projectId) {
+        return page.result(agents.list(caller, projectId, page.perPage(), page.offset()).stream().map(AgentView::of).toList(),
+                agents.count(caller, projectId));
+    }
+
+    @GetMapping("/{id}")
+    AgentView get(Caller caller, @PathVariable UUID id) {
+        return AgentView.of(find(caller, id));
+    }
+
+    @PatchMapping("/{id}")
+    AgentView update(Caller caller, @PathVariable UUID id, @RequestBody AgentBody body) {
+        Agent current = find(caller, id);
+        check(caller, body, false);
+        String name = body.name() == null ? current.name() : body.name().strip();
+        if (!name.equals(current.name()) && agents.nameTaken(caller.orgId(), name, id)) {
+            throw ApiException.conflict("An agent named '" + name + "' already exists");
+        }
+        Agent updated = new Agent(id, caller.orgId(), body.projectId() == null ? current.projectId() : body.projectId(), name,
+                body.description() == null ? current.description() : body.description(), body.model() == null ? current.model() : body.model(),
+                body.instructions() == null ? current.instructions() : body.instructions(),
+                body.temperature() == null ? current.temperature() : body.temperature(), current.credentials(), current.createdAt(), clock.instant());
+        agents.update(updated);
+        return AgentView.of(updated);
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
+        find(caller, id);
+        agents.delete(caller.orgId(), id);
+        return ResponseEntity.noContent().build();
+    }
+
+    @GetMapping("/{id}/credentials")
+    @Operation(summary = "Which provider keys the agent has", description = "{openai_api_key: true|false, ...}; keys are never returned.")
+    Map<String, Boolean> credentials(Caller caller, @PathVariable UUID id) {
+        Map<String, String> stored = directory.credentials(find(caller, id));
+        Map<String, Boolean> out = new TreeMap<>();
+        CREDENTIALS.forEach(k -> out.put(k, stored.containsKey(k)));
+        return out;
+    }
+
+    @PutMapping("/{id}/credentials")
+    @Operation(summary = "Set the agent's own provider keys", description = "Encrypted at rest, never returned. A field left out keeps its key; "
+            + "an empty string removes it.")
+    Map<String, Boolean> putCredentials(Caller caller, @PathVariable UUID id, @RequestBody CredentialsBody body) {
+        Agent agent = find(caller, id);
+        Map<String, String> stored = new TreeMap<>(directory.credentials(agent));
+        apply(stored, "openai_api_key", body.openaiApiKey());
+        apply(stored, "anthropic_api_key", body.anthropicApiKey());
+        ObjectNode sealed = json.createObjectNode();
+        stored.forEach(sealed::put);
+        agents.setCredentials(caller.orgId(), id, stored.isEmpty() ? null : box.encrypt(json.writeValueAsString(sealed)));
+        return credentials(caller, id);
+    }
+
+    private static void apply(Map<String, String> stored, String key, String value) {
+        if (value == null) {
+            return;
+        }
+        if (value.isBlank()) {
+            stored.remove(key);
+        } else {
+            stored.put(key, value.strip());
+        }
+    }
+
+    Agent find(Caller caller, UUID id) {
+        return agents.find(caller.orgId(), id).filter(a -> caller.sees(a.projectId())).orElseThrow(() -> ApiException.notFound("agent", id));
+    }
+
+    private void check(Caller caller, AgentBody body, boolean creating) {
+        FieldErrors errors = new FieldErrors();
+        if (creating || body.name() != null) {
+            errors.required("name", body.name());
+        }
+        errors.maxLength("name", body.name(), 200).maxLength("description", body.description(), 10_000)
+                .maxLength("instructions", body.instructions(), 100_000);
+        if (body.model() != null) {
+            models.problem(body.model()).ifPresent(p -> errors.add("model", p));
+        }
+        if (body.temperature() != null && (body.temperature() < 0 || body.temperature() > 2)) {
+            errors.add("temperature", "must be between 0 and 2, was " + body.temperature());
+        }
+        if (body.projectId() != null && projects.visible(caller, body.projectId()).isEmpty()) {
+            errors.add("project_id", "no project '" + body.projectId() + "' visible to this key");
+        } else if (creating && body.projectId() == null && !caller.allProjects()) {
+            errors.add("project_id", "required for a key limited to some projects");
+        }
+        errors.throwIfAny();
+    }
+}

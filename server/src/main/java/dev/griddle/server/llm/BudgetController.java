@@ -1,0 +1,65 @@
+package dev.griddle.server.llm;
+
+import dev.griddle.server.web.Caller;
+import dev.griddle.server.web.FieldErrors;
+import io.swagger.v3.oas.annotations.Operation;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.UUID;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET/PUT /api/v1/runners/{id}/budget}. Never set = no limits, {@code on_exceed: pause}. */
+@RestController
+class BudgetController {
+
+    record BudgetBody(BigDecimal maxCostUsdPerRun, BigDecimal maxCostUsdPerDay, Long maxTokensPerRun, String onExceed) {
+        static BudgetBody of(Budget b) {
+            return new BudgetBody(b.maxCostUsdPerRun(), b.maxCostUsdPerDay(), b.maxTokensPerRun(), b.onExceed());
+        }
+    }
+
+    private final BudgetStore budgets;
+    private final RunnerAccess access;
+    private final Clock clock;
+
+    BudgetController(BudgetStore budgets, RunnerAccess access, Clock clock) {
+        this.budgets = budgets;
+        this.access = access;
+        this.clock = clock;
+    }
+
+    @GetMapping("/api/v1/runners/{id}/budget")
+    BudgetBody get(Caller caller, @PathVariable UUID id) {
+        access.check(caller, id);
+        return BudgetBody.of(budgets.find(caller.orgId(), id).orElse(new Budget(null, null, null, "pause")));
+    }
+
+    @PutMapping("/api/v1/runners/{id}/budget")
+    @Operation(summary = "Set the runner's budget", description = "Null limits do not limit; on_exceed: pause (default) or fail. "
+            + "Checked before every model call of the runner's runs.")
+    BudgetBody put(Caller caller, @PathVariable UUID id, @RequestBody BudgetBody body) {
+        access.check(caller, id);
+        FieldErrors errors = new FieldErrors();
+        if (body.maxCostUsdPerRun() != null && body.maxCostUsdPerRun().signum() < 0) {
+            errors.add("max_cost_usd_per_run", "must be >= 0, was " + body.maxCostUsdPerRun().toPlainString());
+        }
+        if (body.maxCostUsdPerDay() != null && body.maxCostUsdPerDay().signum() < 0) {
+            errors.add("max_cost_usd_per_day", "must be >= 0, was " + body.maxCostUsdPerDay().toPlainString());
+        }
+        if (body.maxTokensPerRun() != null && body.maxTokensPerRun() < 0) {
+            errors.add("max_tokens_per_run", "must be >= 0, was " + body.maxTokensPerRun());
+        }
+        String onExceed = body.onExceed() == null ? "pause" : body.onExceed();
+        if (!onExceed.equals("pause") && !onExceed.equals("fail")) {
+            errors.add("on_exceed", "must be 'pause' or 'fail', was '" + onExceed + "'");
+        }
+        errors.throwIfAny();
+        Budget budget = new Budget(body.maxCostUsdPerRun(), body.maxCostUsdPerDay(), body.maxTokensPerRun(), onExceed);
+        budgets.put(caller.orgId(), id, budget, clock.instant());
+        return BudgetBody.of(budget);
+    }
+}

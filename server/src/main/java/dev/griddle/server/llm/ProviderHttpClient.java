@@ -1,0 +1,151 @@
+package dev.griddle.server.llm;
+
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.http.client.HttpClient;
+import dev.langchain4j.http.client.HttpClientBuilder;
+import dev.langchain4j.http.client.HttpRequest;
+import dev.langchain4j.http.client.SuccessfulHttpResponse;
+import dev.langchain4j.http.client.sse.ServerSentEventListener;
+import dev.langchain4j.http.client.sse.ServerSentEventParser;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * LangChain4j's HTTP port, on the JDK client, so a provider's refusal keeps what we need to retry
+ * well: the status, the body and {@code Retry-After} (LangChain4j's own client drops the headers).
+ */
+final class ProviderHttpClient implements HttpClient {
+
+    /** A provider answered an error status. {@code retryAfter} is null when it did not say. */
+    static final class ProviderStatusException extends HttpException {
+        final Duration retryAfter;
+        final String body;
+
+        ProviderStatusException(int status, String body, Duration retryAfter) {
+            super(status, body);
+            this.body = body;
+            this.retryAfter = retryAfter;
+        }
+    }
+
+    /** The provider could not be reached or did not answer in time. */
+    static final class ProviderUnreachableException extends RuntimeException {
+        ProviderUnreachableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final java.net.http.HttpClient http;
+    private final Duration readTimeout;
+
+    private ProviderHttpClient(Duration connectTimeout, Duration readTimeout) {
+        this.http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout).build();
+        this.readTimeout = readTimeout == null ? Duration.ofSeconds(120) : readTimeout;
+    }
+
+    static HttpClientBuilder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public SuccessfulHttpResponse execute(HttpRequest request) {
+        java.net.http.HttpRequest.Builder out = java.net.http.HttpRequest.newBuilder(URI.create(request.url())).timeout(readTimeout);
+        request.headers().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("host")) {
+                values.forEach(v -> out.header(name, v));
+            }
+        });
+        String body = request.body();
+        out.method(request.method().name(), body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response;
+        try {
+            response = http.send(out.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new ProviderUnreachableException("no answer from " + host(request.url()) + " within " + readTimeout.toSeconds() + " s", e);
+        } catch (IOException e) {
+            throw new ProviderUnreachableException("cannot reach " + host(request.url()) + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderUnreachableException("interrupted", e);
+        }
+        if (response.statusCode() >= 400) {
+            throw new ProviderStatusException(response.statusCode(), response.body(), retryAfter(response.headers().firstValue("Retry-After")));
+        }
+        return SuccessfulHttpResponse.builder().statusCode(response.statusCode()).headers(response.headers().map()).body(response.body()).build();
+    }
+
+    @Override
+    public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
+        throw new UnsupportedOperationException("streaming is not used by Griddle's llm steps");
+    }
+
+    /** {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */
+    static Duration retryAfter(Optional<String> header) {
+        if (header.isEmpty() || header.get().isBlank()) {
+            return null;
+        }
+        String v = header.get().strip();
+        try {
+            return Duration.ofMillis((long) (Double.parseDouble(v) * 1000));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration d = Duration.between(Instant.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
+    }
+
+    private static String host(String url) {
+        try {
+            URI uri = URI.create(url);
+            return uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+        } catch (IllegalArgumentException e) {
+            return url;
+        }
+    }
+
+    private static final class Builder implements HttpClientBuilder {
+        private Duration connectTimeout;
+        private Duration readTimeout;
+
+        @Override
+        public Duration connectTimeout() {
+            return connectTimeout;
+        }
+
+        @Override
+        public HttpClientBuilder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        @Override
+        public Duration readTimeout() {
+            return readTimeout;
+        }
+
+        @Override
+        public HttpClientBuilder readTimeout(Duration timeout) {
+            this.readTimeout = timeout;
+            return this;
+        }
+
+        @Override
+        public HttpClient build() {
+            return new ProviderHttpClient(connectTimeout, readTimeout);
+        }
+    }
+
+}

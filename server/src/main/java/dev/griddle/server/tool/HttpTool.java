@@ -1,0 +1,116 @@
+package dev.griddle.server.tool;
+
+import dev.griddle.server.expr.ExpressionException;
+import dev.griddle.server.expr.Expressions;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A custom HTTP tool: its {@code http} template rendered with the call's arguments as
+ * {@code args.<name>}, sent, and answered as {@code {status, body}} (the body parsed when JSON).
+ * Any status is a result, for the model to read; only an unreachable server is an error.
+ */
+final class HttpTool implements Tool {
+
+    private final StoredTool tool;
+    private final Expressions expressions;
+    private final HttpClient http;
+    private final JsonMapper json;
+
+    HttpTool(StoredTool tool, Expressions expressions, HttpClient http, JsonMapper json) {
+        this.tool = tool;
+        this.expressions = expressions;
+        this.http = http;
+        this.json = json;
+    }
+
+    @Override
+    public String name() {
+        return tool.name();
+    }
+
+    @Override
+    public String description() {
+        return tool.description() == null ? "" : tool.description();
+    }
+
+    @Override
+    public JsonNode parameters() {
+        return tool.parameters();
+    }
+
+    @Override
+    public JsonNode call(JsonNode arguments, ToolContext context) throws ToolException, InterruptedException {
+        ObjectNode scope = json.createObjectNode();
+        scope.set("args", arguments == null ? json.createObjectNode() : arguments);
+        JsonNode request;
+        try {
+            request = expressions.render(tool.http(), scope);
+        } catch (ExpressionException e) {
+            throw new ToolException(name() + ": cannot render the request: " + e.getMessage(), false);
+        }
+        String method = request.path("method").asString("GET").toUpperCase(Locale.ROOT);
+        String url = request.path("url").asString("");
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new ToolException(name() + ": invalid url '" + url + "'", false);
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+            throw new ToolException(name() + ": url must be an http(s) URL, was '" + url + "'", false);
+        }
+        HttpRequest.Builder out = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("User-Agent", "griddle");
+        if (context.idempotencyKey() != null) {
+            out.header("Idempotency-Key", context.idempotencyKey());
+        }
+        boolean hasContentType = false;
+        for (Map.Entry<String, JsonNode> h : request.path("headers").properties()) {
+            out.header(h.getKey(), h.getValue().isString() ? h.getValue().asString() : h.getValue().toString());
+            hasContentType |= h.getKey().equalsIgnoreCase("Content-Type");
+        }
+        JsonNode body = request.get("body");
+        if (body == null || body.isNull() || body.isMissingNode()) {
+            out.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            if (!hasContentType) {
+                out.header("Content-Type", body.isString() ? "text/plain; charset=utf-8" : "application/json");
+            }
+            out.method(method, HttpRequest.BodyPublishers.ofString(body.isString() ? body.asString() : json.writeValueAsString(body)));
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(out.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new ToolException(name() + ": " + method + " " + uri + " timed out", true);
+        } catch (IOException e) {
+            throw new ToolException(name() + ": " + method + " " + uri + " failed: " + e.getMessage(), true);
+        }
+        ObjectNode result = json.createObjectNode();
+        result.put("status", response.statusCode());
+        result.set("body", parse(response));
+        return result;
+    }
+
+    private JsonNode parse(HttpResponse<String> response) {
+        String body = response.body();
+        if (response.headers().firstValue("Content-Type").orElse("").contains("json") && body != null && !body.isBlank()) {
+            try {
+                return json.readTree(body);
+            } catch (RuntimeException notJson) {
+                // keep the text
+            }
+        }
+        return json.getNodeFactory().stringNode(body == null ? "" : body);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.griddle.server.tool;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Something a model (or a {@code tool} step) can call: a name, a description and a JSON Schema of
+ * its arguments. Custom HTTP tools are the first kind; MCP, web and knowledge tools come later.
+ * {@link #call} may block (virtual threads) and must return promptly when interrupted.
+ */
+public interface Tool {
+
+    String name();
+
+    String description();
+
+    /** JSON Schema of the arguments object. */
+    JsonNode parameters();
+
+    /**
+     * Calls the tool with arguments already checked against {@link #parameters()}.
+     *
+     * @throws ToolException when the call failed in a way the caller (a model) should be told about
+     */
+    JsonNode call(JsonNode arguments, ToolContext context) throws ToolException, InterruptedException;
+}

@@ -1,0 +1,140 @@
+package dev.griddle.server.tool;
+
+import dev.griddle.server.web.ApiException;
+import dev.griddle.server.web.Caller;
+import dev.griddle.server.web.FieldErrors;
+import dev.griddle.server.web.PageQuery;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** {@code /api/v1/tools}: custom HTTP tools. Names are unique per organization and are what models call. */
+@RestController
+@RequestMapping("/api/v1/tools")
+class ToolController {
+
+    record ToolBody(String name, String description, JsonNode parameters, JsonNode http) {
+    }
+
+    record ToolView(UUID id, String name, String description, JsonNode parameters, JsonNode http, Instant createdAt, Instant updatedAt) {
+        static ToolView of(StoredTool t) {
+            return new ToolView(t.id(), t.name(), t.description(), t.parameters(), t.http(), t.createdAt(), t.updatedAt());
+        }
+    }
+
+    /** What providers accept as a function name. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+
+    private final ToolStore tools;
+    private final JsonSchemas schemas;
+    private final Clock clock;
+
+    ToolController(ToolStore tools, JsonSchemas schemas, Clock clock) {
+        this.tools = tools;
+        this.schemas = schemas;
+        this.clock = clock;
+    }
+
+    @PostMapping
+    ResponseEntity<ToolView> create(Caller caller, @RequestBody ToolBody body) {
+        check(body, true);
+        if (tools.findByName(caller.orgId(), body.name()).isPresent()) {
+            throw ApiException.conflict("A tool named '" + body.name() + "' already exists");
+        }
+        Instant now = clock.instant();
+        StoredTool tool = new StoredTool(UUID.randomUUID(), caller.orgId(), body.name(), body.description(), body.parameters(), body.http(), now, now);
+        tools.insert(tool);
+        return ResponseEntity.created(URI.create("/api/v1/tools/" + tool.id())).body(ToolView.of(tool));
+    }
+
+    @GetMapping
+    PageQuery.Paged<ToolView> list(Caller caller, PageQuery page) {
+        return page.result(tools.list(caller.orgId(), page.perPage(), page.offset()).stream().map(ToolView::of).toList(), tools.count(caller.orgId()));
+    }
+
+    @GetMapping("/{id}")
+    ToolView get(Caller caller, @PathVariable UUID id) {
+        return ToolView.of(find(caller, id));
+    }
+
+    @PatchMapping("/{id}")
+    ToolView update(Caller caller, @PathVariable UUID id, @RequestBody ToolBody body) {
+        StoredTool current = find(caller, id);
+        check(body, false);
+        String name = body.name() == null ? current.name() : body.name();
+        if (!name.equals(current.name()) && tools.findByName(caller.orgId(), name).isPresent()) {
+            throw ApiException.conflict("A tool named '" + name + "' already exists");
+        }
+        StoredTool updated = new StoredTool(id, caller.orgId(), name, body.description() == null ? current.description() : body.description(),
+                body.parameters() == null ? current.parameters() : body.parameters(), body.http() == null ? current.http() : body.http(),
+                current.createdAt(), clock.instant());
+        tools.update(updated);
+        return ToolView.of(updated);
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
+        find(caller, id);
+        tools.delete(caller.orgId(), id);
+        return ResponseEntity.noContent().build();
+    }
+
+    private StoredTool find(Caller caller, UUID id) {
+        return tools.find(caller.orgId(), id).orElseThrow(() -> ApiException.notFound("tool", id));
+    }
+
+    private void check(ToolBody body, boolean creating) {
+        FieldErrors errors = new FieldErrors();
+        if (creating || body.name() != null) {
+            errors.required("name", body.name());
+            if (body.name() != null && !body.name().isBlank() && !NAME.matcher(body.name()).matches()) {
+                errors.add("name", "must be 1 to 64 of A-Z, a-z, 0-9, '_' and '-', was '" + body.name() + "'");
+            }
+        }
+        errors.maxLength("description", body.description(), 10_000);
+        if (creating || body.parameters() != null) {
+            if (body.parameters() == null || body.parameters().isNull()) {
+                errors.add("parameters", "required (a JSON Schema of the arguments object)");
+            } else {
+                List<String> problems = schemas.checkSchema(body.parameters());
+                problems.forEach(p -> errors.add("parameters", p));
+                if (problems.isEmpty() && !"object".equals(body.parameters().path("type").asString(""))) {
+                    errors.add("parameters", "must have type 'object' (tool arguments are an object)");
+                }
+            }
+        }
+        if (creating || body.http() != null) {
+            JsonNode http = body.http();
+            if (http == null || !http.isObject()) {
+                errors.add("http", "required: {method, url, headers, body}");
+            } else {
+                String method = http.path("method").asString("GET");
+                if (!METHODS.contains(method)) {
+                    errors.add("http.method", "must be one of " + METHODS.stream().sorted().toList() + ", was '" + method + "'");
+                }
+                if (!http.path("url").isString() || http.path("url").asString().isBlank()) {
+                    errors.add("http.url", "required: an http(s) URL, may hold {{ args.<name> }}");
+                }
+                if (http.has("headers") && !http.get("headers").isObject()) {
+                    errors.add("http.headers", "must be an object of header names to values");
+                }
+            }
+        }
+        errors.throwIfAny();
+    }
+}

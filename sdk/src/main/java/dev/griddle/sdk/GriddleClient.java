@@ -52,6 +52,19 @@ public final class GriddleClient {
         return new ApprovalsClient(http);
     }
 
+    public TriggersClient triggers() {
+        return new TriggersClient(http);
+    }
+
+    public NotificationsClient notifications() {
+        return new NotificationsClient(http);
+    }
+
+    /** {@code POST /api/v1/apply}: bulk import of a JSON or YAML bundle. */
+    public ApplyClient apply() {
+        return new ApplyClient(http);
+    }
+
     /** The same server with another key. */
     public GriddleClient withApiKey(String apiKey) {
         return new GriddleClient(http.withApiKey(apiKey));

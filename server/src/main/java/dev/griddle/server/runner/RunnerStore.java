@@ -45,6 +45,11 @@ class RunnerStore implements ProjectMembers {
                 .query(this::row).optional();
     }
 
+    Optional<StoredRunner> findByName(UUID orgId, String name) {
+        return jdbc.sql("select * from runners where org_id = :org and name = :name").param("org", orgId).param("name", name)
+                .query(this::row).optional();
+    }
+
     boolean nameTaken(UUID orgId, String name, UUID except) {
         return jdbc.sql("select count(*) from runners where org_id = :org and name = :name and id <> :except")
                 .param("org", orgId).param("name", name).param("except", except == null ? new UUID(0, 0) : except).query(Long.class).single() > 0;

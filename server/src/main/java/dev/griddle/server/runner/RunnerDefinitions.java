@@ -1,0 +1,157 @@
+package dev.griddle.server.runner;
+
+import dev.griddle.server.auth.ProjectStore;
+import dev.griddle.server.web.Caller;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runner definitions upserted by name, for bulk import ({@code POST /api/v1/apply}): binds a
+ * definition with the same rules as the runner API, checks it with {@link RunnerValidator} (a
+ * definition must be valid to be applied, unlike a saved draft), and says whether it would create,
+ * update, or leave the runner unchanged. Writing is a separate step so a bundle is checked whole
+ * before anything is written.
+ */
+@Component
+public class RunnerDefinitions {
+
+    /** What applying one definition does. */
+    public enum Action { CREATE, UPDATE, UNCHANGED }
+
+    /** A checked definition, ready to write: the runner's id is known even before it is created. */
+    public static final class Planned {
+        private final StoredRunner runner;
+        private final Action action;
+
+        private Planned(StoredRunner runner, Action action) {
+            this.runner = runner;
+            this.action = action;
+        }
+
+        public UUID id() {
+            return runner.id();
+        }
+
+        public String name() {
+            return runner.name();
+        }
+
+        public Action action() {
+            return action;
+        }
+    }
+
+    private final RunnerStore runners;
+    private final RunnerValidator validator;
+    private final RunnerVersions versions;
+    private final ProjectStore projects;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    RunnerDefinitions(RunnerStore runners, RunnerValidator validator, RunnerVersions versions, ProjectStore projects, JsonMapper json, Clock clock) {
+        this.runners = runners;
+        this.validator = validator;
+        this.versions = versions;
+        this.projects = projects;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /**
+     * Checks one definition (a runner object of a bundle, at {@code path} such as {@code runners[0]})
+     * and plans its upsert; on problems adds them to {@code errors} and returns empty.
+     */
+    public Optional<Planned> plan(Caller caller, JsonNode definition, String path, List<ValidationError> errors) {
+        RunnerDraft draft;
+        try {
+            draft = json.treeToValue(definition, RunnerDraft.class);
+        } catch (JacksonException e) {
+            String at = path + describe(e.getPath());
+            errors.add(new ValidationError(null, at, "is invalid: " + e.getOriginalMessage()));
+            return Optional.empty();
+        }
+        List<ValidationError> found = new ArrayList<>();
+        if (draft.name() == null || draft.name().isBlank()) {
+            found.add(new ValidationError(null, path + ".name", "required"));
+        } else if (draft.name().strip().length() > 200) {
+            found.add(new ValidationError(null, path + ".name", "must be at most 200 characters"));
+        }
+        if (draft.projectId() != null && projects.visible(caller, draft.projectId()).isEmpty()) {
+            found.add(new ValidationError(null, path + ".project_id", "no project '" + draft.projectId() + "' visible to this key"));
+        } else if (draft.projectId() == null && !caller.allProjects()) {
+            found.add(new ValidationError(null, path + ".project_id", "required for a key limited to some projects"));
+        }
+        List<RunnerDraft.Step> steps = draft.steps() == null ? List.of() : draft.steps();
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) == null) {
+                found.add(new ValidationError(null, path + ".steps[" + i + "]", "must be an object"));
+            }
+        }
+        if (found.isEmpty()) {
+            for (ValidationError e : validator.validate(steps, draft.output(), draft.inputSchema())) {
+                found.add(new ValidationError(e.stepId(), path + "." + e.path(), e.message()));
+            }
+        }
+        if (!found.isEmpty()) {
+            errors.addAll(found);
+            return Optional.empty();
+        }
+        String name = draft.name().strip();
+        Optional<StoredRunner> existing = runners.findByName(caller.orgId(), name);
+        Instant now = clock.instant();
+        StoredRunner desired = withHash(new StoredRunner(existing.map(StoredRunner::id).orElseGet(UUID::randomUUID), caller.orgId(),
+                draft.projectId(), name, draft.description(), draft.defaultModel(), nullIfJsonNull(draft.inputSchema()), steps,
+                nullIfJsonNull(draft.output()), null, existing.map(StoredRunner::latestVersion).orElse(null),
+                existing.map(StoredRunner::createdAt).orElse(now), now));
+        if (existing.isEmpty()) {
+            return Optional.of(new Planned(desired, Action.CREATE));
+        }
+        StoredRunner current = existing.get();
+        if (existing.filter(r -> !caller.sees(r.projectId())).isPresent()) {
+            errors.add(new ValidationError(null, path + ".name", "a runner named '" + name + "' exists in a project this key cannot see"));
+            return Optional.empty();
+        }
+        boolean same = Objects.equals(current.draftHash(), desired.draftHash()) && Objects.equals(current.description(), desired.description())
+                && Objects.equals(current.projectId(), desired.projectId());
+        return Optional.of(new Planned(desired, same ? Action.UNCHANGED : Action.UPDATE));
+    }
+
+    /** Writes a planned definition (inside the caller's transaction). */
+    public void write(Planned planned) {
+        switch (planned.action) {
+            case CREATE -> runners.insert(planned.runner);
+            case UPDATE -> runners.update(planned.runner);
+            case UNCHANGED -> { }
+        }
+    }
+
+    private StoredRunner withHash(StoredRunner r) {
+        return new StoredRunner(r.id(), r.orgId(), r.projectId(), r.name(), r.description(), r.defaultModel(), r.inputSchema(), r.steps(),
+                r.output(), versions.hash(json.valueToTree(r.spec())), r.latestVersion(), r.createdAt(), r.updatedAt());
+    }
+
+    private static String describe(List<JacksonException.Reference> refs) {
+        StringBuilder out = new StringBuilder();
+        for (JacksonException.Reference ref : refs) {
+            if (ref.getIndex() >= 0) {
+                out.append('[').append(ref.getIndex()).append(']');
+            } else if (ref.getPropertyName() != null) {
+                out.append('.').append(ref.getPropertyName());
+            }
+        }
+        return out.toString();
+    }
+
+    private static JsonNode nullIfJsonNull(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? null : node;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.griddle.server.trigger;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Delivers outbound notifications (one virtual thread per node): scans new run events into
+ * delivery rows, then claims due deliveries and POSTs them, signed like inbound webhooks
+ * ({@code X-Griddle-Signature}, {@code X-Griddle-Delivery}, {@code X-Griddle-Event}). A non-2xx
+ * answer or an I/O error is retried with exponential backoff up to
+ * {@code griddle.triggers.notification-max-attempts}; the outcome of each attempt is in the log.
+ */
+@Component
+class NotificationSender implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(NotificationSender.class);
+    private static final int BATCH = 20;
+    private static final int MAX_ERROR = 500;
+
+    private final NotificationStore store;
+    private final SigningSecrets secrets;
+    private final TriggerProperties props;
+    private final Clock clock;
+    private final HttpClient http;
+    private volatile Thread thread;
+    private volatile boolean running;
+
+    NotificationSender(NotificationStore store, SigningSecrets secrets, TriggerProperties props, Clock clock) {
+        this.store = store;
+        this.secrets = secrets;
+        this.props = props;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder().connectTimeout(props.notificationTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    @Override
+    public void start() {
+        if (!props.notificationsEnabled()) {
+            return;
+        }
+        running = true;
+        thread = Thread.ofVirtual().name("notification-sender").start(this::loop);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                store.scan(clock.instant());
+                int sent;
+                do {
+                    sent = sendDue();
+                } while (sent == BATCH && running);
+                Thread.sleep(props.notificationPollInterval());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                log.error("Notification pass failed; retrying in {}", props.notificationPollInterval(), e);
+                try {
+                    Thread.sleep(props.notificationPollInterval());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private int sendDue() {
+        Instant now = clock.instant();
+        List<NotificationStore.Due> due = store.claim(now, now.plus(props.notificationTimeout().multipliedBy(2)), BATCH);
+        for (NotificationStore.Due d : due) {
+            send(d);
+        }
+        return due.size();
+    }
+
+    private void send(NotificationStore.Due d) {
+        byte[] body = d.payload().getBytes(StandardCharsets.UTF_8);
+        Integer status = null;
+        String error;
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(d.url())).timeout(props.notificationTimeout())
+                    .header("Content-Type", "application/json").header("User-Agent", "Griddle-Notifications")
+                    .header("X-Griddle-Event", d.event()).header("X-Griddle-Delivery", d.id().toString())
+                    .header("X-Griddle-Signature", SigningSecrets.sign(secrets.open(d.signingSecret()), body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            status = response.statusCode();
+            if (status >= 200 && status < 300) {
+                store.delivered(d.id(), status, clock.instant());
+                return;
+            }
+            error = "HTTP " + status;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = "interrupted (shutting down)";
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+        int attempts = d.attempts() + 1;
+        Instant retryAt = attempts >= props.notificationMaxAttempts() ? null
+                : clock.instant().plus(props.notificationInitialBackoff().multipliedBy(1L << Math.min(attempts - 1, 20)));
+        String message = error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
+        store.attemptFailed(d.id(), status, message, retryAt);
+        log.warn("Notification delivery {} ({}) to {} failed on attempt {}: {}; {}", d.id(), d.event(), d.url(), attempts, message,
+                retryAt == null ? "giving up" : "retrying at " + retryAt);
+    }
+}

@@ -1,0 +1,156 @@
+package dev.griddle.server.trigger;
+
+import static dev.griddle.server.store.Sql.instant;
+import static dev.griddle.server.store.Sql.ts;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * SQL for outbound notifications and their deliveries. New run events become delivery rows by a
+ * scan of the {@code events} table (no hook in the engine); the rows are the durable outbox the
+ * sender works through, so a crash loses no delivery.
+ */
+@Repository
+class NotificationStore {
+
+    /** How far back each scan looks again, so events committed late (long transactions) are not missed; duplicates are ignored. */
+    static final String SETTLE = "5 minutes";
+
+    record Notification(UUID id, UUID orgId, UUID runnerId, UUID projectId, String url, List<String> events, String signingSecret,
+            Instant createdAt) {
+    }
+
+    record Delivery(UUID id, UUID notificationId, UUID runId, String event, String payload, String status, int attempts,
+            Integer responseStatus, String lastError, Instant nextAttemptAt, Instant createdAt, Instant deliveredAt) {
+    }
+
+    /** A delivery claimed for one attempt, with where to send it. */
+    record Due(UUID id, String event, String payload, int attempts, String url, String signingSecret) {
+    }
+
+    private final JdbcClient jdbc;
+
+    NotificationStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(Notification n) {
+        jdbc.sql("""
+                insert into notifications (id, org_id, runner_id, url, events, signing_secret, scanned_until, created_at)
+                values (:id, :org, :runner, :url, :events, :secret, :now, :now)
+                """).param("id", n.id()).param("org", n.orgId()).param("runner", n.runnerId()).param("url", n.url())
+                .param("events", n.events().toArray(String[]::new)).param("secret", n.signingSecret()).param("now", ts(n.createdAt())).update();
+    }
+
+    Optional<Notification> find(UUID orgId, UUID id) {
+        return jdbc.sql("select n.*, r.project_id from notifications n join runners r on r.id = n.runner_id where n.org_id = :org and n.id = :id")
+                .param("org", orgId).param("id", id).query(this::row).optional();
+    }
+
+    List<Notification> list(UUID orgId, UUID runnerId, int limit, int offset) {
+        return jdbc.sql("""
+                select n.*, r.project_id from notifications n join runners r on r.id = n.runner_id
+                where n.org_id = :org and n.runner_id = :runner order by n.created_at, n.id limit :limit offset :offset
+                """).param("org", orgId).param("runner", runnerId).param("limit", limit).param("offset", offset).query(this::row).list();
+    }
+
+    long count(UUID orgId, UUID runnerId) {
+        return jdbc.sql("select count(*) from notifications where org_id = :org and runner_id = :runner").param("org", orgId)
+                .param("runner", runnerId).query(Long.class).single();
+    }
+
+    boolean delete(UUID orgId, UUID id) {
+        return jdbc.sql("delete from notifications where org_id = :org and id = :id").param("org", orgId).param("id", id).update() == 1;
+    }
+
+    /** Turns run events new since the last scan into pending deliveries; returns how many. */
+    int scan(Instant now) {
+        int created = jdbc.sql("""
+                insert into notification_deliveries (id, notification_id, run_id, event_seq, event, payload, status, next_attempt_at, created_at)
+                select gen_random_uuid(), n.id, e.run_id, e.seq, x.event,
+                       jsonb_build_object('event', x.event, 'run_id', e.run_id, 'runner_id', r.runner_id, 'step_id', e.step_id,
+                                          'status', r.status, 'data', e.data, 'occurred_at', e.created_at),
+                       'pending', :now, :now
+                from notifications n
+                join runs r on r.org_id = n.org_id and r.runner_id = n.runner_id
+                           and (r.finished_at is null or r.finished_at >= n.scanned_until - interval '%1$s')
+                join events e on e.run_id = r.id
+                cross join lateral (select case when e.type = 'approval_requested' then 'approval_requested'
+                                                else 'run_' || (e.data ->> 'to') end as event) x
+                where e.created_at >= n.created_at and e.created_at >= n.scanned_until - interval '%1$s'
+                  and (e.type = 'approval_requested' or (e.type = 'state_changed' and e.data ->> 'to' in ('succeeded', 'failed', 'cancelled')))
+                  and x.event = any(n.events)
+                on conflict (notification_id, run_id, event_seq) do nothing
+                """.formatted(SETTLE)).param("now", ts(now)).update();
+        jdbc.sql("update notifications set scanned_until = :now where scanned_until < :now").param("now", ts(now)).update();
+        return created;
+    }
+
+    /**
+     * Claims due deliveries for one attempt each: their next attempt moves to {@code leaseUntil},
+     * so another node does not send them meanwhile, and a crash mid-send retries after it.
+     */
+    List<Due> claim(Instant now, Instant leaseUntil, int limit) {
+        return jdbc.sql("""
+                with due as (
+                    select id from notification_deliveries where status = 'pending' and next_attempt_at <= :now
+                    order by next_attempt_at limit :limit for update skip locked)
+                update notification_deliveries d set next_attempt_at = :lease
+                from due, notifications n
+                where d.id = due.id and n.id = d.notification_id
+                returning d.id, d.event, d.payload::text as payload, d.attempts, n.url, n.signing_secret
+                """).param("now", ts(now)).param("lease", ts(leaseUntil)).param("limit", limit)
+                .query((rs, i) -> new Due(rs.getObject("id", UUID.class), rs.getString("event"), rs.getString("payload"), rs.getInt("attempts"),
+                        rs.getString("url"), rs.getString("signing_secret"))).list();
+    }
+
+    void delivered(UUID id, int status, Instant now) {
+        jdbc.sql("""
+                update notification_deliveries set status = 'delivered', attempts = attempts + 1, response_status = :status, last_error = null,
+                       delivered_at = :now, next_attempt_at = null
+                where id = :id
+                """).param("status", status).param("now", ts(now)).param("id", id).update();
+    }
+
+    /** A failed attempt: retried at {@code retryAt}, or marked failed when that is null. */
+    void attemptFailed(UUID id, Integer status, String error, Instant retryAt) {
+        jdbc.sql("""
+                update notification_deliveries set attempts = attempts + 1, response_status = :status, last_error = :error,
+                       status = case when cast(:retry as timestamptz) is null then 'failed' else 'pending' end, next_attempt_at = :retry
+                where id = :id
+                """).param("status", status, Types.INTEGER).param("error", error).param("retry", ts(retryAt), Types.TIMESTAMP)
+                .param("id", id).update();
+    }
+
+    List<Delivery> deliveries(UUID notificationId, int limit, int offset) {
+        return jdbc.sql("select * from notification_deliveries where notification_id = :n order by created_at desc, id limit :limit offset :offset")
+                .param("n", notificationId).param("limit", limit).param("offset", offset).query((rs, i) -> {
+                    int code = rs.getInt("response_status");
+                    Integer responseStatus = rs.wasNull() ? null : code;
+                    return new Delivery(rs.getObject("id", UUID.class), rs.getObject("notification_id", UUID.class),
+                            rs.getObject("run_id", UUID.class), rs.getString("event"), rs.getString("payload"), rs.getString("status"),
+                            rs.getInt("attempts"), responseStatus, rs.getString("last_error"), instant(rs.getTimestamp("next_attempt_at")),
+                            instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("delivered_at")));
+                }).list();
+    }
+
+    long countDeliveries(UUID notificationId) {
+        return jdbc.sql("select count(*) from notification_deliveries where notification_id = :n").param("n", notificationId)
+                .query(Long.class).single();
+    }
+
+    private Notification row(ResultSet rs, int n) throws SQLException {
+        return new Notification(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getObject("runner_id", UUID.class),
+                rs.getObject("project_id", UUID.class), rs.getString("url"), Arrays.asList((String[]) rs.getArray("events").getArray()),
+                rs.getString("signing_secret"), instant(rs.getTimestamp("created_at")));
+    }
+}

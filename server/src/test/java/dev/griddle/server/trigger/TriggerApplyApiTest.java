@@ -1,0 +1,147 @@
+package dev.griddle.server.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.griddle.sdk.GriddleApiException;
+import dev.griddle.sdk.GriddleClient;
+import dev.griddle.sdk.PageRequest;
+import dev.griddle.sdk.TriggerModels.Applied;
+import dev.griddle.sdk.TriggerModels.ApplyResult;
+import dev.griddle.sdk.TriggerModels.Trigger;
+import dev.griddle.sdk.TriggerModels.Warning;
+import dev.griddle.server.ApiTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** {@code POST /api/v1/apply}: the shared example bundles, dry runs, create/update/unchanged, and all-or-nothing failure. */
+class TriggerApplyApiTest extends ApiTest {
+
+    private static String resource(String name) {
+        try (InputStream in = TriggerApplyApiTest.class.getResourceAsStream("/apply/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> names(List<Applied> applied) {
+        return applied.stream().map(a -> a.kind() + ":" + a.name()).toList();
+    }
+
+    private static long runners(GriddleClient c) {
+        return c.runners().list(PageRequest.first()).meta().total();
+    }
+
+    @Test
+    void theDigestExampleAppliesAsYamlThenIsUnchanged() {
+        GriddleClient c = newOrg();
+        String bundle = resource("digest.yaml");
+        ApplyResult dry = c.apply().yaml(bundle, true);
+        assertThat(dry.dryRun()).isTrue();
+        assertThat(names(dry.created())).containsExactly("runner:daily-digest", "trigger:daily-digest/cron 0 7 * * 1-5 Europe/Berlin");
+        assertThat(dry.created()).allMatch(a -> a.id() == null);
+        assertThat(runners(c)).isZero();
+        assertThat(dry.warnings()).extracting(Warning::path).containsExactly("runners[0].budget");
+
+        ApplyResult applied = c.apply().yaml(bundle, false);
+        assertThat(names(applied.created())).isEqualTo(names(dry.created()));
+        UUID runnerId = applied.created().getFirst().id();
+        assertThat(c.runners().get(runnerId).valid()).isTrue();
+        List<Trigger> triggers = c.triggers().list(runnerId, PageRequest.first()).data();
+        assertThat(triggers).hasSize(1);
+        assertThat(triggers.getFirst().cron().overlap()).isEqualTo("skip");
+        assertThat(triggers.getFirst().input().path("urls").size()).isEqualTo(2);
+
+        ApplyResult again = c.apply().yaml(bundle, false);
+        assertThat(again.created()).isEmpty();
+        assertThat(again.updated()).isEmpty();
+        assertThat(names(again.unchanged())).isEqualTo(names(applied.created()));
+        assertThat(again.unchanged().getFirst().id()).isEqualTo(runnerId);
+
+        ApplyResult changed = c.apply().yaml(bundle.replace("Summarise the pages we watch", "Summarise what we watch")
+                .replace("overlap: skip", "overlap: allow"), false);
+        assertThat(names(changed.updated())).containsExactly("runner:daily-digest", "trigger:daily-digest/cron 0 7 * * 1-5 Europe/Berlin");
+        assertThat(c.runners().get(runnerId).description()).isEqualTo("Summarise what we watch and post the digest after a human says yes");
+        assertThat(c.triggers().list(runnerId, PageRequest.first()).data().getFirst().cron().overlap()).isEqualTo("allow");
+        assertThat(runners(c)).isEqualTo(1);
+    }
+
+    @Test
+    void theTriageExampleAppliesAsJsonWithAWebhookAndWarnings() {
+        GriddleClient c = newOrg();
+        ApplyResult result = c.apply().json(resource("triage.json"), false);
+        assertThat(names(result.created())).containsExactly("runner:ticket-triage", "trigger:ticket-triage/webhook[0]");
+        Applied webhook = result.created().get(1);
+        assertThat(webhook.signingSecret()).startsWith("whsec_");
+        assertThat(webhook.ingressUrl()).isEqualTo(baseUrl() + "/hooks/" + webhook.id());
+        assertThat(result.warnings()).anySatisfy(w -> {
+            assertThat(w.kind()).isEqualTo("agent");
+            assertThat(w.name()).isEqualTo("triager");
+            assertThat(w.message()).contains("not supported");
+        });
+        // the webhook works with the secret apply returned
+        var accepted = c.triggers().deliver(webhook.id(), webhook.signingSecret(),
+                "{\"ticket_id\": \"T-1\", \"text\": \"help\", \"email\": \"a@example.com\"}", null);
+        assertThat(accepted.runId()).isNotNull();
+
+        ApplyResult again = c.apply().json(resource("triage.json"), false);
+        assertThat(names(again.unchanged())).containsExactly("runner:ticket-triage", "trigger:ticket-triage/webhook[0]");
+        assertThat(again.unchanged()).allMatch(a -> a.signingSecret() == null);
+    }
+
+    @Test
+    void anInvalidBundleListsEveryProblemAndWritesNothing() {
+        GriddleClient c = newOrg();
+        String bundle = """
+                runners:
+                  - name: good
+                    steps: [{id: a, type: transform, with: {value: 1}}]
+                    triggers: [{type: cron, cron: {schedule: "@daily"}}]
+                  - name: bad-graph
+                    steps: [{id: a, type: transform, needs: [nope], with: {value: 1}}]
+                  - name: bad-trigger
+                    steps: [{id: a, type: transform, with: {value: 1}}]
+                    triggers: [{type: cron, cron: {schedule: "* * *", timezone: Nowhere/Land}}]
+                  - steps: []
+                """;
+        GriddleApiException e = expectError(422, "VALIDATION_FAILED", () -> c.apply().yaml(bundle, false));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> errors = (List<Map<String, Object>>) e.details().get("errors");
+        assertThat(errors).extracting(m -> m.get("path")).contains("runners[1].steps[0].needs[0]", "runners[2].triggers[0].cron.schedule",
+                "runners[2].triggers[0].cron.timezone", "runners[3].name");
+        assertThat(errors).anySatisfy(m -> assertThat(m.get("name")).isEqualTo("bad-graph"));
+        assertThat(runners(c)).isZero();
+        expectError(422, "VALIDATION_FAILED", () -> c.apply().yaml(bundle, true));
+
+        expectError(400, "BAD_REQUEST", () -> c.apply().yaml("runners: [unclosed", false));
+        expectError(400, "BAD_REQUEST", () -> c.apply().json("[1, 2]", false));
+        expectError(422, "VALIDATION_FAILED", () -> c.apply().json("{\"runners\": [{\"name\": \"x\"}, {\"name\": \"x\"}]}", false));
+        assertThat(runners(c)).isZero();
+    }
+
+    @Test
+    void existingTriggersMissingFromTheBundleAreLeftWithAWarning() {
+        GriddleClient c = newOrg();
+        c.apply().yaml("""
+                runners:
+                  - name: two
+                    steps: [{id: a, type: transform, with: {value: 1}}]
+                    triggers: [{type: cron, cron: {schedule: "@daily"}}, {type: cron, cron: {schedule: "@hourly"}}]
+                """, false);
+        ApplyResult result = c.apply().yaml("""
+                runners:
+                  - name: two
+                    steps: [{id: a, type: transform, with: {value: 1}}]
+                    triggers: [{type: cron, cron: {schedule: "@daily"}}, {type: webhook}]
+                """, false);
+        assertThat(names(result.created())).containsExactly("trigger:two/webhook[0]");
+        assertThat(names(result.unchanged())).containsExactly("runner:two", "trigger:two/cron @daily UTC");
+        assertThat(result.warnings()).anySatisfy(w -> assertThat(w.name()).isEqualTo("two/cron @hourly UTC"));
+        assertThat(c.triggers().list(result.unchanged().getFirst().id(), PageRequest.first()).meta().total()).isEqualTo(3);
+    }
+}

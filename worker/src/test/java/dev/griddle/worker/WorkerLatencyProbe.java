@@ -36,6 +36,9 @@ public final class WorkerLatencyProbe {
                 System.out.println("WORKER=" + admin.keys().create(CreateKey.of("w", "worker")).secret());
             }
             case "throughput" -> throughput(GriddleClient.builder(url).apiKey(args[4]).build(), n);
+            case "submit" -> submit(GriddleClient.builder(url).apiKey(args[4]).build(), n);
+            case "drain" -> drain(GriddleClient.builder(url).apiKey(args[4]).build(), n, UUID.fromString(args[5]));
+            case "fanout" -> fanout(GriddleClient.builder(url).apiKey(args[4]).build(), n);
             default -> throw new IllegalArgumentException(args[2]);
         }
     }
@@ -93,5 +96,57 @@ public final class WorkerLatencyProbe {
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("%d runs with one echo task each: submitted in %.2f s, all succeeded after %.2f s: %.0f tasks/s%n", n,
                 (submitted - t0) / 1e9, seconds, n / seconds);
+    }
+
+    /** One run whose for_each step enqueues {@code n} echo tasks at once: how fast the workers drain the queue. */
+    static void fanout(GriddleClient admin, int n) throws Exception {
+        UUID runner = admin.runners().createYaml("name: fan-" + UUID.randomUUID()
+                + "\nsteps:\n  - {id: t, type: task, for_each: input.items, with: {task_type: echo, input: {i: \"{{ item }}\"}}}\n").id();
+        StringBuilder items = new StringBuilder("{\"items\": [");
+        for (int i = 0; i < n; i++) {
+            items.append(i == 0 ? "" : ",").append(i);
+        }
+        JsonNode input = JSON.readTree(items.append("]}").toString());
+        long t0 = System.nanoTime();
+        UUID run = admin.runs().start(runner, StartRun.of(input)).id();
+        long started = System.nanoTime();
+        while (!admin.runs().get(run).status().equals("succeeded")) {
+            Thread.sleep(10);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("one run, %d echo tasks enqueued at once (start took %.2f s): done %.2f s later: %.0f tasks/s%n", n,
+                (started - t0) / 1e9, seconds, n / seconds);
+    }
+
+    /** Queues {@code n} runs (one echo task each) while no worker runs; prints the runner id for {@code drain}. */
+    static void submit(GriddleClient admin, int n) throws Exception {
+        UUID runner = admin.runners().createYaml("name: q-" + UUID.randomUUID() + "\nsteps:\n  - {id: t, type: task, with: {task_type: echo}}\n").id();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            for (int i = 0; i < n; i++) {
+                pool.submit(() -> admin.runs().start(runner, StartRun.of(null)));
+            }
+        }
+        System.out.println(runner);
+    }
+
+    /** Times the queued runs' completion from the first one done to the last: the workers' throughput. */
+    static void drain(GriddleClient admin, int n, UUID runner) throws Exception {
+        long first = 0;
+        long firstCount = 0;
+        while (true) {
+            long done = JSON.readTree(admin.raw("GET", "/api/v1/runners/" + runner + "/runs?status=succeeded&per_page=1", null, Map.of()).body())
+                    .path("meta").path("total").asLong();
+            if (done > 0 && first == 0) {
+                first = System.nanoTime();
+                firstCount = done;
+            }
+            if (done >= n) {
+                break;
+            }
+            Thread.sleep(10);
+        }
+        double seconds = (System.nanoTime() - first) / 1e9;
+        System.out.printf("%d queued runs drained: %d tasks in %.2f s after the first: %.0f tasks/s%n", n, n - firstCount, seconds,
+                (n - firstCount) / seconds);
     }
 }

@@ -19,6 +19,7 @@ public final class TaskContext {
     private final JsonNode task;
     private final List<Batch> pending = new ArrayList<>();
     private volatile boolean leaseLost;
+    private volatile boolean handled;
 
     TaskContext(JsonNode task) {
         this.task = task;
@@ -56,6 +57,15 @@ public final class TaskContext {
     /** Whether the server took the task back (lease lost): stop, nothing more will be reported. */
     public boolean leaseLost() {
         return leaseLost;
+    }
+
+    /** The handler returned: the lease keeper stops after its current step (never interrupted mid-send, or lines would be lost). */
+    void markHandled() {
+        handled = true;
+    }
+
+    boolean handled() {
+        return handled;
     }
 
     void markLeaseLost() {

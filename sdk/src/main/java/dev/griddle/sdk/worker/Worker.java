@@ -121,6 +121,7 @@ public final class Worker implements AutoCloseable {
             boolean got = false;
             try {
                 ObjectNode body = JsonNodeFactory.instance.objectNode().put("max", free).put("wait_ms", config.claimWait.toMillis());
+                long claimStarted = System.nanoTime();
                 RawResponse response = http.post("/api/v1/workers/" + id + "/claim", body, Duration.ofDays(365), () -> claiming);
                 if (response == null) {
                     continue;
@@ -138,7 +139,10 @@ public final class Worker implements AutoCloseable {
                     // drained by an operator (409) or deleted (404): wait, and re-register if it was removed
                     log.fine(() -> "Claim refused: " + response.status() + " " + response.body());
                     idleBackoff = Math.min(Math.max(1000, idleBackoff * 2), 10_000);
-                } else if (response.status() != 204) {
+                } else if (response.status() == 204) {
+                    // an early 204 (the server is shutting down, or capped wait_ms at 0): do not spin
+                    idleBackoff = System.nanoTime() - claimStarted < config.claimWait.toNanos() / 2 ? 250 : 0;
+                } else {
                     log.warning(() -> "Claim answered " + response.status() + " " + response.body());
                     idleBackoff = Math.min(Math.max(1000, idleBackoff * 2), 30_000);
                 }
@@ -192,7 +196,7 @@ public final class Worker implements AutoCloseable {
                 report = failure(e.getClass().getSimpleName() + ": " + e.getMessage(), true);
                 verb = "fail";
             }
-            keeper.interrupt();
+            context.markHandled();
             keeper.join();
             if (context.leaseLost()) {
                 log.warning(() -> "Lease on task " + taskId + " was lost while it ran; dropping its result");
@@ -211,7 +215,7 @@ public final class Worker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            keeper.interrupt();
+            context.markHandled();
             running.remove(taskId);
             slots.release();
         }
@@ -231,7 +235,7 @@ public final class Worker implements AutoCloseable {
         long beatEvery = Math.max(300, leaseMillis / 3);
         long nextBeat = System.nanoTime() + beatEvery * 1_000_000;
         try {
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!context.handled()) {
                 Thread.sleep(250);
                 flushLogs(context);
                 if (System.nanoTime() >= nextBeat) {

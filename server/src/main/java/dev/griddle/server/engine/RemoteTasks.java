@@ -90,6 +90,11 @@ public class RemoteTasks {
         return wakeups.taskSignals();
     }
 
+    /** Wakes every claim waiting in {@link #awaitTasks} on this node (at shutdown, so long polls end). */
+    public void wakeClaimers() {
+        wakeups.signalTasks();
+    }
+
     /** Waits until tasks are enqueued anywhere (in-process signal or {@code NOTIFY}) or the timeout passes. */
     public void awaitTasks(long seenSignals, long timeoutMillis) throws InterruptedException {
         wakeups.awaitTasks(seenSignals, timeoutMillis);

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -17,7 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * from another node) until {@code wait_ms} runs out. Polls once a second as the fallback.
  */
 @Component
-class WorkerClaims {
+class WorkerClaims implements SmartLifecycle {
 
     private static final long POLL_FALLBACK_MILLIS = 1000;
 
@@ -37,10 +38,34 @@ class WorkerClaims {
         this.clock = clock;
     }
 
+    private volatile boolean running;
+
+    /** Stopped before the web server's graceful shutdown (a higher phase stops first): long polls end with 204 at once. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        tasks.wakeClaimers();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
     /** Started tasks, or an empty list when nothing came within {@code waitMillis}. A draining worker gets 409. */
     List<TaskRow> claim(UUID orgId, UUID workerId, int max, long waitMillis) throws InterruptedException {
         long deadline = System.nanoTime() + waitMillis * 1_000_000;
-        while (true) {
+        while (running) {
             long seen = tasks.taskSignals();
             List<TaskRow> started = claimOnce(orgId, workerId, max);
             long remaining = (deadline - System.nanoTime()) / 1_000_000;
@@ -49,6 +74,7 @@ class WorkerClaims {
             }
             tasks.awaitTasks(seen, Math.min(remaining, POLL_FALLBACK_MILLIS));
         }
+        return List.of(); // shutting down: hand out nothing more
     }
 
     private List<TaskRow> claimOnce(UUID orgId, UUID workerId, int max) {

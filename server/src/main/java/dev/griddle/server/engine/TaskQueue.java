@@ -79,7 +79,7 @@ public class TaskQueue {
                     select id from tasks
                     where lease_owner is null and not held and ready_at <= :now
                       and (kind = 'task' or runs_on <> '{}')
-                      and task_type = any(:types) and runs_on <@ :labels
+                      and task_type = any(:types) and runs_on <@ cast(:labels as text[])
                     order by ready_at
                     limit :max
                     for update skip locked
@@ -90,6 +90,32 @@ public class TaskQueue {
                 """)
                 .param("now", ts(now)).param("types", taskTypes.toArray(String[]::new)).param("labels", labels.toArray(String[]::new))
                 .param("max", max).param("owner", owner).param("expires", ts(now.plus(lease)))
+                .query(this::row).list();
+    }
+
+    /**
+     * {@link #claimRemote} limited to one organization: a worker key only ever sees its own
+     * organization's work. Added for the worker protocol ({@code dev.griddle.server.worker}).
+     */
+    public List<TaskRow> claimRemote(java.util.UUID orgId, String owner, Collection<String> labels, Collection<String> taskTypes, int max,
+            Duration lease, Instant now) {
+        return jdbc.sql("""
+                with picked as (
+                    select id from tasks
+                    where lease_owner is null and not held and ready_at <= :now and org_id = :org
+                      and (kind = 'task' or runs_on <> '{}')
+                      and task_type = any(:types) and runs_on <@ cast(:labels as text[])
+                    order by ready_at
+                    limit :max
+                    for update skip locked
+                )
+                update tasks t set lease_owner = :owner, lease_token = nextval('lease_tokens'), lease_expires_at = :expires, claimed_at = :now
+                from picked where t.id = picked.id
+                returning t.*
+                """)
+                .param("now", ts(now)).param("org", orgId).param("types", taskTypes.toArray(String[]::new))
+                .param("labels", labels.toArray(String[]::new)).param("max", max).param("owner", owner)
+                .param("expires", ts(now.plus(lease)))
                 .query(this::row).list();
     }
 

@@ -1,0 +1,100 @@
+package dev.griddle.worker;
+
+import dev.griddle.sdk.worker.Worker;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code java -jar griddle-worker.jar --server URL --key KEY [--name N] [--labels a,b]
+ * [--max-concurrency N] [--drain-timeout 30s]}. The key may also come from
+ * {@code GRIDDLE_WORKER_KEY} (keeps it out of the process list). Handles the task types
+ * {@code shell} and {@code echo} (returns its input: a no-op for testing and measuring). SIGTERM
+ * drains: no new claims, running tasks get the drain timeout to finish.
+ */
+public final class WorkerMain {
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Map<String, String> options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("griddle-worker: " + e.getMessage());
+            System.err.println("usage: java -jar griddle-worker.jar --server URL --key KEY [--name NAME] [--labels a,b] "
+                    + "[--max-concurrency N] [--drain-timeout 30s]");
+            System.exit(2);
+            return;
+        }
+        Worker.Builder builder = Worker.builder(options.get("server"), options.get("key"))
+                .maxConcurrency(Integer.parseInt(options.getOrDefault("max-concurrency", "4")))
+                .drainTimeout(Duration.parse("PT" + options.getOrDefault("drain-timeout", "30s").toUpperCase()))
+                .version(version())
+                .handle("shell", new ShellTask())
+                .handle("echo", (input, ctx) -> input);
+        if (options.containsKey("name")) {
+            builder.name(options.get("name"));
+        }
+        String labels = options.getOrDefault("labels", "");
+        if (!labels.isBlank()) {
+            builder.labels(Arrays.stream(labels.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+        }
+        Worker worker = builder.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "griddle-worker-drain"));
+        // a drained stop is a success: exit 0 rather than the JVM's 143 (the shutdown hook drains either way)
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> System.exit(0));
+        worker.awaitShutdown();
+    }
+
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new java.util.HashMap<>();
+        List<String> known = List.of("server", "key", "name", "labels", "max-concurrency", "drain-timeout");
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+            }
+            String name = arg.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("--" + name + " needs a value");
+            }
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("unknown option --" + name);
+            }
+            options.put(name, value);
+        }
+        String envKey = System.getenv("GRIDDLE_WORKER_KEY");
+        if (!options.containsKey("key") && envKey != null && !envKey.isBlank()) {
+            options.put("key", envKey);
+        }
+        for (String required : List.of("server", "key")) {
+            if (!options.containsKey(required)) {
+                throw new IllegalArgumentException("--" + required + " is required");
+            }
+        }
+        try {
+            int n = Integer.parseInt(options.getOrDefault("max-concurrency", "4"));
+            if (n < 1) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--max-concurrency must be a positive integer, was '" + options.get("max-concurrency") + "'");
+        }
+        return options;
+    }
+
+    private static String version() {
+        String v = WorkerMain.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

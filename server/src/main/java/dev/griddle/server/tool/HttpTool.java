@@ -27,7 +27,10 @@ final class HttpTool implements Tool {
     private final HttpClient http;
     private final JsonMapper json;
 
-    HttpTool(StoredTool tool, Expressions expressions, HttpClient http, JsonMapper json) {
+    private final OutboundGuard guard;
+
+    HttpTool(StoredTool tool, Expressions expressions, HttpClient http, JsonMapper json, OutboundGuard guard) {
+        this.guard = guard;
         this.tool = tool;
         this.expressions = expressions;
         this.http = http;
@@ -69,6 +72,11 @@ final class HttpTool implements Tool {
         }
         if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
             throw new ToolException(name() + ": url must be an http(s) URL, was '" + url + "'", false);
+        }
+        try {
+            guard.check(uri);
+        } catch (OutboundGuard.Refused e) {
+            throw new ToolException(name() + ": " + e.getMessage(), false);
         }
         HttpRequest.Builder out = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("User-Agent", "griddle");
         if (context.idempotencyKey() != null) {

@@ -16,9 +16,11 @@ public class ToolRegistry {
     private final Expressions expressions;
     private final JsonMapper json;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final OutboundGuard guard;
 
-    ToolRegistry(ToolStore store, Expressions expressions, JsonMapper json) {
+    ToolRegistry(ToolStore store, Expressions expressions, JsonMapper json, OutboundGuard guard) {
+        this.guard = guard;
         this.store = store;
         this.expressions = expressions;
         this.json = json;
@@ -38,6 +40,6 @@ public class ToolRegistry {
     }
 
     private Tool tool(StoredTool t) {
-        return new HttpTool(t, expressions, http, json);
+        return new HttpTool(t, expressions, http, json, guard);
     }
 }

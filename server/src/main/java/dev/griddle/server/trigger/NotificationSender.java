@@ -36,7 +36,11 @@ class NotificationSender implements SmartLifecycle {
     private volatile Thread thread;
     private volatile boolean running;
 
-    NotificationSender(NotificationStore store, SigningSecrets secrets, TriggerProperties props, Clock clock) {
+    private final dev.griddle.server.tool.OutboundGuard guard;
+
+    NotificationSender(NotificationStore store, SigningSecrets secrets, TriggerProperties props, Clock clock,
+            dev.griddle.server.tool.OutboundGuard guard) {
+        this.guard = guard;
         this.store = store;
         this.secrets = secrets;
         this.props = props;
@@ -113,6 +117,7 @@ class NotificationSender implements SmartLifecycle {
         Integer status = null;
         String error;
         try {
+            guard.check(URI.create(d.url()));
             HttpRequest request = HttpRequest.newBuilder(URI.create(d.url())).timeout(props.notificationTimeout())
                     .header("Content-Type", "application/json").header("User-Agent", "Griddle-Notifications")
                     .header("X-Griddle-Event", d.event()).header("X-Griddle-Delivery", d.id().toString())
@@ -128,7 +133,7 @@ class NotificationSender implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             error = "interrupted (shutting down)";
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (java.io.IOException | IllegalArgumentException | dev.griddle.server.tool.OutboundGuard.Refused e) {
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         int attempts = d.attempts() + 1;

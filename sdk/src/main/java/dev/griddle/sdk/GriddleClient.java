@@ -65,6 +65,14 @@ public final class GriddleClient {
         return new ApplyClient(http);
     }
 
+    public TracesClient traces() {
+        return new TracesClient(http);
+    }
+
+    public AnalyticsClient analytics() {
+        return new AnalyticsClient(http);
+    }
+
     /** The same server with another key. */
     public GriddleClient withApiKey(String apiKey) {
         return new GriddleClient(http.withApiKey(apiKey));

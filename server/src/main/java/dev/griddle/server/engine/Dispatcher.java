@@ -27,6 +27,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -216,6 +217,9 @@ class Dispatcher implements SmartLifecycle {
     private void execute(TaskRow task) {
         Execution execution = new Execution(task.runId(), Thread.currentThread());
         inFlight.put(task.id(), execution);
+        // run and step ids on every log line written while this task runs (structured logs carry MDC keys)
+        MDC.put("run_id", task.runId().toString());
+        MDC.put("step_id", task.stepId());
         try {
             if (InternalKinds.ALL.contains(task.kind())) {
                 internal.run(task);
@@ -245,6 +249,8 @@ class Dispatcher implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.error("Task {} (run {}, step {}) failed in the engine", task.id(), task.runId(), task.stepId(), e);
         } finally {
+            MDC.remove("run_id");
+            MDC.remove("step_id");
             inFlight.remove(task.id());
             permits.release();
         }
@@ -286,6 +292,9 @@ class Dispatcher implements SmartLifecycle {
     }
 
     private static StepOutcome call(StepExecutor executor, StepTask task) {
+        // with a timeout the executor runs on a thread of its own: give it the task's log context too
+        MDC.put("run_id", task.runId().toString());
+        MDC.put("step_id", task.stepId());
         try {
             return executor.execute(task);
         } catch (InterruptedException e) {

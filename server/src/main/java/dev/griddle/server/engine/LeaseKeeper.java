@@ -6,6 +6,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -25,13 +27,15 @@ class LeaseKeeper {
     private final Completer completer;
     private final Clock clock;
     private final GriddleProperties.Engine engine;
+    private final Counter expiries;
 
-    LeaseKeeper(TaskQueue queue, Dispatcher dispatcher, Completer completer, Clock clock, GriddleProperties props) {
+    LeaseKeeper(TaskQueue queue, Dispatcher dispatcher, Completer completer, Clock clock, GriddleProperties props, MeterRegistry meters) {
         this.queue = queue;
         this.dispatcher = dispatcher;
         this.completer = completer;
         this.clock = clock;
         this.engine = props.engine();
+        this.expiries = Counter.builder("griddle.task.lease.expiries").description("Task leases that ran out and were reaped").register(meters);
     }
 
     private volatile long lastBeat;
@@ -63,6 +67,7 @@ class LeaseKeeper {
             return;
         }
         List<TaskRow> expired = queue.expired(clock.instant(), 100);
+        expiries.increment(expired.size());
         for (TaskRow task : expired) {
             try {
                 completer.expire(task);

@@ -1,0 +1,53 @@
+package dev.griddle.sdk;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Traces (one per run), their spans and evaluations, and analytics. */
+public final class TraceModels {
+
+    private TraceModels() {
+    }
+
+    /** A trace as listed: the run's outcome, timing and usage. */
+    public record Trace(UUID id, UUID runId, UUID runnerId, int runnerVersion, String status, String triggerType, UUID parentRunId,
+            Instant startedAt, Instant finishedAt, Long durationMs, long inputTokens, long outputTokens, BigDecimal costUsd) {
+    }
+
+    /** {@code kind}: run, step, http, llm or tool. Attributes carry rolled-up {@code input_tokens, output_tokens, cost_usd}. */
+    public record Span(String id, String parentId, String kind, String name, String status, Instant startedAt, Long durationMs,
+            Map<String, Object> attributes) {
+    }
+
+    public record Evaluation(UUID id, UUID traceId, String name, double score, String comment, Instant createdAt) {
+    }
+
+    public record TraceDetail(Trace trace, List<Span> spans, List<Evaluation> evaluations) {
+    }
+
+    public record CreateEvaluation(String name, Double score, String comment) {
+    }
+
+    public record ModelUsage(String model, long calls, long inputTokens, long outputTokens, BigDecimal costUsd) {
+    }
+
+    public record StepTypeUsage(String stepType, long attempts, long failed, long avgDurationMs) {
+    }
+
+    public record Summary(String window, Instant from, Instant to, long runs, long succeeded, long failed, long cancelled, Double successRate,
+            long liveRuns, Long p50DurationMs, Long p95DurationMs, long stepsExecuted, long inputTokens, long outputTokens, BigDecimal costUsd,
+            List<ModelUsage> byModel, List<StepTypeUsage> byStepType) {
+    }
+
+    public record Point(Instant t, BigDecimal value) {
+    }
+
+    public record Series(List<Point> data, SeriesMeta meta) {
+    }
+
+    public record SeriesMeta(String metric, String granularity, Instant from, Instant to) {
+    }
+}

@@ -17,7 +17,7 @@ public record GriddleProperties(
         String databaseUrl,
         String databaseUsername,
         String databasePassword,
-        @DefaultValue("20") int databasePoolSize,
+        @DefaultValue("40") int databasePoolSize,
         String bootstrapAdminKey,
         String masterKey,
         @DefaultValue("") String outboundAllow,
@@ -72,7 +72,7 @@ public record GriddleProperties(
      * stored, and how long finished runs keep their events and step outputs.
      */
     public record Engine(
-            @DefaultValue("64") int concurrency,
+            @DefaultValue("32") int concurrency,
             @DefaultValue("30s") Duration taskLease,
             @DefaultValue("1MB") DataSize maxStepOutput,
             @DefaultValue("30d") Duration retention,

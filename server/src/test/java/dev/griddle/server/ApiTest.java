@@ -34,6 +34,9 @@ public abstract class ApiTest {
         registry.add("griddle.database-url", TestDatabase::url);
         registry.add("griddle.bootstrap-admin-key", () -> INSTANCE_ADMIN_KEY);
         registry.add("griddle.engine.drain-timeout", () -> "1s");
+        // several cached test contexts share one PostgreSQL: keep each one's pool small
+        registry.add("griddle.database-pool-size", () -> "12");
+        registry.add("griddle.engine.concurrency", () -> "8");
         registry.add("griddle.http.sse-keep-alive", () -> "1s");
     }
 

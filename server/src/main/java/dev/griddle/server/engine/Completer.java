@@ -38,7 +38,7 @@ public class Completer {
      * not run after all (lease lost, run finished or paused, step called off).
      */
     public boolean markStarted(TaskRow task) {
-        Boolean ok = transactions.inRun(task.runId(), run -> {
+        Boolean ok = transactions.inRun(task.runId(), true, run -> {
             if (queue.leased(task.id(), task.leaseToken()).isEmpty() || run.status.terminal()) {
                 return false;
             }

@@ -44,6 +44,11 @@ public class RunStore {
                 .update();
     }
 
+    /** This transaction commits without waiting for the WAL flush (see {@code RunTransactions.inRun}). */
+    void relaxCommit() {
+        jdbc.sql("set local synchronous_commit to off").update();
+    }
+
     /** Locks the run's row for the rest of the transaction: every change to a run is serialised here. */
     Optional<RunRow> lock(UUID runId) {
         return jdbc.sql("select * from runs where id = :id for no key update").param("id", runId).query(rowMapper).optional();

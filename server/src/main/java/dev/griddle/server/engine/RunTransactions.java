@@ -39,7 +39,20 @@ class RunTransactions {
 
     /** Runs {@code work} on the locked run; an unknown run id yields null without calling it. */
     <T> T inRun(UUID runId, Function<RunTx, T> work) {
+        return inRun(runId, false, work);
+    }
+
+    /**
+     * {@code relaxed}: the transaction commits without waiting for its WAL flush. Only for changes
+     * whose loss in a database crash is harmless because the work is redone anyway (a step marked
+     * started: the task's lease would be lost with it and the attempt re-runs). Results, starts and
+     * commands always commit synchronously.
+     */
+    <T> T inRun(UUID runId, boolean relaxed, Function<RunTx, T> work) {
         return tx.execute(status -> {
+            if (relaxed) {
+                runs.relaxCommit();
+            }
             RunRow row = runs.lock(runId).orElse(null);
             if (row == null) {
                 return null;

@@ -28,7 +28,10 @@ public class TaskQueue {
     private final JdbcClient jdbc;
     private final JsonMapper json;
 
-    TaskQueue(JdbcClient jdbc, JsonMapper json) {
+    private final org.springframework.transaction.support.TransactionTemplate tx;
+
+    TaskQueue(JdbcClient jdbc, JsonMapper json, org.springframework.transaction.support.TransactionTemplate tx) {
+        this.tx = tx;
         this.jdbc = jdbc;
         this.json = json;
     }
@@ -51,6 +54,15 @@ public class TaskQueue {
 
     /** Claims up to {@code max} ready tasks of these kinds that need no remote labels, for this process. */
     List<TaskRow> claimLocal(String owner, Collection<String> kinds, int max, Duration lease, Instant now) {
+        // A claim lost in a database crash is harmless (the task is simply claimable again), so it
+        // does not wait for its WAL flush: one fsync less per step.
+        return tx.execute(status -> {
+            jdbc.sql("set local synchronous_commit to off").update();
+            return claimLocalStatement(owner, kinds, max, lease, now);
+        });
+    }
+
+    private List<TaskRow> claimLocalStatement(String owner, Collection<String> kinds, int max, Duration lease, Instant now) {
         return jdbc.sql("""
                 with picked as (
                     select id from tasks

@@ -73,6 +73,10 @@ public final class GriddleClient {
         return new AnalyticsClient(http);
     }
 
+    public SkillsClient skills() {
+        return new SkillsClient(http);
+    }
+
     /** The same server with another key. */
     public GriddleClient withApiKey(String apiKey) {
         return new GriddleClient(http.withApiKey(apiKey));

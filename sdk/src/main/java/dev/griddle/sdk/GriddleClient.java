@@ -77,6 +77,10 @@ public final class GriddleClient {
         return new SkillsClient(http);
     }
 
+    public PlansClient plans() {
+        return new PlansClient(http);
+    }
+
     /** The same server with another key. */
     public GriddleClient withApiKey(String apiKey) {
         return new GriddleClient(http.withApiKey(apiKey));

@@ -95,6 +95,19 @@ class PlanTest extends ApiTest {
     }
 
     @Test
+    void listsFilterByThreadAndRun() {
+        GriddleClient client = newOrg();
+        String agent = json(client.send("POST", "/api/v1/agents", "{\"name\": \"a\"}", Map.of())).path("id").asString();
+        String thread = json(client.send("POST", "/api/v1/threads", "{\"agent_id\": \"" + agent + "\"}", Map.of())).path("id").asString();
+        Plan inThread = client.plans().create(new PlanInput("in thread", UUID.fromString(thread), null, null));
+        client.plans().create(PlanInput.of("loose"));
+        assertThat(client.plans().list(UUID.fromString(thread), null, PageRequest.first()).data()).extracting(Plan::id)
+                .containsExactly(inThread.id());
+        assertThat(client.plans().list(null, null, PageRequest.first()).meta().total()).isEqualTo(2);
+        assertThat(client.plans().list(null, UUID.randomUUID(), PageRequest.first()).data()).isEmpty();
+    }
+
+    @Test
     void anotherOrganizationsPlanIsNotFound() {
         GriddleClient owner = newOrg();
         Plan plan = owner.plans().create(PlanInput.of("secret", "a", "b"));

@@ -46,4 +46,22 @@ public final class AgentModels {
     /** A plain list answer: {@code {"data": [...]}}. */
     public record Items<T>(List<T> data) {
     }
+
+    public record ChatThread(UUID id, UUID agentId, String title, Instant createdAt, Instant updatedAt) {
+    }
+
+    /**
+     * {@code role}: user or assistant. {@code status}: completed; for an answer also streaming,
+     * stopped (partial text kept) or failed. {@code toolCalls}: {@code [{name, arguments, result | error}]}.
+     */
+    public record ThreadMessage(UUID id, UUID threadId, long seq, String role, String content, String status,
+            tools.jackson.databind.JsonNode toolCalls, Instant createdAt) {
+    }
+
+    /**
+     * One Server-Sent Event of an answer: {@code message.delta {text}}, {@code tool.call {name, arguments}},
+     * {@code tool.result {name, result | error}}, {@code message.completed {message}}, {@code error {code, message}}.
+     */
+    public record ChatEvent(String type, tools.jackson.databind.JsonNode data) {
+    }
 }

@@ -81,6 +81,10 @@ public final class GriddleClient {
         return new PlansClient(http);
     }
 
+    public ThreadsClient threads() {
+        return new ThreadsClient(http);
+    }
+
     /** The same server with another key. */
     public GriddleClient withApiKey(String apiKey) {
         return new GriddleClient(http.withApiKey(apiKey));

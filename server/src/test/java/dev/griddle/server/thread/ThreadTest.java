@@ -287,6 +287,25 @@ class ThreadTest extends ApiTest {
         expectError(422, "VALIDATION_FAILED", () -> send(other, "POST", "/api/v1/threads", Map.of("agent_id", agent)));
     }
 
+    @Test
+    void theSdkStreamsAnAnswer() {
+        Org org = org();
+        String tag = tag();
+        FAKE.script(tag, List.of(new Text("One"), new Pause(100), new Text(" two")));
+        UUID thread = thread(org.client(), tag);
+        List<String> types = new ArrayList<>();
+        var answer = org.client().threads().send(thread, "Count", e -> types.add(e.type()));
+        assertThat(types).containsExactly("message.delta", "message.delta", "message.completed");
+        assertThat(answer.content()).isEqualTo("One two");
+        assertThat(answer.status()).isEqualTo("completed");
+        var thr = org.client().threads().get(thread);
+        assertThat(org.client().threads().list(thr.agentId(), dev.griddle.sdk.PageRequest.first()).data()).hasSize(1);
+        assertThat(org.client().threads().messages(thread, dev.griddle.sdk.PageRequest.first()).data())
+                .extracting(dev.griddle.sdk.AgentModels.ThreadMessage::role).containsExactly("user", "assistant");
+        assertThat(org.client().threads().stop(thread)).isFalse();
+        expectError(404, "NOT_FOUND", () -> org().client().threads().send(thread, "hi", null));
+    }
+
     private static void awaitServed(String tag, int n) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (FAKE.servedFor(tag).size() < n && System.nanoTime() < deadline) {

@@ -64,12 +64,14 @@ class Turns {
     private final ObjectProvider<Connections.Source> connections;
     private final ToolRegistry tools;
     private final ToolCalls toolCalls;
+    private final BuiltinTools builtins;
     private final JsonMapper json;
     private final Clock clock;
     private final Map<UUID, Turn> active = new ConcurrentHashMap<>();
 
     Turns(ThreadStore store, StreamingChats models, ObjectProvider<Agents> agents, ObjectProvider<Connections.Source> connections, ToolRegistry tools,
-            ToolCalls toolCalls, JsonMapper json, Clock clock) {
+            ToolCalls toolCalls, BuiltinTools builtins, JsonMapper json, Clock clock) {
+        this.builtins = builtins;
         this.store = store;
         this.models = models;
         this.agents = agents;
@@ -285,14 +287,16 @@ class Turns {
         return out;
     }
 
+    /** The agent's allowed tools, then Griddle's own ({@link BuiltinTools}); a custom tool keeps its name over a built-in one. */
     private Map<String, Tool> tools(Prepared p) {
         Map<String, Tool> out = new LinkedHashMap<>();
         Connections.Source source = connections.getIfAvailable();
         if (source == null) {
             return out;
         }
-        source.of(p.thread().orgId(), "agent", p.agent().id()).allowedTools()
-                .forEach((name, link) -> tools.byId(p.thread().orgId(), link.toolId()).ifPresent(t -> out.put(name, t)));
+        Connections agentSide = source.of(p.thread().orgId(), "agent", p.agent().id());
+        builtins.forThread(p.thread(), agentSide).forEach(out::put);
+        agentSide.allowedTools().forEach((name, link) -> tools.byId(p.thread().orgId(), link.toolId()).ifPresent(t -> out.put(name, t)));
         return out;
     }
 

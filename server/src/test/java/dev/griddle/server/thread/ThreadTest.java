@@ -306,6 +306,36 @@ class ThreadTest extends ApiTest {
         expectError(404, "NOT_FOUND", () -> org().client().threads().send(thread, "hi", null));
     }
 
+    @Test
+    void attachedSkillsAndThePlanSettingGiveTheAgentBuiltInTools() throws Exception {
+        Org org = org();
+        String tag = tag();
+        FAKE.script(tag, List.of(new Call("load_skill", "{\"name\": \"refunds\"}")),
+                List.of(new Call("create_plan", "{\"title\": \"Refund\", \"todos\": [\"check order\", \"pay back\"]}")),
+                List.of(new Call("list_ready", "{}")), List.of(new Text("Planned.")));
+        UUID thread = thread(org.client(), tag);
+        String agent = send(org.client(), "GET", "/api/v1/threads/" + thread, null).path("agent_id").asString();
+        String skill = send(org.client(), "POST", "/api/v1/skills", Map.of("name", "refunds", "description", "Refund rules",
+                "instructions", "Refund within 30 days.")).path("id").asString();
+        send(org.client(), "POST", "/api/v1/agents/" + agent + "/skills", Map.of("skill_id", skill));
+        send(org.client(), "PUT", "/api/v1/agents/" + agent + "/plan", Map.of("enabled", true));
+
+        List<Event> events = new Stream(org.key(), thread, "Refund me").rest();
+        List<Event> results = events.stream().filter(e -> e.name().equals("tool.result")).toList();
+        assertThat(results).hasSize(3);
+        assertThat(results.get(0).data().path("result").path("instructions").asString()).isEqualTo("Refund within 30 days.");
+        assertThat(results.get(1).data().path("result").path("todos")).hasSize(2);
+        assertThat(results.get(2).data().path("result").path("ready")).hasSize(2);
+        assertThat(events.getLast().data().path("message").path("content").asString()).isEqualTo("Planned.");
+
+        JsonNode firstRequest = FAKE.servedFor(tag).get(0).body();
+        assertThat(firstRequest.path("tools").toString()).contains("load_skill").contains("Refund rules").contains("create_plan")
+                .contains("list_ready");
+        JsonNode plans = send(org.client(), "GET", "/api/v1/plans?thread_id=" + thread, null).path("data");
+        assertThat(plans).hasSize(1);
+        assertThat(plans.get(0).path("title").asString()).isEqualTo("Refund");
+    }
+
     private static void awaitServed(String tag, int n) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (FAKE.servedFor(tag).size() < n && System.nanoTime() < deadline) {

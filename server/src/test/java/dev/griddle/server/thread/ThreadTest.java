@@ -57,8 +57,13 @@ class ThreadTest extends ApiTest {
         final int status;
 
         Stream(String key, UUID thread, String content) throws Exception {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/threads/" + thread + "/messages"))
-                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json").header("Accept", "text/event-stream")
+            this(key, thread, content, Map.of());
+        }
+
+        Stream(String key, UUID thread, String content, Map<String, String> headers) throws Exception {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/threads/" + thread + "/messages"));
+            headers.forEach(builder::header);
+            HttpRequest request = builder.header("Authorization", "Bearer " + key).header("Content-Type", "application/json").header("Accept", "text/event-stream")
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("content", content)))).build();
             HttpResponse<InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
             status = response.statusCode();
@@ -222,7 +227,7 @@ class ThreadTest extends ApiTest {
         String tag = tag();
         FAKE.script(tag, List.of(new Text("Part one."), new Pause(700), new Text(" Part two.")));
         UUID thread = thread(org.client(), tag);
-        Stream stream = new Stream(org.key(), thread, "Go");
+        Stream stream = new Stream(org.key(), thread, "Go", Map.of("Idempotency-Key", "k-" + tag));
         assertThat(stream.next().name()).isEqualTo("message.delta");
         stream.hangUp();
 

@@ -36,6 +36,7 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
@@ -50,7 +51,7 @@ import tools.jackson.databind.node.ObjectNode;
  * memory, so a thread's turns must be sent to one node.
  */
 @Component
-class Turns {
+class Turns implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(Turns.class);
     private static final int HISTORY_ROWS = 500;
@@ -68,6 +69,7 @@ class Turns {
     private final JsonMapper json;
     private final Clock clock;
     private final Map<UUID, Turn> active = new ConcurrentHashMap<>();
+    private volatile boolean running;
 
     Turns(ThreadStore store, StreamingChats models, ObjectProvider<Agents> agents, ObjectProvider<Connections.Source> connections, ToolRegistry tools,
             ToolCalls toolCalls, BuiltinTools builtins, JsonMapper json, Clock clock) {
@@ -118,6 +120,38 @@ class Turns {
                 turn.close();
             }
         });
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** On shutdown, running turns are stopped, so their answers are stored as {@code stopped} rather than left {@code streaming}. */
+    @Override
+    public void stop() {
+        running = false;
+        active.values().forEach(Turn::stop);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!active.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops before the web server and the database pool go away. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 1;
     }
 
     /** Stops the thread's turn, if one is running; whether there was one. */

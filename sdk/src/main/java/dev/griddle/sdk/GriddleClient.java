@@ -73,6 +73,18 @@ public final class GriddleClient {
         return new AnalyticsClient(http);
     }
 
+    public SkillsClient skills() {
+        return new SkillsClient(http);
+    }
+
+    public PlansClient plans() {
+        return new PlansClient(http);
+    }
+
+    public ThreadsClient threads() {
+        return new ThreadsClient(http);
+    }
+
     /** The same server with another key. */
     public GriddleClient withApiKey(String apiKey) {
         return new GriddleClient(http.withApiKey(apiKey));

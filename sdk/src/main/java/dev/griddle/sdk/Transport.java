@@ -92,7 +92,17 @@ final class Transport {
 
     /** Opens a streaming GET (for SSE); an error status throws. */
     java.io.InputStream stream(String path, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path.startsWith("/") ? path.substring(1) : path)).GET();
+        return stream("GET", path, null, headers);
+    }
+
+    /** Opens a streaming request with an optional JSON body (for SSE answers to a POST); an error status throws. */
+    java.io.InputStream stream(String method, String path, Object body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path.startsWith("/") ? path.substring(1) : path));
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        }
         if (apiKey != null) {
             request.header("Authorization", "Bearer " + apiKey);
         }
@@ -100,18 +110,18 @@ final class Transport {
         try {
             HttpResponse<java.io.InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() >= 400) {
-                String body;
+                String text;
                 try (java.io.InputStream in = response.body()) {
-                    body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 }
-                throw error(new RawResponse(response.statusCode(), response.headers(), body));
+                throw error(new RawResponse(response.statusCode(), response.headers(), text));
             }
             return response.body();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("GET " + path + " failed: " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException(method + " " + path + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted during GET " + path, e);
+            throw new IllegalStateException("interrupted during " + method + " " + path, e);
         }
     }
 

@@ -222,7 +222,7 @@ final class Conversation {
     }
 
     /** A tool's JSON Schema as LangChain4j's, keeping each property's schema as written. */
-    private static ToolSpecification spec(Tool tool) {
+    static ToolSpecification spec(Tool tool) {
         JsonNode parameters = tool.parameters();
         JsonObjectSchema.Builder schema = JsonObjectSchema.builder();
         parameters.path("properties").properties().forEach(p -> schema.addProperty(p.getKey(), JsonRawSchema.from(p.getValue().toString())));

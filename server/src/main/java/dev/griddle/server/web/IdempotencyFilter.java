@@ -40,7 +40,13 @@ class IdempotencyFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return !"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null
-                || request.getAttribute(AuthFilter.CALLER) == null || !request.getRequestURI().startsWith("/api/");
+                || request.getAttribute(AuthFilter.CALLER) == null || !request.getRequestURI().startsWith("/api/")
+                || streamsItsAnswer(request.getRequestURI());
+    }
+
+    /** A thread message is answered as a live event stream, which cannot be buffered to be replayed; the key is ignored there. */
+    private static boolean streamsItsAnswer(String uri) {
+        return uri.startsWith("/api/v1/threads/") && uri.endsWith("/messages");
     }
 
     @Override

@@ -178,7 +178,9 @@ class AgentToolsTest extends LlmTestBase {
         assertThat(web.path("crawl_enabled").asBoolean()).isTrue();
         assertThat(send(client, "PUT", "/api/v1/agents/" + id + "/plan", "{\"enabled\": true}").path("remind_on_turn_end").asBoolean()).isTrue();
         expectError(422, "VALIDATION_FAILED", () -> send(client, "PUT", "/api/v1/agents/" + id + "/web", "{\"bogus\": true}"));
-        String skill = UUID.randomUUID().toString();
+        expectError(422, "VALIDATION_FAILED",
+                () -> send(client, "POST", "/api/v1/agents/" + id + "/skills", "{\"skill_id\": \"" + UUID.randomUUID() + "\"}"));
+        String skill = send(client, "POST", "/api/v1/skills", "{\"name\": \"triage\", \"instructions\": \"sort it\"}").path("id").asString();
         send(client, "POST", "/api/v1/agents/" + id + "/skills", "{\"skill_id\": \"" + skill + "\"}");
         assertThat(send(client, "GET", "/api/v1/agents/" + id + "/skills", null).path("data").get(0).path("skill_id").asString()).isEqualTo(skill);
         client.send("DELETE", "/api/v1/agents/" + id + "/skills", "{\"skill_id\": \"" + skill + "\"}", java.util.Map.of());

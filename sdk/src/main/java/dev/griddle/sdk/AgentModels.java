@@ -1,0 +1,67 @@
+package dev.griddle.sdk;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Skills, plans and threads: the resources around agents. */
+public final class AgentModels {
+
+    private AgentModels() {
+    }
+
+    public record Skill(UUID id, String name, String description, String instructions, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** For create (name and instructions required) and update (only the fields given change). */
+    public record SkillInput(String name, String description, String instructions) {
+    }
+
+    /** {@code todos} in the order they were added. */
+    public record Plan(UUID id, String title, UUID threadId, UUID runId, List<Todo> todos, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** {@code status}: open, in_progress, done or cancelled; {@code blockedBy}: todos of the same plan. */
+    public record Todo(UUID id, String title, String status, List<UUID> blockedBy, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** For create (title required; todos optional, open and unblocked) and update (title only). */
+    public record PlanInput(String title, UUID threadId, UUID runId, List<TodoInput> todos) {
+        public static PlanInput of(String title, String... todos) {
+            return new PlanInput(title, null, null, java.util.Arrays.stream(todos).map(TodoInput::of).toList());
+        }
+    }
+
+    /** For adding a todo (title required) and changing one (title and/or status; blockedBy only when adding). */
+    public record TodoInput(String title, String status, List<UUID> blockedBy) {
+        public static TodoInput of(String title) {
+            return new TodoInput(title, null, null);
+        }
+
+        public static TodoInput status(String status) {
+            return new TodoInput(null, status, null);
+        }
+    }
+
+    /** A plain list answer: {@code {"data": [...]}}. */
+    public record Items<T>(List<T> data) {
+    }
+
+    public record ChatThread(UUID id, UUID agentId, String title, Instant createdAt, Instant updatedAt) {
+    }
+
+    /**
+     * {@code role}: user or assistant. {@code status}: completed; for an answer also streaming,
+     * stopped (partial text kept) or failed. {@code toolCalls}: {@code [{name, arguments, result | error}]}.
+     */
+    public record ThreadMessage(UUID id, UUID threadId, long seq, String role, String content, String status,
+            tools.jackson.databind.JsonNode toolCalls, Instant createdAt) {
+    }
+
+    /**
+     * One Server-Sent Event of an answer: {@code message.delta {text}}, {@code tool.call {name, arguments}},
+     * {@code tool.result {name, result | error}}, {@code message.completed {message}}, {@code error {code, message}}.
+     */
+    public record ChatEvent(String type, tools.jackson.databind.JsonNode data) {
+    }
+}

@@ -1,0 +1,119 @@
+package dev.griddle.server.thread;
+
+import dev.griddle.server.web.ApiException;
+import dev.griddle.server.web.Caller;
+import dev.griddle.server.web.FieldErrors;
+import dev.griddle.server.web.PageQuery;
+import io.swagger.v3.oas.annotations.Operation;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.JsonNode;
+
+/** {@code /api/v1/threads}: conversations with an agent, answered as Server-Sent Events. */
+@RestController
+@RequestMapping("/api/v1/threads")
+class ThreadController {
+
+    /** How long a client may stay on one answer's stream; the turn itself is bounded by the model timeout. */
+    private static final Duration MAX_STREAM = Duration.ofMinutes(30);
+    static final int MAX_CONTENT = 100_000;
+
+    record ThreadBody(UUID agentId, String title) {
+    }
+
+    record MessageBody(String content) {
+    }
+
+    record ThreadView(UUID id, UUID agentId, String title, Instant createdAt, Instant updatedAt) {
+        static ThreadView of(ChatThread t) {
+            return new ThreadView(t.id(), t.agentId(), t.title(), t.createdAt(), t.updatedAt());
+        }
+    }
+
+    record MessageView(UUID id, UUID threadId, long seq, String role, String content, String status, JsonNode toolCalls, Instant createdAt) {
+        static MessageView of(ThreadMessage m) {
+            return new MessageView(m.id(), m.threadId(), m.seq(), m.role(), m.content(), m.status(), m.toolCalls(), m.createdAt());
+        }
+    }
+
+    private final ThreadStore threads;
+    private final Turns turns;
+    private final Clock clock;
+
+    ThreadController(ThreadStore threads, Turns turns, Clock clock) {
+        this.threads = threads;
+        this.turns = turns;
+        this.clock = clock;
+    }
+
+    @PostMapping
+    ResponseEntity<ThreadView> create(Caller caller, @RequestBody ThreadBody body) {
+        FieldErrors errors = new FieldErrors().required("agent_id", body.agentId()).maxLength("title", body.title(), 500);
+        if (body.agentId() != null && threads.agent(caller.orgId(), body.agentId()).filter(a -> caller.sees(a.projectId())).isEmpty()) {
+            errors.add("agent_id", "no agent '" + body.agentId() + "' visible to this key");
+        }
+        errors.throwIfAny();
+        Instant now = clock.instant();
+        ChatThread thread = new ChatThread(UUID.randomUUID(), caller.orgId(), body.agentId(), body.title(), now, now);
+        threads.insert(thread);
+        return ResponseEntity.created(URI.create("/api/v1/threads/" + thread.id())).body(ThreadView.of(thread));
+    }
+
+    @GetMapping
+    PageQuery.Paged<ThreadView> list(Caller caller, PageQuery page, @RequestParam(name = "agent_id", required = false) UUID agentId) {
+        return page.result(threads.list(caller.orgId(), agentId, page.perPage(), page.offset()).stream().map(ThreadView::of).toList(),
+                threads.count(caller.orgId(), agentId));
+    }
+
+    @GetMapping("/{id}")
+    ThreadView get(Caller caller, @PathVariable UUID id) {
+        return ThreadView.of(find(caller, id));
+    }
+
+    @GetMapping("/{id}/messages")
+    PageQuery.Paged<MessageView> messages(Caller caller, @PathVariable UUID id, PageQuery page) {
+        ChatThread thread = find(caller, id);
+        return page.result(threads.messages(thread.id(), page.perPage(), page.offset()).stream().map(MessageView::of).toList(),
+                threads.countMessages(thread.id()));
+    }
+
+    @PostMapping(path = "/{id}/messages", produces = {MediaType.TEXT_EVENT_STREAM_VALUE, MediaType.APPLICATION_JSON_VALUE})
+    @Operation(summary = "Send a message; the answer streams back", description = "Server-Sent Events: message.delta {text}, tool.call "
+            + "{name, arguments}, tool.result {name, result | error}, message.completed {message}, error {code, message}; then the stream ends. "
+            + "A turn already running in the thread is a 409. A client that disconnects does not stop the turn; the answer is stored.")
+    SseEmitter send(Caller caller, @PathVariable UUID id, @RequestBody MessageBody body) {
+        ChatThread thread = find(caller, id);
+        new FieldErrors().required("content", body.content()).maxLength("content", body.content(), MAX_CONTENT).throwIfAny();
+        Turns.Prepared prepared = turns.prepare(thread);
+        SseEmitter emitter = new SseEmitter(MAX_STREAM.toMillis());
+        turns.start(prepared, body.content(), emitter);
+        return emitter;
+    }
+
+    @PostMapping("/{id}/stop")
+    @Operation(summary = "Stop the answer being written", description = "The partial answer is kept with status 'stopped'. {stopped: false} when "
+            + "no turn was running.")
+    Map<String, Boolean> stop(Caller caller, @PathVariable UUID id) {
+        return Map.of("stopped", turns.stop(find(caller, id).id()));
+    }
+
+    private ChatThread find(Caller caller, UUID id) {
+        return threads.find(caller.orgId(), id)
+                .filter(t -> threads.agent(caller.orgId(), t.agentId()).map(a -> caller.sees(a.projectId())).orElse(false))
+                .orElseThrow(() -> ApiException.notFound("thread", id));
+    }
+}

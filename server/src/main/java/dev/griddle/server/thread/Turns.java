@@ -1,0 +1,346 @@
+package dev.griddle.server.thread;
+
+import dev.griddle.server.llm.Agents;
+import dev.griddle.server.llm.Connections;
+import dev.griddle.server.llm.StreamingChats;
+import dev.griddle.server.tool.Tool;
+import dev.griddle.server.tool.ToolCalls;
+import dev.griddle.server.tool.ToolContext;
+import dev.griddle.server.tool.ToolRegistry;
+import dev.griddle.server.web.ApiException;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Plays one turn of a thread: the user's message stored, the agent's answer streamed from the
+ * model token by token, the agent's tools called in a loop bounded by {@code griddle.llm.max-tool-calls},
+ * the answer stored. One turn at a time per thread (a second is a 409) — held in this node's
+ * memory, so a thread's turns must be sent to one node.
+ */
+@Component
+class Turns implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(Turns.class);
+    private static final int HISTORY_ROWS = 500;
+
+    record Prepared(ChatThread thread, Agents.Profile agent, StreamingChats.Target target) {
+    }
+
+    private final ThreadStore store;
+    private final StreamingChats models;
+    private final ObjectProvider<Agents> agents;
+    private final ObjectProvider<Connections.Source> connections;
+    private final ToolRegistry tools;
+    private final ToolCalls toolCalls;
+    private final BuiltinTools builtins;
+    private final JsonMapper json;
+    private final Clock clock;
+    private final Map<UUID, Turn> active = new ConcurrentHashMap<>();
+    private volatile boolean running;
+
+    Turns(ThreadStore store, StreamingChats models, ObjectProvider<Agents> agents, ObjectProvider<Connections.Source> connections, ToolRegistry tools,
+            ToolCalls toolCalls, BuiltinTools builtins, JsonMapper json, Clock clock) {
+        this.builtins = builtins;
+        this.store = store;
+        this.models = models;
+        this.agents = agents;
+        this.connections = connections;
+        this.tools = tools;
+        this.toolCalls = toolCalls;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Works out the agent and its model before anything is stored, so that a bad setup is a plain error, not a stream. */
+    Prepared prepare(ChatThread thread) {
+        Agents.Profile agent = Optional.ofNullable(agents.getIfAvailable()).flatMap(a -> a.find(thread.orgId(), thread.agentId()))
+                .orElseThrow(() -> ApiException.notFound("agent", thread.agentId()));
+        if (agent.model() == null || agent.model().isBlank()) {
+            throw ApiException.validation("The agent '" + agent.name() + "' has no model; set one with PATCH /api/v1/agents/" + agent.id());
+        }
+        try {
+            return new Prepared(thread, agent, models.forModel(agent.model(), agent.credentials()));
+        } catch (StreamingChats.UnavailableException e) {
+            throw ApiException.validation("The agent's model cannot be used: " + e.getMessage());
+        }
+    }
+
+    /** Starts the turn on its own virtual thread; the answer streams to {@code client}. A turn already running is a 409. */
+    void start(Prepared p, String content, SseEmitter client) {
+        UUID threadId = p.thread().id();
+        List<ThreadMessage> history = store.history(threadId, HISTORY_ROWS);
+        Turn turn = new Turn(threadId, UUID.randomUUID(), client);
+        if (active.putIfAbsent(threadId, turn) != null) {
+            throw ApiException.conflict("Thread '" + threadId + "' is answering a message; wait for it or POST /api/v1/threads/" + threadId + "/stop");
+        }
+        try {
+            store.append(p.thread().orgId(), threadId, "user", content, "completed", clock.instant());
+        } catch (RuntimeException e) {
+            active.remove(threadId, turn);
+            throw e;
+        }
+        Thread.ofVirtual().name("turn-" + threadId).start(() -> {
+            try {
+                play(p, history, content, turn);
+            } finally {
+                active.remove(threadId, turn);
+                turn.close();
+            }
+        });
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** On shutdown, running turns are stopped, so their answers are stored as {@code stopped} rather than left {@code streaming}. */
+    @Override
+    public void stop() {
+        running = false;
+        active.values().forEach(Turn::stop);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!active.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops before the web server and the database pool go away. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 1;
+    }
+
+    /** Stops the thread's turn, if one is running; whether there was one. */
+    boolean stop(UUID threadId) {
+        Turn turn = active.get(threadId);
+        if (turn == null) {
+            return false;
+        }
+        turn.stop();
+        return true;
+    }
+
+    private void play(Prepared p, List<ThreadMessage> history, String content, Turn turn) {
+        ThreadMessage answer = store.append(p.thread().orgId(), p.thread().id(), "assistant", "", "streaming", clock.instant());
+        StringBuilder text = new StringBuilder();
+        ArrayNode toolLog = json.createArrayNode();
+        String status = "completed";
+        ObjectNode error = null;
+        try {
+            Map<String, Tool> agentTools = tools(p);
+            List<ToolSpecification> specs = agentTools.values().stream().map(StreamingChats::spec).toList();
+            List<ChatMessage> messages = messages(p, history, content);
+            int toolCallCount = 0;
+            int maxToolCalls = models.maxToolCalls();
+            while (true) {
+                ChatResponse response = stream(p, messages, specs, text, turn);
+                if (turn.stopped()) {
+                    status = "stopped";
+                    break;
+                }
+                AiMessage ai = response.aiMessage();
+                if (!ai.hasToolExecutionRequests()) {
+                    break;
+                }
+                messages.add(ai);
+                for (ToolExecutionRequest call : ai.toolExecutionRequests()) {
+                    if (++toolCallCount > maxToolCalls) {
+                        throw new TurnFailed("TOOL_LIMIT", "the model asked for more than " + maxToolCalls + " tool calls in one turn");
+                    }
+                    messages.add(ToolExecutionResultMessage.from(call, callTool(p, agentTools, call, toolLog, turn)));
+                }
+                if (turn.stopped()) {
+                    status = "stopped";
+                    break;
+                }
+            }
+        } catch (TurnFailed e) {
+            status = "failed";
+            error = json.createObjectNode().put("code", e.code).put("message", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            status = "stopped";
+        } catch (RuntimeException e) {
+            log.error("Turn of thread {} failed", p.thread().id(), e);
+            status = "failed";
+            error = json.createObjectNode().put("code", "INTERNAL").put("message", "the turn failed; see the server log");
+        }
+        store.finish(answer.id(), text.toString(), status, json.writeValueAsString(toolLog));
+        store.touch(p.thread().id(), clock.instant());
+        if (error != null) {
+            turn.emit("error", error);
+        } else {
+            ThreadMessage stored = new ThreadMessage(answer.id(), answer.threadId(), answer.seq(), "assistant", text.toString(), status, toolLog,
+                    answer.createdAt());
+            turn.emit("message.completed", json.createObjectNode().set("message", json.valueToTree(ThreadController.MessageView.of(stored))));
+        }
+    }
+
+    /** One model call, its text streamed to the client as {@code message.delta} and appended to {@code text}. */
+    private ChatResponse stream(Prepared p, List<ChatMessage> messages, List<ToolSpecification> specs, StringBuilder text, Turn turn)
+            throws InterruptedException {
+        ChatRequest.Builder request = ChatRequest.builder().messages(messages).modelName(p.target().providerModelName());
+        if (p.agent().temperature() != null) {
+            request.temperature(p.agent().temperature());
+        }
+        if (!specs.isEmpty()) {
+            request.toolSpecifications(specs);
+        }
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        turn.waitingOn(done);
+        p.target().chat().chat(request.build(), new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
+                turn.streaming(context.streamingHandle());
+                if (turn.stopped()) {
+                    return;
+                }
+                synchronized (text) {
+                    text.append(partial.text());
+                }
+                turn.emit("message.delta", Map.of("text", partial.text()));
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        try {
+            return done.get(2 * models.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (CancellationException stopped) {
+            return null;
+        } catch (ExecutionException e) {
+            if (turn.stopped()) {
+                return null;
+            }
+            throw new TurnFailed("MODEL_ERROR", "the model call failed: " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            turn.stop();
+            throw new TurnFailed("MODEL_ERROR", "the model did not finish within " + 2 * models.timeout().toSeconds() + " s");
+        }
+    }
+
+    private String callTool(Prepared p, Map<String, Tool> agentTools, ToolExecutionRequest call, ArrayNode toolLog, Turn turn)
+            throws InterruptedException {
+        ObjectNode entry = toolLog.addObject().put("name", call.name());
+        JsonNode arguments;
+        try {
+            arguments = call.arguments() == null || call.arguments().isBlank() ? json.createObjectNode() : json.readTree(call.arguments());
+        } catch (RuntimeException e) {
+            arguments = json.createObjectNode();
+        }
+        entry.set("arguments", arguments);
+        turn.emit("tool.call", json.createObjectNode().put("name", call.name()).set("arguments", arguments));
+        Tool tool = agentTools.get(call.name());
+        String error;
+        JsonNode result = null;
+        if (tool == null) {
+            error = "no tool named '" + call.name() + "'; available: " + agentTools.keySet();
+        } else {
+            ToolCalls.Call c = toolCalls.call(tool, arguments, new ToolContext(p.thread().orgId(), null, null, null));
+            error = c.error();
+            result = c.result();
+        }
+        if (error != null) {
+            entry.put("error", error);
+            turn.emit("tool.result", json.createObjectNode().put("name", call.name()).put("error", error));
+            return "error: " + error;
+        }
+        entry.set("result", result);
+        turn.emit("tool.result", json.createObjectNode().put("name", call.name()).set("result", result));
+        return json.writeValueAsString(result);
+    }
+
+    /** The agent's instructions, as much of the thread's history as fits the context window, and the new message. */
+    private List<ChatMessage> messages(Prepared p, List<ThreadMessage> history, String content) {
+        String system = p.agent().instructions();
+        int window = p.target().contextWindow();
+        int reserved = ThreadMemory.estimateTokens(system) + ThreadMemory.estimateTokens(content)
+                + Math.min(models.maxOutputTokens(), Math.max(window / 4, 0));
+        List<ChatMessage> out = new ArrayList<>();
+        if (system != null && !system.isBlank()) {
+            out.add(SystemMessage.from(system));
+        }
+        for (ThreadMessage m : ThreadMemory.fit(history, window, reserved)) {
+            if (m.content().isEmpty()) {
+                continue;
+            }
+            out.add("user".equals(m.role()) ? UserMessage.from(m.content()) : AiMessage.from(m.content()));
+        }
+        out.add(UserMessage.from(content));
+        return out;
+    }
+
+    /** The agent's allowed tools, then Griddle's own ({@link BuiltinTools}); a custom tool keeps its name over a built-in one. */
+    private Map<String, Tool> tools(Prepared p) {
+        Map<String, Tool> out = new LinkedHashMap<>();
+        Connections.Source source = connections.getIfAvailable();
+        if (source == null) {
+            return out;
+        }
+        Connections agentSide = source.of(p.thread().orgId(), "agent", p.agent().id());
+        builtins.forThread(p.thread(), agentSide).forEach(out::put);
+        agentSide.allowedTools().forEach((name, link) -> tools.byId(p.thread().orgId(), link.toolId()).ifPresent(t -> out.put(name, t)));
+        return out;
+    }
+
+    /** A turn that cannot go on; {@code code} is what the client's {@code error} event says. */
+    private static final class TurnFailed extends RuntimeException {
+        final String code;
+
+        TurnFailed(String code, String message) {
+            super(message);
+            this.code = code;
+        }
+    }
+}

@@ -164,6 +164,58 @@ class IntegrationToolsTest extends LlmTestBase {
         assertThat(customerCount()).isEqualTo(3);
     }
 
+    /** MySQL/MariaDB at 127.0.0.1:3306 (root, no password) when there is one: a database of this test's own, dropped after. */
+    @Test
+    void mysqlIntegrationsReadThroughTheSameTools() throws Exception {
+        String server = "jdbc:mariadb://127.0.0.1:3306/";
+        String db = "griddle_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        try (Connection c = DriverManager.getConnection(server + "?connectTimeout=2000", "root", "")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("create database " + db);
+            }
+        } catch (java.sql.SQLException e) {
+            org.junit.jupiter.api.Assumptions.abort("no MariaDB/MySQL at 127.0.0.1:3306: " + e.getMessage());
+        }
+        try {
+            try (Connection c = DriverManager.getConnection(server + db, "root", ""); Statement s = c.createStatement()) {
+                s.execute("create table customers (id int primary key, name varchar(50) not null)");
+                s.execute("insert into customers values (1, 'Ada'), (2, 'Grace')");
+                s.execute("create table payroll (id int primary key, salary int)");
+            }
+            GriddleClient client = newOrg();
+            String id = send(client, "POST", "/api/v1/integrations", """
+                    {"name": "shop", "kind": "mysql", "url": "jdbc:mysql://127.0.0.1:3306/%s", "username": "root", "password": ""}
+                    """.formatted(db)).path("id").asString();
+            Runner runner = runner(client, """
+                    steps:
+                      - {id: q, type: tool, with: {tool: shop__sql_query, arguments: {sql: "select id, name from customers order by id"}}}
+                      - {id: tables, type: tool, with: {tool: shop__list_tables}}
+                      - {id: describe, type: tool, with: {tool: shop__describe_table, arguments: {table: customers}}}
+                    """);
+            send(client, "POST", "/api/v1/runners/" + runner.id() + "/integrations",
+                    "{\"integration_id\": \"" + id + "\", \"allowed_tables\": [\"customers\"]}");
+            Run run = runToEnd(client, runner.id(), null);
+            assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo("succeeded");
+            JsonNode q = output(client, run, "q");
+            assertThat(q.path("rows").findValuesAsString("name")).containsExactly("Ada", "Grace");
+            assertThat(output(client, run, "tables").path("tables").findValuesAsString("name")).containsExactly("customers");
+            assertThat(output(client, run, "describe").path("columns").findValuesAsString("name")).containsExactly("id", "name");
+
+            Runner refused = runner(client, """
+                    steps:
+                      - {id: q, type: tool, with: {tool: shop__sql_query, arguments: {sql: "update customers set name = 'x'"}}}
+                    """);
+            send(client, "POST", "/api/v1/runners/" + refused.id() + "/integrations", "{\"integration_id\": \"" + id + "\"}");
+            Run r = runToEnd(client, refused.id(), null);
+            assertThat(r.status()).isEqualTo("failed");
+            assertThat(r.error().path("message").asString()).contains("only SELECT");
+        } finally {
+            try (Connection c = DriverManager.getConnection(server, "root", ""); Statement s = c.createStatement()) {
+                s.execute("drop database if exists " + db);
+            }
+        }
+    }
+
     @Test
     void llmStepResolvesIntegrationToolsThroughTheRunnersAttachment() {
         GriddleClient client = newOrg();

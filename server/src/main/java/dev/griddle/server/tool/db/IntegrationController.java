@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
@@ -48,8 +47,8 @@ class IntegrationController {
 
     /** The tool name suffix {@code __describe_table} is 16 characters; providers accept 64. No {@code __}: it separates name and verb. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]|_(?!_)){0,47}");
-    private static final Map<String, String> URL_PREFIXES = Map.of("postgresql", "jdbc:postgresql://", "mysql", "jdbc:mariadb://");
-    private static final Set<String> KINDS = Set.of("postgresql");
+    private static final Map<String, List<String>> URL_PREFIXES = Map.of("postgresql", List.of("jdbc:postgresql://"), "mysql",
+            List.of("jdbc:mysql://", "jdbc:mariadb://"));
 
     private final IntegrationStore store;
     private final SecretBox secrets;
@@ -125,15 +124,14 @@ class IntegrationController {
             errors.add("name", "must be 1 to 48 of A-Z, a-z, 0-9, '_' and '-', starting with a letter or digit, without '__'; was '" + body.name() + "'");
         }
         errors.required("kind", body.kind());
-        if (body.kind() != null && !KINDS.contains(body.kind())) {
-            errors.add("kind", "must be one of " + KINDS.stream().sorted().toList() + " (mysql needs the MariaDB driver, not in this build), was '"
-                    + body.kind() + "'");
+        if (body.kind() != null && !URL_PREFIXES.containsKey(body.kind())) {
+            errors.add("kind", "must be one of " + URL_PREFIXES.keySet().stream().sorted().toList() + ", was '" + body.kind() + "'");
         }
         errors.required("url", body.url());
         if (body.url() != null && body.kind() != null && URL_PREFIXES.containsKey(body.kind())) {
-            String prefix = URL_PREFIXES.get(body.kind());
-            if (!body.url().startsWith(prefix)) {
-                errors.add("url", "must start with " + prefix + ", was '" + body.url() + "'");
+            List<String> prefixes = URL_PREFIXES.get(body.kind());
+            if (prefixes.stream().noneMatch(body.url()::startsWith)) {
+                errors.add("url", "must start with " + String.join(" or ", prefixes) + ", was '" + body.url() + "'");
             } else {
                 try {
                     guard.check(ReadOnlyDatabase.hostOf(body.url()));

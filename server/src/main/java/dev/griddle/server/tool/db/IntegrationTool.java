@@ -39,15 +39,22 @@ final class IntegrationTool implements Tool {
         }
     }
 
-    private static final String TABLES_SQL = """
-            select table_schema as schema, table_name as name, table_type as type from information_schema.tables
-            where table_schema not in ('pg_catalog', 'information_schema', 'mysql', 'performance_schema', 'sys')
+    private static final String PG_TABLES_SQL = """
+            select table_schema, table_name, table_type from information_schema.tables
+            where table_schema not in ('pg_catalog', 'information_schema')
             order by table_schema, table_name""";
-    private static final String COLUMNS_SQL = """
-            select column_name as name, data_type as type, is_nullable as nullable, column_default as "default"
-            from information_schema.columns where table_name = ? and (? = '' or table_schema = ?)
-            and table_schema not in ('pg_catalog', 'information_schema', 'mysql', 'performance_schema', 'sys')
+    private static final String PG_COLUMNS_SQL = """
+            select column_name, data_type, is_nullable, column_default from information_schema.columns
+            where table_name = ? and (? = '' or table_schema = ?) and table_schema not in ('pg_catalog', 'information_schema')
             order by table_schema, ordinal_position""";
+    /** MySQL and MariaDB: the connection's own database only. */
+    private static final String MYSQL_TABLES_SQL = """
+            select table_schema, table_name, table_type from information_schema.tables
+            where table_schema = database() order by table_name""";
+    private static final String MYSQL_COLUMNS_SQL = """
+            select column_name, data_type, is_nullable, column_default from information_schema.columns
+            where table_name = ? and table_schema = coalesce(nullif(?, ''), database()) and ? is not null
+            order by ordinal_position""";
 
     private final IntegrationStore.Attached attached;
     private final Verb verb;
@@ -129,17 +136,35 @@ final class IntegrationTool implements Tool {
     }
 
     private JsonNode listTables() throws SQLException {
-        ObjectNode result = database.query(attached.integration(), TABLES_SQL, List.of(), Integer.MAX_VALUE);
+        boolean pg = postgres();
+        ObjectNode result = database.query(attached.integration(), pg ? PG_TABLES_SQL : MYSQL_TABLES_SQL, List.of(), Integer.MAX_VALUE);
         ArrayNode tables = json.createArrayNode();
-        for (JsonNode row : result.path("rows")) {
-            String schema = row.path("schema").asString("");
-            String name = row.path("name").asString("");
-            if (attached.allowedTables() == null || SqlGuard.allowed("\"" + schema + "\".\"" + name + "\"", attached.allowedTables())) {
-                tables.add(row);
+        for (JsonNode row : lowerKeys(result.path("rows"))) {
+            String schema = row.path("table_schema").asString("");
+            String name = row.path("table_name").asString("");
+            boolean allowed = attached.allowedTables() == null || SqlGuard.allowed("\"" + schema + "\".\"" + name + "\"", attached.allowedTables())
+                    || (!pg && SqlGuard.allowed("\"" + name + "\"", attached.allowedTables()));
+            if (allowed) {
+                tables.addObject().put("schema", schema).put("name", name).put("type", row.path("table_type").asString(""));
             }
         }
         ObjectNode out = json.createObjectNode();
         out.set("tables", tables);
+        return out;
+    }
+
+    private boolean postgres() {
+        return "postgresql".equals(attached.integration().kind());
+    }
+
+    /** information_schema column labels are upper case on MySQL and MariaDB. */
+    private List<JsonNode> lowerKeys(JsonNode rows) {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode row : rows) {
+            ObjectNode lowered = json.createObjectNode();
+            row.properties().forEach(e -> lowered.set(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
+            out.add(lowered);
+        }
         return out;
     }
 
@@ -154,16 +179,21 @@ final class IntegrationTool implements Tool {
         int dot = normalized.lastIndexOf('.');
         String schema = dot < 0 ? "" : normalized.substring(0, dot);
         String name = dot < 0 ? normalized : normalized.substring(dot + 1);
-        if (schema.isEmpty() && attached.allowedTables() != null && "postgresql".equals(attached.integration().kind())) {
+        if (schema.isEmpty() && attached.allowedTables() != null && postgres()) {
             schema = "public";
         }
         List<Object> params = new ArrayList<>(List.of(name, schema, schema));
-        ObjectNode result = database.query(attached.integration(), COLUMNS_SQL, params, Integer.MAX_VALUE);
+        ObjectNode result = database.query(attached.integration(), postgres() ? PG_COLUMNS_SQL : MYSQL_COLUMNS_SQL, params, Integer.MAX_VALUE);
         if (result.path("rows").isEmpty()) {
             throw new SqlGuard.Refused("no table '" + table + "'");
         }
         ObjectNode out = json.createObjectNode().put("table", table);
-        out.set("columns", result.get("rows"));
+        ArrayNode columns = out.putArray("columns");
+        for (JsonNode c : lowerKeys(result.path("rows"))) {
+            ObjectNode column = columns.addObject().put("name", c.path("column_name").asString(""))
+                    .put("type", c.path("data_type").asString("")).put("nullable", "YES".equalsIgnoreCase(c.path("is_nullable").asString("")));
+            column.set("default", c.path("column_default"));
+        }
         return out;
     }
 }

@@ -83,7 +83,7 @@ class ReadOnlyDatabase {
         } else {
             p.setProperty("connectTimeout", Long.toString(connectSeconds * 1000));
         }
-        Connection c = DriverManager.getConnection(integration.url(), p);
+        Connection c = DriverManager.getConnection(jdbcUrl(integration), p);
         try {
             c.setAutoCommit(false);
             c.setReadOnly(true);
@@ -102,9 +102,16 @@ class ReadOnlyDatabase {
                 st.execute("set local statement_timeout = " + ms);
             } else {
                 st.execute("set session max_statement_time = " + Math.max(1, ms / 1000));
+                st.execute("set session transaction read only");
                 st.execute("start transaction read only");
             }
         }
+    }
+
+    /** {@code jdbc:mysql://} is served by the MariaDB driver, which answers to it only under its own scheme. */
+    private static String jdbcUrl(Integration integration) {
+        return integration.url().startsWith("jdbc:mysql://") ? "jdbc:mariadb://" + integration.url().substring("jdbc:mysql://".length())
+                : integration.url();
     }
 
     /** The host of a JDBC URL ({@code jdbc:postgresql://host:port/db}), for the outbound guard. */

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -94,6 +95,30 @@ class McpServerController {
     @GetMapping("/{id}")
     McpServerView get(Caller caller, @PathVariable UUID id) {
         return view(find(caller, id));
+    }
+
+    /** Fields left out keep their value; {@code headers} replaces all headers ({@code {}} removes them). The pooled session is reopened. */
+    @PatchMapping("/{id}")
+    McpServerView update(Caller caller, @PathVariable UUID id, @RequestBody McpServerBody body) {
+        McpServerRow current = find(caller, id);
+        McpServerBody merged = new McpServerBody(or(body.name(), current.name()), or(body.slug(), current.slug()),
+                or(body.transport(), current.transport()), or(body.url(), current.url()), body.headers(), or(body.command(), current.command()),
+                body.args() == null ? current.args() : body.args());
+        check(merged);
+        if (store.nameOrSlugTakenByAnother(caller.orgId(), id, merged.name(), merged.slug())) {
+            throw ApiException.conflict("An MCP server named '" + merged.name() + "' or with slug '" + merged.slug() + "' already exists");
+        }
+        String sealed = body.headers() == null ? current.headersSealed()
+                : body.headers().isEmpty() ? null : secrets.encrypt(json.writeValueAsString(body.headers()));
+        McpServerRow updated = new McpServerRow(id, caller.orgId(), merged.name(), merged.slug(), merged.transport(), merged.url(), sealed,
+                merged.command(), merged.args(), current.createdAt(), clock.instant());
+        store.update(updated);
+        sessions.evict(id);
+        return view(updated);
+    }
+
+    private static String or(String value, String fallback) {
+        return value == null ? fallback : value;
     }
 
     @DeleteMapping("/{id}")

@@ -39,6 +39,21 @@ class McpServerStore {
                 .param("args", json.writeValueAsString(s.args())).param("created", ts(s.createdAt())).param("updated", ts(s.updatedAt())).update();
     }
 
+    void update(McpServerRow s) {
+        jdbc.sql("""
+                update mcp_servers set name = :name, slug = :slug, transport = :transport, url = :url, headers_sealed = :headers,
+                       command = :command, args = cast(:args as jsonb), updated_at = :updated
+                where org_id = :org and id = :id
+                """).param("id", s.id()).param("org", s.orgId()).param("name", s.name()).param("slug", s.slug()).param("transport", s.transport())
+                .param("url", s.url()).param("headers", s.headersSealed()).param("command", s.command())
+                .param("args", json.writeValueAsString(s.args())).param("updated", ts(s.updatedAt())).update();
+    }
+
+    boolean nameOrSlugTakenByAnother(UUID orgId, UUID id, String name, String slug) {
+        return jdbc.sql("select count(*) from mcp_servers where org_id = :org and id <> :id and (name = :name or slug = :slug)").param("org", orgId)
+                .param("id", id).param("name", name).param("slug", slug).query(Long.class).single() > 0;
+    }
+
     void delete(UUID orgId, UUID id) {
         jdbc.sql("delete from connection_attachments where org_id = :org and kind = 'mcps' and ref_id = :id").param("org", orgId).param("id", id)
                 .update();

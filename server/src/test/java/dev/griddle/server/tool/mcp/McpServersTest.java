@@ -8,26 +8,11 @@ import dev.griddle.sdk.RunModels.Run;
 import dev.griddle.sdk.RunModels.StartRun;
 import dev.griddle.sdk.RunnerModels.Runner;
 import dev.griddle.server.ApiTest;
-import io.modelcontextprotocol.json.McpJsonDefaults;
-import io.modelcontextprotocol.server.McpServer;
-import io.modelcontextprotocol.server.McpServerFeatures;
-import io.modelcontextprotocol.server.McpSyncServer;
-import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
-import io.modelcontextprotocol.spec.McpSchema;
-import jakarta.servlet.Filter;
-import jakarta.servlet.http.HttpServletRequest;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,68 +26,21 @@ import tools.jackson.databind.JsonNode;
  */
 class McpServersTest extends ApiTest {
 
-    private static Tomcat tomcat;
-    private static McpSyncServer mcp;
+    private static TestMcpServer server;
     private static String mcpUrl;
-    private static final List<String> AUTH_HEADERS = new CopyOnWriteArrayList<>();
 
     @Autowired
     McpSessions sessions;
 
     @BeforeAll
     static void startMcpServer() throws Exception {
-        HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
-                .jsonMapper(McpJsonDefaults.getMapper()).mcpEndpoint("/mcp").build();
-        McpSchema.Tool add = McpSchema.Tool.builder().name("add").description("Adds two numbers")
-                .inputSchema(McpJsonDefaults.getMapper(), """
-                        {"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"}}, "required": ["a", "b"]}""")
-                .build();
-        McpSchema.Tool secret = McpSchema.Tool.builder().name("secret").description("Not for models")
-                .inputSchema(McpJsonDefaults.getMapper(), "{\"type\": \"object\"}").build();
-        mcp = McpServer.sync(transport).serverInfo("test-mcp", "1")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
-                .tools(McpServerFeatures.SyncToolSpecification.builder().tool(add).callHandler((exchange, request) -> {
-                    double sum = ((Number) request.arguments().get("a")).doubleValue() + ((Number) request.arguments().get("b")).doubleValue();
-                    return McpSchema.CallToolResult.builder().content(List.of(new McpSchema.TextContent("sum=" + (long) sum))).isError(false).build();
-                }).build(), McpServerFeatures.SyncToolSpecification.builder().tool(secret)
-                        .callHandler((exchange, request) -> McpSchema.CallToolResult.builder()
-                                .content(List.of(new McpSchema.TextContent("classified"))).isError(false).build()).build())
-                .build();
-
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(Files.createTempDirectory("mcp-tomcat").toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", null);
-        Filter recorder = (request, response, chain) -> {
-            HttpServletRequest http = (HttpServletRequest) request;
-            if (http.getHeader("Authorization") != null) {
-                AUTH_HEADERS.add(http.getHeader("Authorization"));
-            }
-            chain.doFilter(request, response);
-        };
-        FilterDef def = new FilterDef();
-        def.setFilterName("recorder");
-        def.setFilter(recorder);
-        def.setAsyncSupported("true");
-        context.addFilterDef(def);
-        FilterMap map = new FilterMap();
-        map.setFilterName("recorder");
-        map.addURLPattern("/*");
-        context.addFilterMap(map);
-        Tomcat.addServlet(context, "mcp", transport).setAsyncSupported(true);
-        context.addServletMappingDecoded("/*", "mcp");
-        tomcat.start();
-        mcpUrl = "http://127.0.0.1:" + connector.getLocalPort() + "/mcp";
+        server = TestMcpServer.start();
+        mcpUrl = server.url();
     }
 
     @AfterAll
     static void stopMcpServer() throws Exception {
-        mcp.closeGracefully();
-        tomcat.stop();
-        tomcat.destroy();
+        server.close();
     }
 
     private static JsonNode json(GriddleClient client, String method, String path, String body) {
@@ -136,7 +74,7 @@ class McpServersTest extends ApiTest {
         JsonNode validation = json(client, "POST", "/api/v1/mcp-servers/" + id + "/validate", null);
         assertThat(validation.path("ok").asBoolean()).as(validation.toString()).isTrue();
         assertThat(validation.path("tools").findValuesAsString("name")).containsExactlyInAnyOrder("add", "secret");
-        assertThat(AUTH_HEADERS).contains("Bearer hush");
+        assertThat(server.authorizations()).contains("Bearer hush");
         JsonNode tools = json(client, "GET", "/api/v1/mcp-servers/" + id + "/tools", null);
         assertThat(tools.path("data").findValuesAsString("name")).contains("add");
         assertThat(json(client, "GET", "/api/v1/mcp-servers/" + id, null).toString()).doesNotContain("hush");
@@ -158,6 +96,11 @@ class McpServersTest extends ApiTest {
         JsonNode failed = json(client, "POST", "/api/v1/mcp-servers/" + down + "/validate", null);
         assertThat(failed.path("ok").asBoolean()).isFalse();
         assertThat(failed.path("error").asString()).isNotBlank();
+
+        JsonNode patched = json(client, "PATCH", "/api/v1/mcp-servers/" + id, "{\"name\": \"Calculator\", \"headers\": {}}");
+        assertThat(patched.path("name").asString()).isEqualTo("Calculator");
+        assertThat(patched.path("slug").asString()).isEqualTo("calc");
+        assertThat(patched.path("header_names")).isEmpty();
 
         assertThat(client.raw("DELETE", "/api/v1/mcp-servers/" + id, null, Map.of()).status()).isEqualTo(204);
         assertThat(client.raw("GET", "/api/v1/mcp-servers/" + id, null, Map.of()).status()).isEqualTo(404);
@@ -183,7 +126,7 @@ class McpServersTest extends ApiTest {
         JsonNode ctx = client.runs().context(ok.id()).path("steps");
         assertThat(ctx.path("one").path("text").asString()).isEqualTo("sum=5");
         assertThat(ctx.path("two").path("text").asString()).isEqualTo("sum=42");
-        assertThat(AUTH_HEADERS).contains("Bearer tok-" + slug);
+        assertThat(server.authorizations()).contains("Bearer tok-" + slug);
 
         Runner forbidden = client.runners().createYaml("""
                 name: r-%s

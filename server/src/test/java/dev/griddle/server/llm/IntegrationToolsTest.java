@@ -217,6 +217,31 @@ class IntegrationToolsTest extends LlmTestBase {
     }
 
     @Test
+    void withAnAgentTheAgentsAttachmentAndItsAllowedTablesWin() {
+        GriddleClient client = newOrg();
+        String id = createIntegration(client, "crm");
+        String agentId = send(client, "POST", "/api/v1/agents", "{\"name\": \"analyst\", \"model\": \"" + MODEL + "\"}").path("id").asString();
+        send(client, "POST", "/api/v1/agents/" + agentId + "/integrations", "{\"integration_id\": \"" + id + "\", \"allowed_tables\": [\"payroll\"]}");
+        String tag = tag();
+        FAKE.script(tag, FakeProvider.openAiToolCall("c1", "crm__sql_query", "{\"sql\": \"select salary from payroll\"}", 1, 1),
+                FakeProvider.openAiToolCall("c2", "crm__sql_query", "{\"sql\": \"select name from customers\"}", 1, 1),
+                FakeProvider.openAiText("done", 1, 1));
+        Runner runner = runner(client, """
+                steps:
+                  - id: ask
+                    type: llm
+                    with: {agent_id: "%s", prompt: "Salaries? %s", tools: [crm__sql_query]}
+                """.formatted(agentId, tag));
+        send(client, "POST", "/api/v1/runners/" + runner.id() + "/integrations",
+                "{\"integration_id\": \"" + id + "\", \"allowed_tables\": [\"customers\"]}");
+        Run run = runToEnd(client, runner.id(), null);
+        assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo("succeeded");
+        JsonNode calls = output(client, run, "ask").path("tool_calls");
+        assertThat(calls.get(0).path("result").path("rows").get(0).path("salary").asInt()).isEqualTo(100000);
+        assertThat(calls.get(1).path("error").asString()).contains("customers", "not in allowed_tables");
+    }
+
+    @Test
     void llmStepResolvesIntegrationToolsThroughTheRunnersAttachment() {
         GriddleClient client = newOrg();
         String id = createIntegration(client, "crm");

@@ -53,7 +53,12 @@ class McpSessions {
                     .clientInfo(new McpSchema.Implementation("griddle", "1")).toolsChangeConsumer(changed -> {
                         tools = null;
                     }).build();
-            client.initialize();
+            try {
+                client.initialize();
+            } catch (RuntimeException e) {
+                client.close();
+                throw e;
+            }
         }
     }
 

@@ -2,10 +2,13 @@ package dev.griddle.server.tool.mcp;
 
 import dev.griddle.server.tool.ConnectedTools;
 import dev.griddle.server.tool.Tool;
+import dev.griddle.server.tool.ToolContext;
+import dev.griddle.server.tool.ToolException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -49,26 +52,20 @@ class McpTools implements ConnectedTools {
             return sessions.tools(server).stream().filter(t -> t.name().equals(toolName)).findFirst()
                     .map(t -> (Tool) new McpTool(server, t, sessions, json));
         } catch (RuntimeException unreachable) {
-            return Optional.of(new UnreachableTool(name, unreachable.getMessage()));
+            return Optional.of(new UnreachableTool(name, unreachable.getMessage(), json.createObjectNode().put("type", "object")));
         }
     }
 
     /** Stands in for a tool whose server cannot be listed, so the model (or step) is told why instead of "no such tool". */
-    private record UnreachableTool(String name, String why) implements Tool {
+    private record UnreachableTool(String name, String why, JsonNode parameters) implements Tool {
         @Override
         public String description() {
             return "Unavailable: its MCP server cannot be reached";
         }
 
         @Override
-        public tools.jackson.databind.JsonNode parameters() {
-            return tools.jackson.databind.json.JsonMapper.builder().build().createObjectNode().put("type", "object");
-        }
-
-        @Override
-        public tools.jackson.databind.JsonNode call(tools.jackson.databind.JsonNode arguments, dev.griddle.server.tool.ToolContext context)
-                throws dev.griddle.server.tool.ToolException {
-            throw new dev.griddle.server.tool.ToolException("MCP server for " + name + " is unreachable: " + why, true);
+        public JsonNode call(JsonNode arguments, ToolContext context) throws ToolException {
+            throw new ToolException("the MCP server of " + name + " is unreachable: " + why, true);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.griddle.server.runner.RunnerCatalog;
 import dev.griddle.server.step.StepExecutor;
 import dev.griddle.server.step.StepOutcome;
 import dev.griddle.server.step.StepTask;
+import dev.griddle.server.tool.ConnectedTools;
 import dev.griddle.server.tool.JsonSchemas;
 import dev.griddle.server.tool.Tool;
 import dev.griddle.server.tool.ToolCalls;
@@ -147,10 +148,17 @@ class LlmStepExecutor implements StepExecutor {
         Connections runnerSide = source == null ? new Connections(null, null, null, null) : source.of(task.orgId(), "runner", runnerId);
         Connections merged = agent == null || source == null ? runnerSide : Connections.merge(runnerSide, source.of(task.orgId(), "agent", agent.id()));
         Map<String, Connections.ToolLink> allowed = merged.allowedTools();
+        List<ConnectedTools.Owner> owners = agent == null ? List.of(new ConnectedTools.Owner("runner", runnerId))
+                : List.of(new ConnectedTools.Owner("runner", runnerId), new ConnectedTools.Owner("agent", agent.id()));
         for (JsonNode n : names) {
             String name = n.asString("");
             Connections.ToolLink link = allowed.get(name);
             if (link == null) {
+                Optional<Tool> connected = tools.connected(task.orgId(), name, owners);
+                if (connected.isPresent()) {
+                    out.put(name, connected.get());
+                    continue;
+                }
                 throw new IllegalArgumentException("tool '" + name + "' is not connected to the runner" + (agent == null ? "" : " or the agent")
                         + " (or not allowed); attach it with POST /api/v1/runners/{id}/tools");
             }

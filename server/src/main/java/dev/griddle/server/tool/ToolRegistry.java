@@ -3,8 +3,10 @@ package dev.griddle.server.tool;
 import dev.griddle.server.expr.Expressions;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,9 +20,11 @@ public class ToolRegistry {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final OutboundGuard guard;
+    private final ObjectProvider<ConnectedTools> connected;
 
-    ToolRegistry(ToolStore store, Expressions expressions, JsonMapper json, OutboundGuard guard) {
+    ToolRegistry(ToolStore store, Expressions expressions, JsonMapper json, OutboundGuard guard, ObjectProvider<ConnectedTools> connected) {
         this.guard = guard;
+        this.connected = connected;
         this.store = store;
         this.expressions = expressions;
         this.json = json;
@@ -37,6 +41,16 @@ public class ToolRegistry {
     /** Whether the organization has a tool with this id (for attaching it). */
     public boolean exists(UUID orgId, UUID id) {
         return store.find(orgId, id).isPresent();
+    }
+
+    /** A tool that the owners' connections provide (a database integration's, say), found by the name models call it by. */
+    public Optional<Tool> connected(UUID orgId, String name, List<ConnectedTools.Owner> owners) {
+        return connected.orderedStream().map(c -> c.find(orgId, name, owners)).flatMap(Optional::stream).findFirst();
+    }
+
+    /** The runner a run belongs to. */
+    public Optional<UUID> runnerOf(UUID orgId, UUID runId) {
+        return store.runnerOf(orgId, runId);
     }
 
     private Tool tool(StoredTool t) {

@@ -29,7 +29,11 @@ class ToolStepExecutor implements StepExecutor {
         String name = task.arguments().path("tool").asString("");
         Optional<Tool> tool = registry.byName(task.orgId(), name);
         if (tool.isEmpty()) {
-            return StepOutcome.failed("tool: no tool named '" + name + "' in this organization", false);
+            tool = registry.runnerOf(task.orgId(), task.runId())
+                    .flatMap(runner -> registry.connected(task.orgId(), name, List.of(new ConnectedTools.Owner("runner", runner))));
+        }
+        if (tool.isEmpty()) {
+            return StepOutcome.failed("tool: no tool named '" + name + "' in this organization or the runner's connections", false);
         }
         ToolCalls.Call call = calls.call(tool.get(), task.arguments().get("arguments"),
                 new ToolContext(task.orgId(), task.runId(), task.stepId(), task.idempotencyKey()));

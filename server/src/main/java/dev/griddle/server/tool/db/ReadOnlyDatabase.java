@@ -1,0 +1,164 @@
+package dev.griddle.server.tool.db;
+
+import dev.griddle.server.secret.SecretBox;
+import dev.griddle.server.tool.OutboundGuard;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Opens a connection to an integration's database and runs one query in a read-only transaction
+ * that is always rolled back: {@code connection.setReadOnly(true)} plus
+ * {@code SET TRANSACTION READ ONLY}, a statement timeout set in the database and on the JDBC
+ * statement, and a row cap. The host is checked by the {@link OutboundGuard} first.
+ */
+@Component
+class ReadOnlyDatabase {
+
+    /** A query's result as JSON, {@code {columns, rows, row_count, truncated}}. */
+    record Result(ObjectNode json) {
+    }
+
+    private final OutboundGuard guard;
+    private final SecretBox secrets;
+    private final IntegrationProperties props;
+    private final JsonMapper json;
+
+    ReadOnlyDatabase(OutboundGuard guard, SecretBox secrets, IntegrationProperties props, JsonMapper json) {
+        this.guard = guard;
+        this.secrets = secrets;
+        this.props = props;
+        this.json = json;
+    }
+
+    /** Runs {@code sql} (already passed by {@link SqlGuard}) with positional {@code params}; at most {@code limit} rows. */
+    ObjectNode query(Integration integration, String sql, List<Object> params, int limit) throws SQLException {
+        int cap = Math.max(1, Math.min(limit, props.maxRows()));
+        try (Connection c = open(integration)) {
+            try {
+                begin(c, integration.kind());
+                try (PreparedStatement st = c.prepareStatement(sql)) {
+                    st.setQueryTimeout((int) Math.max(1, props.statementTimeout().toSeconds()));
+                    st.setMaxRows(cap + 1);
+                    for (int i = 0; i < params.size(); i++) {
+                        st.setObject(i + 1, params.get(i));
+                    }
+                    try (ResultSet rs = st.executeQuery()) {
+                        return rows(rs, cap);
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private Connection open(Integration integration) throws SQLException {
+        guard.check(hostOf(integration.url()));
+        Properties p = new Properties();
+        if (integration.username() != null) {
+            p.setProperty("user", integration.username());
+        }
+        if (integration.passwordSealed() != null) {
+            p.setProperty("password", secrets.decrypt(integration.passwordSealed()));
+        }
+        long connectSeconds = Math.max(1, props.connectTimeout().toSeconds());
+        if ("postgresql".equals(integration.kind())) {
+            p.setProperty("connectTimeout", Long.toString(connectSeconds));
+            p.setProperty("socketTimeout", Long.toString(props.statementTimeout().toSeconds() + 30));
+            p.setProperty("ApplicationName", "griddle-integration");
+        } else {
+            p.setProperty("connectTimeout", Long.toString(connectSeconds * 1000));
+        }
+        Connection c = DriverManager.getConnection(jdbcUrl(integration), p);
+        try {
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            return c;
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private void begin(Connection c, String kind) throws SQLException {
+        long ms = props.statementTimeout().toMillis();
+        try (Statement st = c.createStatement()) {
+            if ("postgresql".equals(kind)) {
+                st.execute("set transaction read only");
+                st.execute("set local statement_timeout = " + ms);
+            } else {
+                st.execute("set session max_statement_time = " + Math.max(1, ms / 1000));
+                st.execute("set session transaction read only");
+                st.execute("start transaction read only");
+            }
+        }
+    }
+
+    /** {@code jdbc:mysql://} is served by the MariaDB driver, which answers to it only under its own scheme. */
+    private static String jdbcUrl(Integration integration) {
+        return integration.url().startsWith("jdbc:mysql://") ? "jdbc:mariadb://" + integration.url().substring("jdbc:mysql://".length())
+                : integration.url();
+    }
+
+    /** The host of a JDBC URL ({@code jdbc:postgresql://host:port/db}), for the outbound guard. */
+    static URI hostOf(String jdbcUrl) {
+        String rest = jdbcUrl.startsWith("jdbc:") ? jdbcUrl.substring(5) : jdbcUrl;
+        URI uri = URI.create(rest);
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("no host in '" + jdbcUrl + "'");
+        }
+        return uri;
+    }
+
+    private ObjectNode rows(ResultSet rs, int cap) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        ObjectNode out = json.createObjectNode();
+        ArrayNode columns = out.putArray("columns");
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+            columns.addObject().put("name", md.getColumnLabel(i)).put("type", md.getColumnTypeName(i));
+        }
+        ArrayNode rows = out.putArray("rows");
+        boolean truncated = false;
+        while (rs.next()) {
+            if (rows.size() == cap) {
+                truncated = true;
+                break;
+            }
+            ObjectNode row = rows.addObject();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                put(row, md.getColumnLabel(i), rs.getObject(i));
+            }
+        }
+        out.put("row_count", rows.size()).put("truncated", truncated);
+        return out;
+    }
+
+    private static void put(ObjectNode row, String name, Object v) {
+        switch (v) {
+            case null -> row.putNull(name);
+            case Boolean b -> row.put(name, b);
+            case Integer i -> row.put(name, i);
+            case Long l -> row.put(name, l);
+            case Short s -> row.put(name, s);
+            case Double d -> row.put(name, d);
+            case Float f -> row.put(name, f);
+            case BigDecimal d -> row.put(name, d);
+            case BigInteger i -> row.put(name, i);
+            default -> row.put(name, v.toString());
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.griddle.server.tool.mcp;
+
+import dev.griddle.server.secret.SecretBox;
+import dev.griddle.server.tool.OutboundGuard;
+import dev.griddle.server.web.ApiException;
+import dev.griddle.server.web.Caller;
+import dev.griddle.server.web.FieldErrors;
+import dev.griddle.server.web.PageQuery;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code /api/v1/mcp-servers}: MCP servers whose tools models call as {@code <slug>__<tool>}. Headers are write-only. */
+@RestController
+@RequestMapping("/api/v1/mcp-servers")
+class McpServerController {
+
+    record McpServerBody(String name, String slug, String transport, String url, Map<String, String> headers, String command, List<String> args) {
+    }
+
+    record McpServerView(UUID id, String name, String slug, String transport, String url, List<String> headerNames, String command,
+            List<String> args, Instant createdAt, Instant updatedAt) {
+    }
+
+    record ToolView(String name, String description, Object inputSchema) {
+        static ToolView of(McpSchema.Tool t) {
+            return new ToolView(t.name(), t.description(), t.inputSchema());
+        }
+    }
+
+    record Validation(boolean ok, List<ToolView> tools, String error) {
+    }
+
+    record ToolList(List<ToolView> data) {
+    }
+
+    private static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]|_(?!_)){0,29}");
+    private static final Set<String> TRANSPORTS = Set.of("streamable_http", "sse", "stdio");
+
+    private final McpServerStore store;
+    private final McpSessions sessions;
+    private final SecretBox secrets;
+    private final OutboundGuard guard;
+    private final McpProperties props;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    McpServerController(McpServerStore store, McpSessions sessions, SecretBox secrets, OutboundGuard guard, McpProperties props, JsonMapper json,
+            Clock clock) {
+        this.store = store;
+        this.sessions = sessions;
+        this.secrets = secrets;
+        this.guard = guard;
+        this.props = props;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @PostMapping
+    ResponseEntity<McpServerView> create(Caller caller, @RequestBody McpServerBody body) {
+        check(body);
+        if (store.nameOrSlugTaken(caller.orgId(), body.name(), body.slug())) {
+            throw ApiException.conflict("An MCP server named '" + body.name() + "' or with slug '" + body.slug() + "' already exists");
+        }
+        Instant now = clock.instant();
+        String sealed = body.headers() == null || body.headers().isEmpty() ? null : secrets.encrypt(json.writeValueAsString(body.headers()));
+        McpServerRow row = new McpServerRow(UUID.randomUUID(), caller.orgId(), body.name(), body.slug(), body.transport(), body.url(), sealed,
+                body.command(), body.args() == null ? List.of() : body.args(), now, now);
+        store.insert(row);
+        return ResponseEntity.created(URI.create("/api/v1/mcp-servers/" + row.id())).body(view(row));
+    }
+
+    @GetMapping
+    PageQuery.Paged<McpServerView> list(Caller caller, PageQuery page) {
+        return page.result(store.list(caller.orgId(), page.perPage(), page.offset()).stream().map(this::view).toList(), store.count(caller.orgId()));
+    }
+
+    @GetMapping("/{id}")
+    McpServerView get(Caller caller, @PathVariable UUID id) {
+        return view(find(caller, id));
+    }
+
+    /** Fields left out keep their value; {@code headers} replaces all headers ({@code {}} removes them). The pooled session is reopened. */
+    @PatchMapping("/{id}")
+    McpServerView update(Caller caller, @PathVariable UUID id, @RequestBody McpServerBody body) {
+        McpServerRow current = find(caller, id);
+        McpServerBody merged = new McpServerBody(or(body.name(), current.name()), or(body.slug(), current.slug()),
+                or(body.transport(), current.transport()), or(body.url(), current.url()), body.headers(), or(body.command(), current.command()),
+                body.args() == null ? current.args() : body.args());
+        check(merged);
+        if (store.nameOrSlugTakenByAnother(caller.orgId(), id, merged.name(), merged.slug())) {
+            throw ApiException.conflict("An MCP server named '" + merged.name() + "' or with slug '" + merged.slug() + "' already exists");
+        }
+        String sealed = body.headers() == null ? current.headersSealed()
+                : body.headers().isEmpty() ? null : secrets.encrypt(json.writeValueAsString(body.headers()));
+        McpServerRow updated = new McpServerRow(id, caller.orgId(), merged.name(), merged.slug(), merged.transport(), merged.url(), sealed,
+                merged.command(), merged.args(), current.createdAt(), clock.instant());
+        store.update(updated);
+        sessions.evict(id);
+        return view(updated);
+    }
+
+    private static String or(String value, String fallback) {
+        return value == null ? fallback : value;
+    }
+
+    @DeleteMapping("/{id}")
+    ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
+        find(caller, id);
+        store.delete(caller.orgId(), id);
+        sessions.evict(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    /** Connects on a fresh session and lists the tools; never throws for an unreachable server, says so in {@code error}. */
+    @PostMapping("/{id}/validate")
+    Validation validate(Caller caller, @PathVariable UUID id) {
+        McpServerRow row = find(caller, id);
+        try {
+            return new Validation(true, sessions.freshTools(row).stream().map(ToolView::of).toList(), null);
+        } catch (RuntimeException e) {
+            return new Validation(false, List.of(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
+    @GetMapping("/{id}/tools")
+    ToolList tools(Caller caller, @PathVariable UUID id) {
+        McpServerRow row = find(caller, id);
+        try {
+            return new ToolList(sessions.tools(row).stream().map(ToolView::of).toList());
+        } catch (RuntimeException e) {
+            throw ApiException.validation("MCP_SERVER_UNREACHABLE", "Cannot list the tools of '" + row.slug() + "': " + e.getMessage(), Map.of());
+        }
+    }
+
+    private McpServerRow find(Caller caller, UUID id) {
+        return store.find(caller.orgId(), id).orElseThrow(() -> ApiException.notFound("mcp server", id));
+    }
+
+    private McpServerView view(McpServerRow row) {
+        List<String> names = row.headersSealed() == null ? List.of()
+                : json.readTree(secrets.decrypt(row.headersSealed())).propertyNames().stream().sorted().toList();
+        return new McpServerView(row.id(), row.name(), row.slug(), row.transport(), row.url(), names, row.command(), row.args(), row.createdAt(),
+                row.updatedAt());
+    }
+
+    private void check(McpServerBody body) {
+        FieldErrors errors = new FieldErrors();
+        errors.required("name", body.name());
+        errors.maxLength("name", body.name(), 200);
+        errors.required("slug", body.slug());
+        if (body.slug() != null && !body.slug().isBlank() && !SLUG.matcher(body.slug()).matches()) {
+            errors.add("slug", "must be 1 to 30 of a-z, 0-9, '_' and '-', starting with a letter or digit, without '__'; was '" + body.slug() + "'");
+        }
+        errors.required("transport", body.transport());
+        if (body.transport() != null && !TRANSPORTS.contains(body.transport())) {
+            errors.add("transport", "must be one of " + TRANSPORTS.stream().sorted().toList() + ", was '" + body.transport() + "'");
+        }
+        if ("stdio".equals(body.transport())) {
+            errors.required("command", body.command());
+            if (!props.stdioEnabled()) {
+                errors.add("transport", "stdio servers are disabled on this server; an operator may set griddle.mcp.stdio-enabled=true");
+            }
+        } else if (body.transport() != null) {
+            errors.required("url", body.url());
+            if (body.url() != null && !body.url().isBlank()) {
+                try {
+                    URI url = URI.create(body.url());
+                    if (url.getScheme() == null || !url.getScheme().startsWith("http") || url.getHost() == null) {
+                        errors.add("url", "must be an http(s) URL, was '" + body.url() + "'");
+                    } else {
+                        guard.check(url);
+                    }
+                } catch (IllegalArgumentException | OutboundGuard.Refused e) {
+                    errors.add("url", e.getMessage());
+                }
+            }
+        }
+        errors.throwIfAny();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.griddle.server.tool.mcp;
+
+import static dev.griddle.server.store.Sql.instant;
+import static dev.griddle.server.store.Sql.ts;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** SQL for {@code mcp_servers} and for the {@code mcps} attachments that expose them. */
+@Repository
+class McpServerStore {
+
+    /** A server attached to an owner; {@code allowedTools} null means all of its tools. */
+    record Attached(McpServerRow server, List<String> allowedTools) {
+    }
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    McpServerStore(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    void insert(McpServerRow s) {
+        jdbc.sql("""
+                insert into mcp_servers (id, org_id, name, slug, transport, url, headers_sealed, command, args, created_at, updated_at)
+                values (:id, :org, :name, :slug, :transport, :url, :headers, :command, cast(:args as jsonb), :created, :updated)
+                """).param("id", s.id()).param("org", s.orgId()).param("name", s.name()).param("slug", s.slug()).param("transport", s.transport())
+                .param("url", s.url()).param("headers", s.headersSealed()).param("command", s.command())
+                .param("args", json.writeValueAsString(s.args())).param("created", ts(s.createdAt())).param("updated", ts(s.updatedAt())).update();
+    }
+
+    void update(McpServerRow s) {
+        jdbc.sql("""
+                update mcp_servers set name = :name, slug = :slug, transport = :transport, url = :url, headers_sealed = :headers,
+                       command = :command, args = cast(:args as jsonb), updated_at = :updated
+                where org_id = :org and id = :id
+                """).param("id", s.id()).param("org", s.orgId()).param("name", s.name()).param("slug", s.slug()).param("transport", s.transport())
+                .param("url", s.url()).param("headers", s.headersSealed()).param("command", s.command())
+                .param("args", json.writeValueAsString(s.args())).param("updated", ts(s.updatedAt())).update();
+    }
+
+    boolean nameOrSlugTakenByAnother(UUID orgId, UUID id, String name, String slug) {
+        return jdbc.sql("select count(*) from mcp_servers where org_id = :org and id <> :id and (name = :name or slug = :slug)").param("org", orgId)
+                .param("id", id).param("name", name).param("slug", slug).query(Long.class).single() > 0;
+    }
+
+    void delete(UUID orgId, UUID id) {
+        jdbc.sql("delete from connection_attachments where org_id = :org and kind = 'mcps' and ref_id = :id").param("org", orgId).param("id", id)
+                .update();
+        jdbc.sql("delete from mcp_servers where org_id = :org and id = :id").param("org", orgId).param("id", id).update();
+    }
+
+    Optional<McpServerRow> find(UUID orgId, UUID id) {
+        return jdbc.sql("select * from mcp_servers where org_id = :org and id = :id").param("org", orgId).param("id", id).query(this::row)
+                .optional();
+    }
+
+    boolean nameOrSlugTaken(UUID orgId, String name, String slug) {
+        return jdbc.sql("select count(*) from mcp_servers where org_id = :org and (name = :name or slug = :slug)").param("org", orgId)
+                .param("name", name).param("slug", slug).query(Long.class).single() > 0;
+    }
+
+    List<McpServerRow> list(UUID orgId, int limit, int offset) {
+        return jdbc.sql("select * from mcp_servers where org_id = :org order by created_at, id limit :limit offset :offset").param("org", orgId)
+                .param("limit", limit).param("offset", offset).query(this::row).list();
+    }
+
+    long count(UUID orgId) {
+        return jdbc.sql("select count(*) from mcp_servers where org_id = :org").param("org", orgId).query(Long.class).single();
+    }
+
+    Optional<Attached> attached(UUID orgId, String ownerKind, UUID ownerId, String slug) {
+        return jdbc.sql("""
+                select s.*, c.config from connection_attachments c join mcp_servers s on s.id = c.ref_id and s.org_id = c.org_id
+                where c.org_id = :org and c.owner_kind = :kind and c.owner_id = :owner and c.kind = 'mcps' and s.slug = :slug
+                """).param("org", orgId).param("kind", ownerKind).param("owner", ownerId).param("slug", slug)
+                .query((rs, n) -> new Attached(row(rs, n), names(json.readTree(rs.getString("config")).get("allowed_tools")))).optional();
+    }
+
+    private static List<String> names(JsonNode list) {
+        if (list == null || !list.isArray()) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        list.forEach(v -> out.add(v.asString("")));
+        return List.copyOf(out);
+    }
+
+    private McpServerRow row(ResultSet rs, int n) throws SQLException {
+        List<String> args = names(json.readTree(rs.getString("args")));
+        return new McpServerRow(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getString("name"), rs.getString("slug"),
+                rs.getString("transport"), rs.getString("url"), rs.getString("headers_sealed"), rs.getString("command"),
+                args == null ? List.of() : args, instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
+    }
+}

@@ -1,0 +1,205 @@
+package dev.griddle.server.tool.mcp;
+
+import dev.griddle.server.secret.SecretBox;
+import dev.griddle.server.tool.OutboundGuard;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.annotation.PreDestroy;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The pool of MCP client sessions, one per server, opened on first use and reused by every later
+ * call on any thread (the SDK's sync client is thread-safe). A session is dropped and opened again
+ * when a call on it fails at the transport level, when the server's row changed
+ * ({@code updated_at}), and when the server is deleted. Each session caches its tool list for
+ * {@code tools-ttl}; a {@code notifications/tools/list_changed} from the server clears it.
+ */
+@Component
+class McpSessions {
+
+    private static final Logger log = LoggerFactory.getLogger(McpSessions.class);
+
+    private final class Session {
+        final McpServerRow server;
+        final McpSyncClient client;
+        volatile List<McpSchema.Tool> tools;
+        volatile Instant toolsAt;
+
+        Session(McpServerRow server) {
+            this.server = server;
+            McpClientTransport transport = transport(server);
+            this.client = McpClient.sync(transport).requestTimeout(props.requestTimeout()).initializationTimeout(props.requestTimeout())
+                    .clientInfo(new McpSchema.Implementation("griddle", "1")).toolsChangeConsumer(changed -> {
+                        tools = null;
+                    }).build();
+            try {
+                client.initialize();
+            } catch (RuntimeException e) {
+                client.close();
+                throw e;
+            }
+        }
+    }
+
+    private final Map<UUID, Session> sessions = new ConcurrentHashMap<>();
+    private final OutboundGuard guard;
+    private final SecretBox secrets;
+    private final McpProperties props;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    McpSessions(OutboundGuard guard, SecretBox secrets, McpProperties props, JsonMapper json, Clock clock) {
+        this.guard = guard;
+        this.secrets = secrets;
+        this.props = props;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** The server's tools, from the cache when fresh. */
+    List<McpSchema.Tool> tools(McpServerRow server) {
+        return withSession(server, s -> {
+            List<McpSchema.Tool> cached = s.tools;
+            if (cached != null && s.toolsAt.plus(props.toolsTtl()).isAfter(clock.instant())) {
+                return cached;
+            }
+            List<McpSchema.Tool> all = new ArrayList<>();
+            String cursor = null;
+            do {
+                McpSchema.ListToolsResult page = cursor == null ? s.client.listTools() : s.client.listTools(cursor);
+                all.addAll(page.tools());
+                cursor = page.nextCursor();
+            } while (cursor != null && !cursor.isBlank());
+            s.tools = List.copyOf(all);
+            s.toolsAt = clock.instant();
+            return s.tools;
+        });
+    }
+
+    McpSchema.CallToolResult call(McpServerRow server, String tool, Map<String, Object> arguments) {
+        return withSession(server, s -> s.client.callTool(new McpSchema.CallToolRequest(tool, arguments)));
+    }
+
+    /** Opens a throw-away session, lists the tools and closes it: what {@code validate} and a pool-less call cost. */
+    List<McpSchema.Tool> freshTools(McpServerRow server) {
+        Session s = new Session(server);
+        try {
+            return s.client.listTools().tools();
+        } finally {
+            s.client.closeGracefully();
+        }
+    }
+
+    /** One call on a session of its own (opened and closed around it), for comparing with the pool. */
+    McpSchema.CallToolResult freshCall(McpServerRow server, String tool, Map<String, Object> arguments) {
+        Session s = new Session(server);
+        try {
+            return s.client.callTool(new McpSchema.CallToolRequest(tool, arguments));
+        } finally {
+            s.client.closeGracefully();
+        }
+    }
+
+    void evict(UUID serverId) {
+        Session s = sessions.remove(serverId);
+        if (s != null) {
+            close(s);
+        }
+    }
+
+    int size() {
+        return sessions.size();
+    }
+
+    @PreDestroy
+    void closeAll() {
+        sessions.keySet().forEach(this::evict);
+    }
+
+    /** Runs {@code work} on the pooled session; a failure that is not the server's answer gets one retry on a new session. */
+    private <T> T withSession(McpServerRow server, Function<Session, T> work) {
+        Session s = session(server);
+        try {
+            return work.apply(s);
+        } catch (RuntimeException first) {
+            if (first instanceof io.modelcontextprotocol.spec.McpError) {
+                throw first;
+            }
+            log.info("MCP session to {} failed ({}); opening a new one", server.slug(), first.getMessage());
+            sessions.remove(server.id(), s);
+            close(s);
+            return work.apply(session(server));
+        }
+    }
+
+    private Session session(McpServerRow server) {
+        Session current = sessions.get(server.id());
+        if (current != null && current.server.updatedAt().equals(server.updatedAt())) {
+            return current;
+        }
+        Session opened = sessions.compute(server.id(), (id, existing) -> {
+            if (existing != null && existing.server.updatedAt().equals(server.updatedAt())) {
+                return existing;
+            }
+            if (existing != null) {
+                close(existing);
+            }
+            return new Session(server);
+        });
+        return opened;
+    }
+
+    private static void close(Session s) {
+        try {
+            s.client.closeGracefully();
+        } catch (RuntimeException e) {
+            log.debug("closing an MCP session: {}", e.getMessage());
+        }
+    }
+
+    private McpClientTransport transport(McpServerRow server) {
+        if ("stdio".equals(server.transport())) {
+            if (!props.stdioEnabled()) {
+                throw new IllegalStateException("stdio MCP servers are disabled on this server (griddle.mcp.stdio-enabled)");
+            }
+            return new StdioClientTransport(ServerParameters.builder(server.command()).args(server.args()).build(), McpJsonDefaults.getMapper());
+        }
+        URI url = URI.create(server.url());
+        guard.check(url);
+        HttpRequest.Builder request = HttpRequest.newBuilder();
+        if (server.headersSealed() != null) {
+            JsonNode headers = json.readTree(secrets.decrypt(server.headersSealed()));
+            headers.properties().forEach(e -> request.header(e.getKey(), e.getValue().asString("")));
+        }
+        String base = url.getScheme() + "://" + url.getRawAuthority();
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        if (url.getRawQuery() != null) {
+            path += "?" + url.getRawQuery();
+        }
+        return switch (server.transport()) {
+            case "sse" -> HttpClientSseClientTransport.builder(base).sseEndpoint(path).requestBuilder(request).build();
+            default -> HttpClientStreamableHttpTransport.builder(base).endpoint(path).requestBuilder(request).build();
+        };
+    }
+}

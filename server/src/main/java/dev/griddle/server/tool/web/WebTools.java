@@ -1,0 +1,60 @@
+package dev.griddle.server.tool.web;
+
+import dev.griddle.server.tool.ConnectedTools;
+import dev.griddle.server.tool.Tool;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code web_read}, {@code web_crawl}, {@code web_search} and {@code web_research}, offered when
+ * the owners' {@code web} setting is enabled and the tool's own switch ({@code read_enabled},
+ * ...; default on) is too. With an agent the agent's setting counts when it is enabled, else the
+ * runner's (API.md's merge table).
+ */
+@Component
+class WebTools implements ConnectedTools {
+
+    private final JdbcClient jdbc;
+    private final PageFetcher fetcher;
+    private final SearchBackend search;
+    private final WebProperties props;
+    private final JsonMapper json;
+
+    WebTools(JdbcClient jdbc, PageFetcher fetcher, SearchBackend search, WebProperties props, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.fetcher = fetcher;
+        this.search = search;
+        this.props = props;
+        this.json = json;
+    }
+
+    @Override
+    public Optional<Tool> find(UUID orgId, String name, List<Owner> owners) {
+        WebTool.Kind kind = WebTool.Kind.of(name);
+        if (kind == null) {
+            return Optional.empty();
+        }
+        JsonNode settings = null;
+        for (Owner owner : owners) {
+            JsonNode s = setting(orgId, owner);
+            if (s != null && (settings == null || s.path("enabled").asBoolean(false))) {
+                settings = s;
+            }
+        }
+        if (settings == null || !settings.path("enabled").asBoolean(false) || !settings.path(kind.switchName).asBoolean(true)) {
+            return Optional.empty();
+        }
+        return Optional.of(new WebTool(kind, fetcher, search, props, json));
+    }
+
+    private JsonNode setting(UUID orgId, Owner owner) {
+        return jdbc.sql("select config from connection_settings where org_id = :org and owner_kind = :kind and owner_id = :owner and kind = 'web'")
+                .param("org", orgId).param("kind", owner.kind()).param("owner", owner.id()).query((rs, n) -> json.readTree(rs.getString("config")))
+                .optional().orElse(null);
+    }
+}

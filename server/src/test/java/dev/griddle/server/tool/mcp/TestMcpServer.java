@@ -1,0 +1,105 @@
+package dev.griddle.server.tool.mcp;
+
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+
+/**
+ * The MCP SDK's own server over streamable HTTP at {@code http://127.0.0.1:<port>/mcp}, in an
+ * embedded Tomcat: tools {@code add {a, b}} (answers {@code sum=<a+b>}) and {@code secret}. Records
+ * the {@code Authorization} headers it receives.
+ */
+public final class TestMcpServer implements AutoCloseable {
+
+    private final Tomcat tomcat;
+    private final McpSyncServer mcp;
+    private final String url;
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
+
+    private TestMcpServer() throws Exception {
+        HttpServletStreamableServerTransportProvider transport = HttpServletStreamableServerTransportProvider.builder()
+                .jsonMapper(McpJsonDefaults.getMapper()).mcpEndpoint("/mcp").build();
+        McpSchema.Tool add = McpSchema.Tool.builder().name("add").description("Adds two numbers")
+                .inputSchema(McpJsonDefaults.getMapper(), """
+                        {"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"}}, "required": ["a", "b"]}""")
+                .build();
+        McpSchema.Tool secret = McpSchema.Tool.builder().name("secret").description("Not for models")
+                .inputSchema(McpJsonDefaults.getMapper(), "{\"type\": \"object\"}").build();
+        mcp = McpServer.sync(transport).serverInfo("test-mcp", "1").capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .tools(McpServerFeatures.SyncToolSpecification.builder().tool(add).callHandler((exchange, request) -> {
+                    double sum = ((Number) request.arguments().get("a")).doubleValue() + ((Number) request.arguments().get("b")).doubleValue();
+                    return McpSchema.CallToolResult.builder().content(List.of(new McpSchema.TextContent("sum=" + (long) sum))).isError(false).build();
+                }).build(), McpServerFeatures.SyncToolSpecification.builder().tool(secret)
+                        .callHandler((exchange, request) -> McpSchema.CallToolResult.builder()
+                                .content(List.of(new McpSchema.TextContent("classified"))).isError(false).build()).build())
+                .build();
+        tomcat = new Tomcat();
+        tomcat.setBaseDir(Files.createTempDirectory("mcp-tomcat").toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        Context context = tomcat.addContext("", null);
+        Filter recorder = (request, response, chain) -> {
+            String auth = ((HttpServletRequest) request).getHeader("Authorization");
+            if (auth != null) {
+                authorizations.add(auth);
+            }
+            chain.doFilter(request, response);
+        };
+        FilterDef def = new FilterDef();
+        def.setFilterName("recorder");
+        def.setFilter(recorder);
+        def.setAsyncSupported("true");
+        context.addFilterDef(def);
+        FilterMap map = new FilterMap();
+        map.setFilterName("recorder");
+        map.addURLPattern("/*");
+        context.addFilterMap(map);
+        Tomcat.addServlet(context, "mcp", transport).setAsyncSupported(true);
+        context.addServletMappingDecoded("/*", "mcp");
+        tomcat.start();
+        url = "http://127.0.0.1:" + connector.getLocalPort() + "/mcp";
+    }
+
+    public static TestMcpServer start() throws Exception {
+        return new TestMcpServer();
+    }
+
+    /** Adds a tool answering {@code text}; the SDK sends {@code notifications/tools/list_changed} to connected sessions. */
+    public void addTool(String name, String text) {
+        McpSchema.Tool tool = McpSchema.Tool.builder().name(name).description("Added later")
+                .inputSchema(McpJsonDefaults.getMapper(), "{\"type\": \"object\"}").build();
+        mcp.addTool(McpServerFeatures.SyncToolSpecification.builder().tool(tool)
+                .callHandler((exchange, request) -> McpSchema.CallToolResult.builder().content(List.of(new McpSchema.TextContent(text)))
+                        .isError(false).build()).build());
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public List<String> authorizations() {
+        return authorizations;
+    }
+
+    @Override
+    public void close() throws Exception {
+        mcp.closeGracefully();
+        tomcat.stop();
+        tomcat.destroy();
+    }
+}

@@ -3,7 +3,6 @@ package dev.griddle.sdk.worker;
 import dev.griddle.sdk.GriddleClient;
 import dev.griddle.sdk.RawResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -174,7 +173,13 @@ public final class Worker implements AutoCloseable {
 
     private void run(JsonNode task, TaskContext context) {
         UUID taskId = context.taskId();
-        Thread keeper = Thread.ofVirtual().name("griddle-lease-" + taskId).start(() -> keepLease(task, context));
+        TaskLease lease = new TaskLease(http, task, context, () -> {
+            Running r = running.get(taskId);
+            if (r != null) {
+                r.thread().interrupt();
+            }
+        });
+        Thread keeper = Thread.ofVirtual().name("griddle-lease-" + taskId).start(lease::keep);
         try {
             TaskHandler handler = config.handlers.get(context.taskType());
             ObjectNode report;
@@ -202,7 +207,7 @@ public final class Worker implements AutoCloseable {
                 log.warning(() -> "Lease on task " + taskId + " was lost while it ran; dropping its result");
                 return;
             }
-            flushLogs(context);
+            lease.flushLogs();
             report.put("lease_token", context.leaseToken());
             RawResponse response = http.post("/api/v1/tasks/" + taskId + "/" + verb, report, REPORT_PATIENCE, () -> true);
             if (response == null) {
@@ -225,53 +230,6 @@ public final class Worker implements AutoCloseable {
         ObjectNode report = JsonNodeFactory.instance.objectNode();
         report.putObject("error").put("message", message == null ? "failed" : message).put("retryable", retryable);
         return report;
-    }
-
-    /** Extends the lease every third of it and sends buffered logs every 250 ms, until interrupted. */
-    private void keepLease(JsonNode task, TaskContext context) {
-        UUID taskId = context.taskId();
-        Instant expires = Instant.parse(task.path("lease_expires_at").asString());
-        long leaseMillis = Math.max(1000, Duration.between(Instant.now(), expires).toMillis());
-        long beatEvery = Math.max(300, leaseMillis / 3);
-        long nextBeat = System.nanoTime() + beatEvery * 1_000_000;
-        try {
-            while (!context.handled()) {
-                Thread.sleep(250);
-                flushLogs(context);
-                if (System.nanoTime() >= nextBeat) {
-                    nextBeat = System.nanoTime() + beatEvery * 1_000_000;
-                    ObjectNode body = JsonNodeFactory.instance.objectNode().put("lease_token", context.leaseToken());
-                    RawResponse response = http.post("/api/v1/tasks/" + taskId + "/heartbeat", body, Duration.ofMillis(leaseMillis),
-                            () -> true);
-                    if (response != null && (response.status() == 409 || response.status() == 404)) {
-                        context.markLeaseLost();
-                        Running r = running.get(taskId);
-                        log.warning(() -> "Lease on task " + taskId + " lost; stopping its handler");
-                        if (r != null) {
-                            r.thread().interrupt();
-                        }
-                        return;
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            // the task finished
-        }
-    }
-
-    private void flushLogs(TaskContext context) throws InterruptedException {
-        for (TaskContext.Batch batch : context.drainLogs()) {
-            ObjectNode body = JsonNodeFactory.instance.objectNode().put("lease_token", context.leaseToken());
-            if (batch.stream() != null) {
-                body.put("stream", batch.stream());
-            }
-            batch.lines().forEach(body.putArray("lines")::add);
-            RawResponse response = http.post("/api/v1/tasks/" + context.taskId() + "/logs", body, Duration.ofSeconds(30), () -> true);
-            if (response != null && response.status() == 409) {
-                context.markLeaseLost();
-                return;
-            }
-        }
     }
 
     private void heartbeatLoop() {

@@ -292,6 +292,14 @@ class Advancer {
                 outcome = RunStatus.FAILED;
             }
         }
+        if (outcome == RunStatus.CANCELLED) {
+            // a graceful cancel ends with steps that never started: they are cancelled, not left pending
+            for (StepRow step : run.steps.values()) {
+                if (step.status == StepStatus.PENDING) {
+                    StepLifecycle.cancelled(run, step, "run_cancelled", null);
+                }
+            }
+        }
         run.finish(outcome, output, outcome == RunStatus.SUCCEEDED ? null : run.error);
         queue.deleteForRun(run.id());
         wakeups.tasksWithdrawn(run.id());

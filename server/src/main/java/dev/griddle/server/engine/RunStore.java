@@ -144,7 +144,4 @@ public class RunStore {
                 instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("finished_at")));
     }
 
-    RowMapper<RunRow> rowMapper() {
-        return rowMapper;
-    }
 }

@@ -190,10 +190,6 @@ public class TaskQueue {
         jdbc.sql("update tasks set held = :held where run_id = :run").param("held", held).param("run", runId).update();
     }
 
-    long depth() {
-        return jdbc.sql("select count(*) from tasks where lease_owner is null").query(Long.class).single();
-    }
-
     private TaskRow row(ResultSet rs, int n) throws SQLException {
         Array runsOn = rs.getArray("runs_on");
         Long token = rs.getObject("lease_token") == null ? null : rs.getLong("lease_token");

@@ -72,19 +72,22 @@ class CronTwoNodesIT {
                 await().atMost(Duration.ofSeconds(10)).until(() -> fires(c, trigger.id()).size() >= expected);
                 Thread.sleep(200); // both nodes have polled several times since: a double fire would show
             }
+            // a real minute boundary may have passed during the forced rounds and fired too: count what is there
+            int before = fires(c, trigger.id()).size();
             // one real minute boundary: next_fire_at is now the next whole minute
             Instant minute = c.triggers().get(trigger.id()).nextFireAt();
             assertThat(minute).isEqualTo(minute.truncatedTo(ChronoUnit.MINUTES));
-            await().atMost(Duration.ofSeconds(75)).until(() -> fires(c, trigger.id()).size() >= ROUNDS + 1);
+            await().atMost(Duration.ofSeconds(75)).until(() -> fires(c, trigger.id()).stream().anyMatch(f -> f.scheduledAt().equals(minute)));
             Thread.sleep(1_000);
 
             List<Fire> fires = fires(c, trigger.id());
-            assertThat(fires).hasSize(ROUNDS + 1);
+            assertThat(before).isBetween(ROUNDS, ROUNDS + 1);
+            assertThat(fires).hasSize(before + 1);
             assertThat(fires).allMatch(f -> !f.skipped() && f.runId() != null && f.missed() == 0);
             Set<Instant> instants = fires.stream().map(Fire::scheduledAt).collect(Collectors.toSet());
-            assertThat(instants).hasSize(ROUNDS + 1).contains(minute);
+            assertThat(instants).hasSize(before + 1).contains(minute);
             List<Run> runs = c.runs().list("trigger_type=cron", PageRequest.of(1, 100)).data();
-            assertThat(runs).hasSize(ROUNDS + 1);
+            assertThat(runs).hasSize(before + 1);
             assertThat(runs.stream().map(Run::id).collect(Collectors.toSet()))
                     .isEqualTo(fires.stream().map(Fire::runId).collect(Collectors.toSet()));
             Fire real = fires.stream().filter(f -> f.scheduledAt().equals(minute)).findFirst().orElseThrow();

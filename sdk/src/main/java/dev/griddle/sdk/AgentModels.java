@@ -4,10 +4,25 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Skills, plans and threads: the resources around agents. */
+/** Agents and the resources around them: skills, plans and threads. */
 public final class AgentModels {
 
     private AgentModels() {
+    }
+
+    public record Agent(UUID id, String name, String description, String model, String instructions, Double temperature, UUID projectId,
+            Instant createdAt, Instant updatedAt) {
+    }
+
+    /** For create (name required) and update (only the fields given change). */
+    public record AgentInput(String name, String description, String model, String instructions, Double temperature, UUID projectId) {
+        public static AgentInput of(String name, String model, String instructions) {
+            return new AgentInput(name, null, model, instructions, null, null);
+        }
+    }
+
+    /** Bring-your-own provider keys: null leaves a key as it is, an empty string removes it. */
+    public record Credentials(String openaiApiKey, String anthropicApiKey) {
     }
 
     public record Skill(UUID id, String name, String description, String instructions, Instant createdAt, Instant updatedAt) {

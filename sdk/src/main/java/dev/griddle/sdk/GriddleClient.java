@@ -73,6 +73,14 @@ public final class GriddleClient {
         return new AnalyticsClient(http);
     }
 
+    public AgentsClient agents() {
+        return new AgentsClient(http);
+    }
+
+    public WorkersClient workers() {
+        return new WorkersClient(http);
+    }
+
     public SkillsClient skills() {
         return new SkillsClient(http);
     }

@@ -3,13 +3,18 @@ package dev.griddle.server.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.griddle.sdk.AgentModels.Agent;
+import dev.griddle.sdk.AgentModels.AgentInput;
+import dev.griddle.sdk.AgentModels.Credentials;
 import dev.griddle.sdk.GriddleClient;
+import dev.griddle.sdk.PageRequest;
 import dev.griddle.sdk.RunModels.Run;
 import dev.griddle.sdk.RunnerModels.Runner;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -163,15 +168,16 @@ class AgentToolsTest extends LlmTestBase {
         GriddleClient client = newOrg();
         expectError(422, "VALIDATION_FAILED", () -> send(client, "POST", "/api/v1/agents", "{\"model\": \"x/y\"}"));
         expectError(422, "VALIDATION_FAILED", () -> send(client, "POST", "/api/v1/agents", "{\"name\": \"a\", \"temperature\": 5}"));
-        JsonNode agent = send(client, "POST", "/api/v1/agents", "{\"name\": \"helper\", \"model\": \"" + MODEL + "\"}");
-        String id = agent.path("id").asString();
-        assertThat(send(client, "PATCH", "/api/v1/agents/" + id, "{\"instructions\": \"be kind\"}").path("instructions").asString())
-                .isEqualTo("be kind");
-        JsonNode creds = send(client, "PUT", "/api/v1/agents/" + id + "/credentials", "{\"openai_api_key\": \"sk-own-secret\"}");
-        assertThat(creds.path("openai_api_key").asBoolean()).isTrue();
-        assertThat(creds.path("anthropic_api_key").asBoolean()).isFalse();
-        assertThat(creds.toString()).doesNotContain("sk-own-secret");
+        Agent agent = client.agents().create(AgentInput.of("helper", MODEL, null));
+        String id = agent.id().toString();
+        assertThat(client.agents().update(agent.id(), new AgentInput(null, null, null, "be kind", null, null)).instructions()).isEqualTo("be kind");
+        assertThat(client.agents().get(agent.id()).model()).isEqualTo(MODEL);
+        assertThat(client.agents().list(PageRequest.first()).data()).extracting(Agent::id).containsExactly(agent.id());
+        Map<String, Boolean> creds = client.agents().putCredentials(agent.id(), new Credentials("sk-own-secret", null));
+        assertThat(creds).containsEntry("openai_api_key", true).containsEntry("anthropic_api_key", false);
+        assertThat(client.agents().credentials(agent.id())).containsEntry("openai_api_key", true);
         assertThat(send(client, "GET", "/api/v1/agents/" + id, null).toString()).doesNotContain("sk-own-secret");
+        assertThat(client.agents().putCredentials(agent.id(), new Credentials("", null))).containsEntry("openai_api_key", false);
 
         JsonNode web = send(client, "GET", "/api/v1/agents/" + id + "/web", null);
         assertThat(web.path("enabled").asBoolean()).isFalse();
@@ -192,8 +198,8 @@ class AgentToolsTest extends LlmTestBase {
         expectError(404, "NOT_FOUND", () -> send(other, "PUT", "/api/v1/agents/" + id + "/credentials", "{}"));
         expectError(422, "VALIDATION_FAILED", () -> send(client, "POST", "/api/v1/agents/" + id + "/tools",
                 "{\"tool_id\": \"" + UUID.randomUUID() + "\"}"));
-        client.send("DELETE", "/api/v1/agents/" + id, null, java.util.Map.of());
-        expectError(404, "NOT_FOUND", () -> send(client, "GET", "/api/v1/agents/" + id, null));
+        client.agents().delete(agent.id());
+        expectError(404, "NOT_FOUND", () -> client.agents().get(agent.id()));
     }
 
     @Test

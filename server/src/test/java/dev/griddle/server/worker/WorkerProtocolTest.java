@@ -5,11 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.griddle.sdk.GriddleClient;
 import dev.griddle.sdk.Models.CreateKey;
+import dev.griddle.sdk.Page;
+import dev.griddle.sdk.PageRequest;
 import dev.griddle.sdk.RawResponse;
 import dev.griddle.sdk.RunModels.Event;
 import dev.griddle.sdk.RunModels.Run;
 import dev.griddle.sdk.RunModels.StartRun;
 import dev.griddle.sdk.RunModels.StepRun;
+import dev.griddle.sdk.WorkerModels.WorkerInfo;
+import dev.griddle.sdk.WorkerModels.WorkerTask;
 import dev.griddle.server.ApiTest;
 import java.time.Duration;
 import java.util.List;
@@ -82,10 +86,14 @@ class WorkerProtocolTest extends ApiTest {
         assertThat(again.status()).isEqualTo(200);
         assertThat(json(again).path("id").asString()).isEqualTo(w.path("id").asString());
         assertThat(json(again).path("labels").get(0).asString()).isEqualTo("cpu");
-        JsonNode list = json(get(o.admin(), "/api/v1/workers"));
-        assertThat(list.path("meta").path("total").asInt()).isEqualTo(1);
-        assertThat(json(get(o.admin(), "/api/v1/workers/available")).path("data").size()).isEqualTo(1);
-        assertThat(json(get(o.admin(), "/api/v1/workers/" + w.path("id").asString())).path("name").asString()).isEqualTo("box-1");
+        Page<WorkerInfo> list = o.admin().workers().list(PageRequest.first());
+        assertThat(list.meta().total()).isEqualTo(1);
+        assertThat(list.data().getFirst().labels()).containsExactly("cpu");
+        assertThat(o.admin().workers().available(PageRequest.first()).data()).hasSize(1);
+        WorkerInfo one = o.admin().workers().get(UUID.fromString(w.path("id").asString()));
+        assertThat(one.name()).isEqualTo("box-1");
+        assertThat(one.maxConcurrency()).isEqualTo(3);
+        assertThat(one.status()).isEqualTo("online");
         RawResponse beat = post(o.worker(), "/api/v1/workers/" + w.path("id").asString() + "/heartbeat", null);
         assertThat(beat.status()).isEqualTo(200);
     }
@@ -124,11 +132,12 @@ class WorkerProtocolTest extends ApiTest {
         assertThat(lines).allSatisfy(e -> assertThat(e.stepId()).isEqualTo("resize"));
         assertThat(lines.getFirst().data().path("stream").asString()).isEqualTo("stdout");
 
-        JsonNode history = json(get(o.admin(), "/api/v1/workers/" + id + "/tasks?status=completed"));
-        assertThat(history.path("meta").path("total").asInt()).isEqualTo(1);
-        assertThat(history.path("data").get(0).path("run_id").asString()).isEqualTo(run.toString());
-        assertThat(json(get(o.admin(), "/api/v1/workers/" + id + "/tasks?status=running")).path("meta").path("total").asInt()).isZero();
-        assertThat(json(get(o.admin(), "/api/v1/workers/" + id)).path("running_tasks").asInt()).isZero();
+        Page<WorkerTask> history = o.admin().workers().tasks(UUID.fromString(id), "completed", PageRequest.first());
+        assertThat(history.meta().total()).isEqualTo(1);
+        assertThat(history.data().getFirst().runId()).isEqualTo(run);
+        assertThat(history.data().getFirst().status()).isEqualTo("completed");
+        assertThat(o.admin().workers().tasks(UUID.fromString(id), "running", PageRequest.first()).meta().total()).isZero();
+        assertThat(o.admin().workers().get(UUID.fromString(id)).runningTasks()).isZero();
 
         // fencing: the same report again, a wrong token, a stale heartbeat
         assertEnvelope(post(o.worker(), taskPath + "/complete", "{\"lease_token\": " + token + ", \"output\": {}}"), 409, "CONFLICT");

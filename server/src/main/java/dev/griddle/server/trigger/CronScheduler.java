@@ -1,12 +1,12 @@
 package dev.griddle.server.trigger;
 
+import dev.griddle.server.lifecycle.BackgroundLoop;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * runs one; {@link CronFirer} makes sure each instant fires once. No leader.
  */
 @Component
-class CronScheduler implements SmartLifecycle {
+class CronScheduler extends BackgroundLoop {
 
     private static final Logger log = LoggerFactory.getLogger(CronScheduler.class);
     private static final int BATCH = 100;
@@ -25,10 +25,9 @@ class CronScheduler implements SmartLifecycle {
     private final CronFirer firer;
     private final TriggerProperties props;
     private final Clock clock;
-    private volatile Thread thread;
-    private volatile boolean running;
 
     CronScheduler(TriggerStore store, CronFirer firer, TriggerProperties props, Clock clock) {
+        super("cron-scheduler");
         this.store = store;
         this.firer = firer;
         this.props = props;
@@ -36,58 +35,19 @@ class CronScheduler implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (!props.schedulerEnabled()) {
-            log.info("Cron scheduler is off on this node (griddle.triggers.scheduler-enabled=false)");
-            return;
-        }
-        running = true;
-        thread = Thread.ofVirtual().name("cron-scheduler").start(this::loop);
+    protected boolean enabled() {
+        return props.schedulerEnabled();
     }
 
     @Override
-    public void stop() {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    protected Duration errorBackoff() {
+        return props.pollInterval();
     }
 
+    /** A pass where a trigger failed to fire waits the whole poll interval, so a broken trigger is not retried in a tight loop. */
     @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    private void loop() {
-        Duration backoff = props.pollInterval();
-        while (running) {
-            try {
-                boolean failed = fireDue();
-                backoff = props.pollInterval();
-                sleep(failed ? props.pollInterval() : untilNext());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                log.error("Cron scheduler pass failed; retrying in {}", backoff, e);
-                try {
-                    sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : backoff.multipliedBy(2);
-            }
-        }
+    protected Duration pass() {
+        return fireDue() ? props.pollInterval() : untilNext();
     }
 
     /**
@@ -101,7 +61,7 @@ class CronScheduler implements SmartLifecycle {
         do {
             due = store.due(clock.instant(), BATCH);
             for (StoredTrigger trigger : due) {
-                if (!running) {
+                if (!running()) {
                     return failed;
                 }
                 try {
@@ -111,7 +71,7 @@ class CronScheduler implements SmartLifecycle {
                     failed = true;
                 }
             }
-        } while (due.size() == BATCH && running && !failed);
+        } while (due.size() == BATCH && running() && !failed);
         return failed;
     }
 
@@ -124,7 +84,4 @@ class CronScheduler implements SmartLifecycle {
         return wait.compareTo(MIN_SLEEP) < 0 ? MIN_SLEEP : wait;
     }
 
-    private static void sleep(Duration d) throws InterruptedException {
-        Thread.sleep(d);
-    }
 }

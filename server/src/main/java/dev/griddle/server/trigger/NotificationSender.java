@@ -1,5 +1,7 @@
 package dev.griddle.server.trigger;
 
+import dev.griddle.server.lifecycle.BackgroundLoop;
+import dev.griddle.server.tool.OutboundGuard;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +13,6 @@ import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,7 +23,7 @@ import org.springframework.stereotype.Component;
  * {@code griddle.triggers.notification-max-attempts}; the outcome of each attempt is in the log.
  */
 @Component
-class NotificationSender implements SmartLifecycle {
+class NotificationSender extends BackgroundLoop {
 
     private static final Logger log = LoggerFactory.getLogger(NotificationSender.class);
     private static final int BATCH = 20;
@@ -33,13 +34,10 @@ class NotificationSender implements SmartLifecycle {
     private final TriggerProperties props;
     private final Clock clock;
     private final HttpClient http;
-    private volatile Thread thread;
-    private volatile boolean running;
+    private final OutboundGuard guard;
 
-    private final dev.griddle.server.tool.OutboundGuard guard;
-
-    NotificationSender(NotificationStore store, SigningSecrets secrets, TriggerProperties props, Clock clock,
-            dev.griddle.server.tool.OutboundGuard guard) {
+    NotificationSender(NotificationStore store, SigningSecrets secrets, TriggerProperties props, Clock clock, OutboundGuard guard) {
+        super("notification-sender");
         this.guard = guard;
         this.store = store;
         this.secrets = secrets;
@@ -49,58 +47,23 @@ class NotificationSender implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (!props.notificationsEnabled()) {
-            return;
-        }
-        running = true;
-        thread = Thread.ofVirtual().name("notification-sender").start(this::loop);
+    protected boolean enabled() {
+        return props.notificationsEnabled();
     }
 
     @Override
-    public void stop() {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    protected Duration errorBackoff() {
+        return props.notificationPollInterval();
     }
 
     @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    private void loop() {
-        while (running) {
-            try {
-                store.scan(clock.instant());
-                int sent;
-                do {
-                    sent = sendDue();
-                } while (sent == BATCH && running);
-                Thread.sleep(props.notificationPollInterval());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                log.error("Notification pass failed; retrying in {}", props.notificationPollInterval(), e);
-                try {
-                    Thread.sleep(props.notificationPollInterval());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
+    protected Duration pass() {
+        store.scan(clock.instant());
+        int sent;
+        do {
+            sent = sendDue();
+        } while (sent == BATCH && running());
+        return props.notificationPollInterval();
     }
 
     private int sendDue() {

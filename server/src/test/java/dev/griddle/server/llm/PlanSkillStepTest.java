@@ -155,6 +155,34 @@ class PlanSkillStepTest extends LlmTestBase {
     }
 
     @Test
+    void parallelItemsOfOneRunShareOnePlan() {
+        GriddleClient client = newOrg();
+        String tag = tag();
+        FAKE.respond(tag, request -> request.path("messages").toString().contains("\"role\":\"tool\"") ? FakeProvider.openAiText("ok", 1, 1)
+                : FakeProvider.openAiToolCall("c1", "create_plan", "{\"title\": \"Shared\", \"todos\": [\"a\", \"b\"]}", 1, 1));
+        Runner runner = runner(client, """
+                steps:
+                  - id: work
+                    type: llm
+                    for_each: input.items
+                    max_parallel: 4
+                    with: {model: %s, prompt: "Part {{ item }}. %s"}
+                """.formatted(MODEL, tag));
+        send(client, "PUT", "/api/v1/runners/" + runner.id() + "/plan", "{\"enabled\": true, \"remind_on_turn_end\": false}");
+
+        Run run = runToEnd(client, runner.id(), "{\"items\": [1, 2, 3, 4]}");
+        assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo("succeeded");
+        List<Plan> plans = plansOf(client, run);
+        assertThat(plans).hasSize(1);
+        assertThat(plans.getFirst().todos()).hasSize(2);
+        JsonNode items = output(client, run, "work");
+        assertThat(items).hasSize(4);
+        List<Boolean> existing = StreamSupport.stream(items.spliterator(), false)
+                .map(i -> i.path("tool_calls").get(0).path("result").path("existing").asBoolean(false)).toList();
+        assertThat(existing).as("one item started the plan, the others were handed it").containsOnlyOnce(false);
+    }
+
+    @Test
     void loadSkillGivesInstructionsOnDemandAndMergesTheRunnersAndTheAgentsSkills() {
         GriddleClient client = newOrg();
         UUID style = client.skills().create(new SkillInput("style", "House style", "Write in short sentences. SECRET-STYLE")).id();

@@ -335,8 +335,11 @@ class Turns implements SmartLifecycle {
      */
     private Optional<Builtins.Reminder> reminder(Prepared p) {
         Connections.Source source = connections.getIfAvailable();
-        return source == null ? Optional.empty()
-                : builtins.reminder(Builtins.PlanOwner.thread(p.thread().orgId(), p.thread().id()), source.of(p.thread().orgId(), "agent", p.agent().id()));
+        if (source == null) {
+            return Optional.empty();
+        }
+        return builtins.reminder(Builtins.PlanOwner.thread(p.thread().orgId(), p.thread().id()),
+                source.of(p.thread().orgId(), "agent", p.agent().id()));
     }
 
     /**

@@ -55,6 +55,10 @@ class PlanSkillStepTest extends LlmTestBase {
         FAKE.script(tag, FakeProvider.openAiToolCall("c1", "create_plan", "{\"title\": \"Report\", \"todos\": [\"fetch\", \"write\"]}", 10, 5),
                 FakeProvider.openAiToolCall("c2", "add_todo", "{\"title\": \"review\"}", 10, 5), FakeProvider.openAiText("Planned.", 10, 5));
         Runner runner = planRunner(client, tag, "{\"enabled\": true, \"remind_on_turn_end\": false}", "");
+        expectError(422, "VALIDATION_FAILED", () -> send(client, "PUT", "/api/v1/runners/" + runner.id() + "/plan", "{\"remind_on_turn_end\": \"yes\"}"));
+        expectError(422, "VALIDATION_FAILED", () -> send(client, "PUT", "/api/v1/runners/" + runner.id() + "/plan", "{\"remind\": false}"));
+        assertThat(send(client, "GET", "/api/v1/runners/" + runner.id() + "/plan", null).path("remind_on_turn_end").asBoolean())
+                .as("a refused setting leaves the stored one").isFalse();
 
         Run run = runToEnd(client, runner.id(), null);
         assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo("succeeded");
@@ -193,6 +197,7 @@ class PlanSkillStepTest extends LlmTestBase {
                 """.formatted(UUID.randomUUID(), MODEL)).path("id").asString();
         send(client, "POST", "/api/v1/agents/" + agentId + "/skills", "{\"skill_id\": \"" + legal + "\"}");
         send(client, "POST", "/api/v1/agents/" + agentId + "/skills", "{\"skill_id\": \"" + shared + "\"}");
+        send(client, "PUT", "/api/v1/agents/" + agentId + "/plan", "{\"enabled\": true, \"remind_on_turn_end\": false}");
 
         String withAgent = tag();
         String runnerOnly = tag();
@@ -217,7 +222,8 @@ class PlanSkillStepTest extends LlmTestBase {
         List<FakeProvider.Received> requests = FAKE.requests(withAgent);
         assertThat(requests).hasSize(4);
         JsonNode first = requests.getFirst().body();
-        assertThat(toolNames(requests.getFirst())).containsExactly("load_skill");
+        assertThat(toolNames(requests.getFirst())).as("the agent's plan setting reaches the step that names it")
+                .containsExactly("load_skill", "create_plan", "add_todo", "set_todo_status", "list_ready");
         String description = first.path("tools").get(0).path("function").path("description").asString();
         assertThat(description).contains("style: House style", "legal: Legal review", "shared: Both have it");
         assertThat(description.split("shared:", -1)).as("a skill attached to both is listed once").hasSize(2);
@@ -231,6 +237,7 @@ class PlanSkillStepTest extends LlmTestBase {
         assertThat(calls.get(2).path("error").asString()).contains("no skill named 'nope'").contains("style");
 
         JsonNode plain = FAKE.requests(runnerOnly).getFirst().body();
+        assertThat(toolNames(FAKE.requests(runnerOnly).getFirst())).as("the runner's plan setting is off").containsExactly("load_skill");
         String plainDescription = plain.path("tools").get(0).path("function").path("description").asString();
         assertThat(plainDescription).as("without agent_id only the runner's skills").contains("style", "shared").doesNotContain("legal");
         assertThat(plain.path("messages").toString()).doesNotContain("SECRET");

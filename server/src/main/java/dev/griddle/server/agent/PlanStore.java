@@ -66,6 +66,23 @@ class PlanStore {
                 .map(p -> p.withTodos(todos(p.id()))).toList();
     }
 
+    /** The owner's newest plan: the one the plan tools work on. */
+    Optional<Plan> latest(UUID orgId, UUID threadId, UUID runId) {
+        return jdbc.sql("select * from plans " + FILTER + " order by created_at desc, id desc limit 1").param("org", orgId)
+                .param("thread", threadId).param("run", runId).query(this::plan).optional().map(p -> p.withTodos(todos(p.id())));
+    }
+
+    /**
+     * Serialises "start this run's plan" until the transaction ends, so that parallel steps of one
+     * run cannot each create one. A transaction-scoped advisory lock keyed on the run id (two-key
+     * form, apart from the one-key locks used elsewhere) rather than a row lock on {@code runs},
+     * which the engine updates all the time.
+     */
+    void lockRunPlans(UUID runId) {
+        jdbc.sql("select pg_advisory_xact_lock(hashtext('griddle.run_plan'), hashtext(cast(:run as text)))").param("run", runId)
+                .query(Object.class).single();
+    }
+
     long count(UUID orgId, UUID threadId, UUID runId) {
         return jdbc.sql("select count(*) from plans " + FILTER).param("org", orgId).param("thread", threadId).param("run", runId)
                 .query(Long.class).single();

@@ -44,6 +44,28 @@ public class Planner {
         return plans.count(orgId, threadId, runId);
     }
 
+    /** The newest plan of a thread or a run. */
+    public Optional<Plan> latest(UUID orgId, UUID threadId, UUID runId) {
+        return plans.latest(orgId, threadId, runId);
+    }
+
+    /** A run's plan and whether this call created it. */
+    public record RunPlan(Plan plan, boolean created) {
+    }
+
+    /**
+     * The run's plan: the one it has (created by an earlier attempt or another step of the run,
+     * left as it is), else a new one with these todos. One at a time per run, so parallel steps
+     * cannot start two.
+     */
+    public RunPlan startForRun(UUID orgId, UUID runId, String title, List<String> todoTitles) {
+        return tx.execute(s -> {
+            plans.lockRunPlans(runId);
+            return plans.latest(orgId, null, runId).map(p -> new RunPlan(p, false))
+                    .orElseGet(() -> new RunPlan(create(orgId, title, null, runId, todoTitles), true));
+        });
+    }
+
     /** A new plan with these todos, all open, none blocked. */
     public Plan create(UUID orgId, String title, UUID threadId, UUID runId, List<String> todoTitles) {
         Instant now = clock.instant();

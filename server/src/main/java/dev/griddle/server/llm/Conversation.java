@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -31,8 +32,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * One {@code llm} step attempt: model calls in a loop while the model asks for tools (at most
  * {@code max_tool_calls} tool calls), the budget checked before every call, and a reply that must
- * match {@code output_schema} given one chance to repair itself. Collects usage and the
- * {@code llm_call}/{@code tool_call} events for the engine.
+ * match {@code output_schema} given one chance to repair itself. When the model answers while the
+ * run's plan has unfinished todos (and the plan setting asks for it), it is reminded of them once
+ * and answers again. Collects usage and the {@code llm_call}/{@code tool_call} events (and a
+ * {@code log} event for a reminder) for the engine.
  */
 final class Conversation {
 
@@ -51,13 +54,15 @@ final class Conversation {
     private final JsonNode outputSchema;
     private final Double temperature;
     private final Limits limits;
+    private final Supplier<Optional<Builtins.Reminder>> reminders;
 
     private StepOutcome.Usage usage = StepOutcome.Usage.NONE;
     private final List<StepOutcome.Event> events = new ArrayList<>();
     private final ArrayNode toolCallLog;
 
     Conversation(ModelCaller caller, ToolCalls toolCalls, JsonSchemas schemas, JsonMapper json, ModelCatalog.Model model, ChatModel chat,
-            StepTask task, Map<String, Tool> tools, JsonNode outputSchema, Double temperature, Limits limits) {
+            StepTask task, Map<String, Tool> tools, JsonNode outputSchema, Double temperature, Limits limits,
+            Supplier<Optional<Builtins.Reminder>> reminders) {
         this.caller = caller;
         this.toolCalls = toolCalls;
         this.schemas = schemas;
@@ -69,6 +74,7 @@ final class Conversation {
         this.outputSchema = outputSchema;
         this.temperature = temperature;
         this.limits = limits;
+        this.reminders = reminders;
         this.toolCallLog = json.createArrayNode();
     }
 
@@ -86,6 +92,7 @@ final class Conversation {
         List<ToolSpecification> specs = tools.values().stream().map(Conversation::spec).toList();
         int toolCallCount = 0;
         boolean repaired = false;
+        boolean reminded = false;
         while (true) {
             Optional<String> over = overBudget();
             if (over.isPresent()) {
@@ -121,6 +128,14 @@ final class Conversation {
                 continue;
             }
             String text = ai.text() == null ? "" : ai.text();
+            if (!reminded) {
+                Optional<Builtins.Reminder> reminder = reminders.get();
+                if (reminder.isPresent()) {
+                    reminded = true;
+                    remind(ai, text, reminder.get(), messages);
+                    continue;
+                }
+            }
             JsonNode parsed = null;
             if (outputSchema != null) {
                 List<String> problems = new ArrayList<>();
@@ -149,6 +164,19 @@ final class Conversation {
                     .put("cost_usd", usage.costUsd());
             return new StepOutcome.Done(output, trail());
         }
+    }
+
+    /** The model gets the reminder and answers again; a {@code log} event records it for the run's feed. */
+    private void remind(AiMessage ai, String text, Builtins.Reminder reminder, List<ChatMessage> messages) {
+        if (!text.isBlank()) {
+            messages.add(ai);
+        }
+        messages.add(UserMessage.from(reminder.message()));
+        ObjectNode data = json.createObjectNode().put("message", "plan reminder: " + reminder.todos().size() + " unfinished todo(s) in plan '"
+                + reminder.planTitle() + "'");
+        ObjectNode detail = data.putObject("plan_reminder").put("plan_id", reminder.planId().toString());
+        detail.set("todos", json.valueToTree(reminder.todos()));
+        events.add(new StepOutcome.Event("log", data));
     }
 
     private Optional<String> overBudget() {

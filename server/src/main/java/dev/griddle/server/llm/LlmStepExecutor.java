@@ -26,7 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code llm} steps: works out the model (the step's, else the agent's, else the runner's
  * {@code default_model}), the system prompt (the agent's instructions, then the step's
  * {@code system}), the tools (the step's {@code tools}, drawn from the runner's connections merged
- * with the agent's) and the budget, then hands over to a {@link Conversation}.
+ * with the agent's, plus the {@link Builtins} those connections give: {@code load_skill} and the
+ * run's plan tools) and the budget, then hands over to a {@link Conversation}.
  */
 @Component
 class LlmStepExecutor implements StepExecutor {
@@ -39,6 +40,7 @@ class LlmStepExecutor implements StepExecutor {
     private final BudgetStore budgets;
     private final ObjectProvider<Agents> agents;
     private final ObjectProvider<Connections.Source> connections;
+    private final ObjectProvider<Builtins> builtins;
     private final ToolRegistry tools;
     private final ToolCalls toolCalls;
     private final JsonSchemas schemas;
@@ -47,8 +49,8 @@ class LlmStepExecutor implements StepExecutor {
     private final Clock clock;
 
     LlmStepExecutor(ModelCatalog catalog, ChatModels chatModels, ModelCaller caller, RunnerCatalog runners, RunLedger ledger, BudgetStore budgets,
-            ObjectProvider<Agents> agents, ObjectProvider<Connections.Source> connections, ToolRegistry tools, ToolCalls toolCalls,
-            JsonSchemas schemas, LlmProperties props, JsonMapper json, Clock clock) {
+            ObjectProvider<Agents> agents, ObjectProvider<Connections.Source> connections, ObjectProvider<Builtins> builtins, ToolRegistry tools,
+            ToolCalls toolCalls, JsonSchemas schemas, LlmProperties props, JsonMapper json, Clock clock) {
         this.catalog = catalog;
         this.chatModels = chatModels;
         this.caller = caller;
@@ -57,6 +59,7 @@ class LlmStepExecutor implements StepExecutor {
         this.budgets = budgets;
         this.agents = agents;
         this.connections = connections;
+        this.builtins = builtins;
         this.tools = tools;
         this.toolCalls = toolCalls;
         this.schemas = schemas;
@@ -107,11 +110,17 @@ class LlmStepExecutor implements StepExecutor {
         } catch (ChatModels.NotConfiguredException e) {
             return StepOutcome.failed("llm: " + e.getMessage(), false);
         }
+        Connections merged = connections(task, run.get().runnerId(), agent);
         Map<String, Tool> stepTools;
         try {
-            stepTools = tools(task, with, run.get().runnerId(), agent);
+            stepTools = tools(task, with, merged, run.get().runnerId(), agent);
         } catch (IllegalArgumentException e) {
             return StepOutcome.failed("llm: " + e.getMessage(), false);
+        }
+        Builtins own = builtins.getIfAvailable();
+        Builtins.PlanOwner planOwner = Builtins.PlanOwner.run(task.orgId(), task.runId());
+        if (own != null) {
+            own.tools(planOwner, merged).forEach(stepTools::putIfAbsent);
         }
         JsonNode outputSchema = with.get("output_schema");
         if (outputSchema != null && !outputSchema.isNull()) {
@@ -130,12 +139,22 @@ class LlmStepExecutor implements StepExecutor {
         Conversation.Limits limits = new Conversation.Limits(budget, run.get(),
                 budget != null && budget.maxCostUsdPerDay() != null ? ledger.spentToday(task.orgId(), run.get().runnerId(), clock.instant()) : null,
                 maxToolCalls);
-        return new Conversation(caller, toolCalls, schemas, json, model.get(), chat, task, stepTools, outputSchema, temperature, limits)
-                .run(system, text(with, "prompt"));
+        return new Conversation(caller, toolCalls, schemas, json, model.get(), chat, task, stepTools, outputSchema, temperature, limits,
+                own == null ? Optional::empty : () -> own.reminder(planOwner, merged)).run(system, text(with, "prompt"));
+    }
+
+    /** The runner's connections, merged with the agent's when the step names one (API.md's merge table). */
+    private Connections connections(StepTask task, UUID runnerId, Agents.Profile agent) {
+        Connections.Source source = connections.getIfAvailable();
+        if (source == null) {
+            return new Connections(null, null, null, null);
+        }
+        Connections runnerSide = source.of(task.orgId(), "runner", runnerId);
+        return agent == null ? runnerSide : Connections.merge(runnerSide, source.of(task.orgId(), "agent", agent.id()));
     }
 
     /** The tools the step names in {@code tools}, each of which must be connected (and allowed) to the runner or the agent. */
-    private Map<String, Tool> tools(StepTask task, JsonNode with, UUID runnerId, Agents.Profile agent) {
+    private Map<String, Tool> tools(StepTask task, JsonNode with, Connections merged, UUID runnerId, Agents.Profile agent) {
         JsonNode names = with.get("tools");
         Map<String, Tool> out = new LinkedHashMap<>();
         if (names == null || names.isNull() || (names.isArray() && names.isEmpty())) {
@@ -144,9 +163,6 @@ class LlmStepExecutor implements StepExecutor {
         if (!names.isArray()) {
             throw new IllegalArgumentException("tools must be a list of tool names");
         }
-        Connections.Source source = connections.getIfAvailable();
-        Connections runnerSide = source == null ? new Connections(null, null, null, null) : source.of(task.orgId(), "runner", runnerId);
-        Connections merged = agent == null || source == null ? runnerSide : Connections.merge(runnerSide, source.of(task.orgId(), "agent", agent.id()));
         Map<String, Connections.ToolLink> allowed = merged.allowedTools();
         List<ConnectedTools.Owner> owners = agent == null ? List.of(new ConnectedTools.Owner("runner", runnerId))
                 : List.of(new ConnectedTools.Owner("runner", runnerId), new ConnectedTools.Owner("agent", agent.id()));

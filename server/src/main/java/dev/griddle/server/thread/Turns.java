@@ -1,6 +1,7 @@
 package dev.griddle.server.thread;
 
 import dev.griddle.server.llm.Agents;
+import dev.griddle.server.llm.Builtins;
 import dev.griddle.server.llm.Connections;
 import dev.griddle.server.llm.StreamingChats;
 import dev.griddle.server.tool.Tool;
@@ -65,14 +66,14 @@ class Turns implements SmartLifecycle {
     private final ObjectProvider<Connections.Source> connections;
     private final ToolRegistry tools;
     private final ToolCalls toolCalls;
-    private final BuiltinTools builtins;
+    private final Builtins builtins;
     private final JsonMapper json;
     private final Clock clock;
     private final Map<UUID, Turn> active = new ConcurrentHashMap<>();
     private volatile boolean running;
 
     Turns(ThreadStore store, StreamingChats models, ObjectProvider<Agents> agents, ObjectProvider<Connections.Source> connections, ToolRegistry tools,
-            ToolCalls toolCalls, BuiltinTools builtins, JsonMapper json, Clock clock) {
+            ToolCalls toolCalls, Builtins builtins, JsonMapper json, Clock clock) {
         this.builtins = builtins;
         this.store = store;
         this.models = models;
@@ -176,6 +177,7 @@ class Turns implements SmartLifecycle {
             List<ChatMessage> messages = messages(p, history, content);
             int toolCallCount = 0;
             int maxToolCalls = models.maxToolCalls();
+            boolean reminded = false;
             while (true) {
                 ChatResponse response = stream(p, messages, specs, text, turn);
                 if (turn.stopped()) {
@@ -184,7 +186,13 @@ class Turns implements SmartLifecycle {
                 }
                 AiMessage ai = response.aiMessage();
                 if (!ai.hasToolExecutionRequests()) {
-                    break;
+                    Optional<Builtins.Reminder> reminder = reminded ? Optional.empty() : reminder(p);
+                    if (reminder.isEmpty()) {
+                        break;
+                    }
+                    reminded = true;
+                    remind(ai, reminder.get(), messages, text, toolLog, turn);
+                    continue;
                 }
                 messages.add(ai);
                 for (ToolExecutionRequest call : ai.toolExecutionRequests()) {
@@ -321,7 +329,40 @@ class Turns implements SmartLifecycle {
         return out;
     }
 
-    /** The agent's allowed tools, then Griddle's own ({@link BuiltinTools}); a custom tool keeps its name over a built-in one. */
+    /**
+     * The reminder due now that the model has answered, if the agent's {@code plan} setting asks for
+     * one and the thread's plan has unfinished todos.
+     */
+    private Optional<Builtins.Reminder> reminder(Prepared p) {
+        Connections.Source source = connections.getIfAvailable();
+        if (source == null) {
+            return Optional.empty();
+        }
+        return builtins.reminder(Builtins.PlanOwner.thread(p.thread().orgId(), p.thread().id()),
+                source.of(p.thread().orgId(), "agent", p.agent().id()));
+    }
+
+    /**
+     * Sends the model the reminder and lets it answer again, within the same turn. The answer so far
+     * stays; what follows is streamed after a blank line. The tool log gets a {@code plan_reminder}
+     * entry at this point, so a reader of the message can see it happened.
+     */
+    private void remind(AiMessage ai, Builtins.Reminder reminder, List<ChatMessage> messages, StringBuilder text, ArrayNode toolLog, Turn turn) {
+        if (ai.text() != null && !ai.text().isBlank()) {
+            messages.add(AiMessage.from(ai.text()));
+        }
+        messages.add(UserMessage.from(reminder.message()));
+        ObjectNode entry = toolLog.addObject().put("kind", "plan_reminder").put("plan_id", reminder.planId().toString());
+        entry.set("todos", json.valueToTree(reminder.todos()));
+        synchronized (text) {
+            if (!text.isEmpty()) {
+                text.append("\n\n");
+                turn.emit("message.delta", Map.of("text", "\n\n"));
+            }
+        }
+    }
+
+    /** The agent's allowed tools, then Griddle's own ({@link Builtins}); a custom tool keeps its name over a built-in one. */
     private Map<String, Tool> tools(Prepared p) {
         Map<String, Tool> out = new LinkedHashMap<>();
         Connections.Source source = connections.getIfAvailable();
@@ -329,7 +370,7 @@ class Turns implements SmartLifecycle {
             return out;
         }
         Connections agentSide = source.of(p.thread().orgId(), "agent", p.agent().id());
-        builtins.forThread(p.thread(), agentSide).forEach(out::put);
+        builtins.tools(Builtins.PlanOwner.thread(p.thread().orgId(), p.thread().id()), agentSide).forEach(out::put);
         agentSide.allowedTools().forEach((name, link) -> tools.byId(p.thread().orgId(), link.toolId()).ifPresent(t -> out.put(name, t)));
         return out;
     }

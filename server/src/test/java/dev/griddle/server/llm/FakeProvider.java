@@ -13,13 +13,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A model provider on loopback speaking the OpenAI ({@code /v1/chat/completions}) and Anthropic
  * ({@code /v1/messages}) wire formats. Tests script replies per tag: a request whose body contains
- * the tag gets the tag's next reply (the last one repeats). Every request is recorded.
+ * the tag gets the tag's next reply (the last one repeats), or what the tag's responder makes of the
+ * request. Every request is recorded.
  */
 final class FakeProvider {
 
@@ -35,6 +37,7 @@ final class FakeProvider {
 
     private final HttpServer server;
     private final Map<String, Deque<Reply>> scripts = new ConcurrentHashMap<>();
+    private final Map<String, Function<JsonNode, Reply>> responders = new ConcurrentHashMap<>();
     final List<Received> received = new CopyOnWriteArrayList<>();
 
     static synchronized FakeProvider shared() {
@@ -63,17 +66,25 @@ final class FakeProvider {
         scripts.put(tag, new ArrayDeque<>(List.of(replies)));
     }
 
+    /** Replies to requests carrying {@code tag} with whatever {@code responder} makes of the request body. */
+    void respond(String tag, Function<JsonNode, Reply> responder) {
+        responders.put(tag, responder);
+    }
+
     List<Received> requests(String tag) {
         return received.stream().filter(r -> tag.equals(r.tag())).toList();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        String tag = scripts.keySet().stream().filter(body::contains).findFirst().orElse(null);
-        received.add(new Received(exchange.getRequestURI().getPath(), tag, body.isBlank() ? null : JSON.readTree(body),
-                Map.copyOf(exchange.getRequestHeaders()), System.nanoTime()));
+        String tag = java.util.stream.Stream.concat(scripts.keySet().stream(), responders.keySet().stream()).filter(body::contains).findFirst()
+                .orElse(null);
+        JsonNode parsed = body.isBlank() ? null : JSON.readTree(body);
+        received.add(new Received(exchange.getRequestURI().getPath(), tag, parsed, Map.copyOf(exchange.getRequestHeaders()), System.nanoTime()));
         Reply reply;
-        if (tag == null) {
+        if (tag != null && responders.containsKey(tag)) {
+            reply = responders.get(tag).apply(parsed);
+        } else if (tag == null) {
             reply = new Reply(500, Map.of(), "{\"error\":{\"message\":\"no script for this request\"}}");
         } else {
             Deque<Reply> queue = scripts.get(tag);

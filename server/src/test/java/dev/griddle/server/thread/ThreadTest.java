@@ -323,7 +323,8 @@ class ThreadTest extends ApiTest {
         String skill = send(org.client(), "POST", "/api/v1/skills", Map.of("name", "refunds", "description", "Refund rules",
                 "instructions", "Refund within 30 days.")).path("id").asString();
         send(org.client(), "POST", "/api/v1/agents/" + agent + "/skills", Map.of("skill_id", skill));
-        send(org.client(), "PUT", "/api/v1/agents/" + agent + "/plan", Map.of("enabled", true));
+        // the plan's todos stay open: no end-of-turn reminder here (PlanReminderThreadTest covers it)
+        send(org.client(), "PUT", "/api/v1/agents/" + agent + "/plan", Map.of("enabled", true, "remind_on_turn_end", false));
 
         List<Event> events = new Stream(org.key(), thread, "Refund me").rest();
         List<Event> results = events.stream().filter(e -> e.name().equals("tool.result")).toList();

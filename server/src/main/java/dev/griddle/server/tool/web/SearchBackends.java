@@ -1,5 +1,6 @@
 package dev.griddle.server.tool.web;
 
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -15,7 +16,7 @@ class SearchBackends {
     @Bean
     SearchBackend searchBackend(WebProperties props, JsonMapper json) {
         SearchBackend backend = SearchBackend.of(props, json);
-        log.info("web search backend: {}", props.searchBackend() == null ? "none configured" : props.searchBackend().name().toLowerCase(java.util.Locale.ROOT));
+        log.info("web search backend: {}", props.searchBackend() == null ? "none configured" : props.searchBackend().name().toLowerCase(Locale.ROOT));
         return backend;
     }
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -67,7 +68,7 @@ public record WebProperties(
             configured.add(SearchEngine.TAVILY);
         }
         if (searchBackend != null && !configured.contains(searchBackend)) {
-            throw new IllegalArgumentException("griddle.web.search-backend is " + searchBackend.name().toLowerCase(java.util.Locale.ROOT)
+            throw new IllegalArgumentException("griddle.web.search-backend is " + searchBackend.name().toLowerCase(Locale.ROOT)
                     + " but " + searchBackend.setting + " is not set");
         }
         if (searchBackend == null && configured.size() > 1) {
@@ -86,12 +87,6 @@ public record WebProperties(
                     + "), max-text-chars >= 100 (was " + maxTextChars + "), max-crawl-pages >= 1 (was " + maxCrawlPages
                     + "), max-crawl-depth >= 0 (was " + maxCrawlDepth + ")");
         }
-    }
-
-    /** Settings with only SearXNG (or nothing) for search, and the default API addresses: for tests of the other settings. */
-    static WebProperties of(URI searxngUrl, Duration fetchTimeout, int maxPageBytes, int maxTextChars, int maxCrawlPages, int maxCrawlDepth) {
-        return new WebProperties(searxngUrl, null, null, URI.create("https://api.search.brave.com/res/v1/web/search"), null,
-                URI.create("https://api.tavily.com/search"), fetchTimeout, maxPageBytes, maxTextChars, maxCrawlPages, maxCrawlDepth);
     }
 
     private static void http(String setting, URI url) {

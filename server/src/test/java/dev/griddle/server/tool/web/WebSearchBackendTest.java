@@ -28,7 +28,7 @@ class WebSearchBackendTest {
 
     @Test
     void withoutABackendSearchSaysWhatToConfigure() {
-        SearchBackend backend = SearchBackend.of(WebProperties.of(null, Duration.ofSeconds(1), 10_000, 1000, 5, 2), JSON);
+        SearchBackend backend = SearchBackend.of(props(null, null, null, null), JSON);
         assertThat(backend).isInstanceOf(NoSearchBackend.class);
         ToolException e = catchThrowableOfType(ToolException.class, () -> backend.search("x", 3));
         assertThat(e.getMessage()).contains("griddle.web.searxng-url", "GRIDDLE_WEB_SEARXNG_URL", "GRIDDLE_WEB_BRAVE_API_KEY", "GRIDDLE_WEB_TAVILY_API_KEY");

@@ -17,12 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,39 +69,11 @@ class McpSessions {
             }
         }
 
-        /** A stdio child that exits before answering fails the start at once, with its exit code and last stderr lines. */
         private void initialize() {
             if (stdio == null) {
                 client.initialize();
-                return;
-            }
-            CompletableFuture<Void> initialized = new CompletableFuture<>();
-            Thread.ofVirtual().name("mcp-init-" + server.slug()).start(() -> {
-                try {
-                    client.initialize();
-                    initialized.complete(null);
-                } catch (Throwable t) {
-                    initialized.completeExceptionally(t);
-                }
-            });
-            CompletableFuture.anyOf(initialized, stdio.exited()).exceptionally(t -> null).join();
-            if (initialized.isCompletedExceptionally() && !stdio.alive()) {
-                // the failure came from the exit; its report (code, stderr) says more than "connection closed"
-                try {
-                    stdio.exited().get(1, TimeUnit.SECONDS);
-                } catch (ExecutionException | TimeoutException notYet) {
-                    // report what initialize said instead
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            if (!initialized.isDone() || initialized.isCompletedExceptionally() && stdio.exited().isDone()) {
-                throw new IllegalStateException("the stdio MCP server '" + server.slug() + "' " + stdio.exitReport() + " before it answered initialize");
-            }
-            try {
-                initialized.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : e;
+            } else {
+                stdio.initialize(client);
             }
         }
 

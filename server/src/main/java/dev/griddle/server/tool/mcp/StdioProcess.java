@@ -1,5 +1,6 @@
 package dev.griddle.server.tool.mcp;
 
+import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -13,6 +14,10 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +87,42 @@ final class StdioProcess extends StdioClientTransport {
     @Override
     public Mono<Void> connect(Function<Mono<McpSchema.JSONRPCMessage>, Mono<McpSchema.JSONRPCMessage>> handler) {
         return super.connect(handler).doOnSuccess(ignored -> watch());
+    }
+
+    /**
+     * Runs {@code client.initialize()} (which starts the child) while watching the child: one that
+     * exits before answering fails the start at once, with its exit code and last stderr lines,
+     * instead of after the initialization timeout.
+     */
+    void initialize(McpSyncClient client) {
+        CompletableFuture<Void> initialized = new CompletableFuture<>();
+        Thread.ofVirtual().name("mcp-init-" + slug).start(() -> {
+            try {
+                client.initialize();
+                initialized.complete(null);
+            } catch (Throwable t) {
+                initialized.completeExceptionally(t);
+            }
+        });
+        CompletableFuture.anyOf(initialized, exited).exceptionally(t -> null).join();
+        if (initialized.isCompletedExceptionally() && !alive()) {
+            // the failure came from the exit; its report (code, stderr) says more than "connection closed"
+            try {
+                exited.get(1, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException notYet) {
+                // report what initialize said instead
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!initialized.isDone() || initialized.isCompletedExceptionally() && exited.isDone()) {
+            throw new IllegalStateException("the stdio MCP server '" + slug + "' " + exitReport() + " before it answered initialize");
+        }
+        try {
+            initialized.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** Completes with the exit code when the child exits, for whatever reason. */

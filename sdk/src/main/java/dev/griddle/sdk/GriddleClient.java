@@ -93,6 +93,19 @@ public final class GriddleClient {
         return new ThreadsClient(http);
     }
 
+    public McpServersClient mcpServers() {
+        return new McpServersClient(http);
+    }
+
+    public IntegrationsClient integrations() {
+        return new IntegrationsClient(http);
+    }
+
+    /** Custom HTTP tools, tool attachments and the web tools' setting. */
+    public ToolsClient tools() {
+        return new ToolsClient(http);
+    }
+
     /** The same server with another key. */
     public GriddleClient withApiKey(String apiKey) {
         return new GriddleClient(http.withApiKey(apiKey));

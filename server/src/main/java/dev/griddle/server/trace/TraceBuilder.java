@@ -188,9 +188,20 @@ final class TraceBuilder {
         return "http".equals(stepType) ? "http" : "step";
     }
 
+    /**
+     * A call failed when its event carries an {@code error}, or a textual status other than ok.
+     * A numeric {@code status} is a tool's HTTP status (0 for tools that are not HTTP), part of
+     * its result rather than a verdict on the call.
+     */
     private static String callStatus(JsonNode data) {
-        String status = data.path("status").asString("ok");
-        return status.equals("ok") || status.equals("succeeded") || status.equals("success") ? "succeeded" : "failed";
+        if (data.hasNonNull("error")) {
+            return "failed";
+        }
+        JsonNode status = data.path("status");
+        if (status.isString() && !(status.asString().equals("ok") || status.asString().equals("succeeded") || status.asString().equals("success"))) {
+            return "failed";
+        }
+        return "succeeded";
     }
 
     private static void httpStatus(Node step, JsonNode output) {

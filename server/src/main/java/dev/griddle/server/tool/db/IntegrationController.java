@@ -12,11 +12,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -47,8 +49,7 @@ class IntegrationController {
 
     /** The tool name suffix {@code __describe_table} is 16 characters; providers accept 64. No {@code __}: it separates name and verb. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]|_(?!_)){0,47}");
-    private static final Map<String, List<String>> URL_PREFIXES = Map.of("postgresql", List.of("jdbc:postgresql://"), "mysql",
-            List.of("jdbc:mysql://", "jdbc:mariadb://"));
+    private static final Set<String> PATCHABLE = Set.of("name", "kind", "url", "username", "password");
 
     private final IntegrationStore store;
     private final SecretBox secrets;
@@ -91,6 +92,44 @@ class IntegrationController {
         return IntegrationView.of(find(caller, id));
     }
 
+    /**
+     * Fields left out keep their value. {@code password}: a string replaces (rotates) the stored
+     * one, {@code null} removes it; {@code username}: likewise. Renaming changes the tool names
+     * ({@code <name>__sql_query}); attachments follow the integration, not its name.
+     */
+    @PatchMapping("/{id}")
+    IntegrationView update(Caller caller, @PathVariable UUID id, @RequestBody JsonNode body) {
+        Integration current = find(caller, id);
+        FieldErrors shape = new FieldErrors();
+        if (body == null || !body.isObject()) {
+            throw ApiException.fieldErrors(Map.of("body", List.of("must be an object of the fields to change")));
+        }
+        body.properties().forEach(e -> {
+            if (!PATCHABLE.contains(e.getKey())) {
+                shape.add(e.getKey(), "unknown field; these can change: " + PATCHABLE.stream().sorted().toList());
+            } else if (!e.getValue().isString() && !e.getValue().isNull()) {
+                shape.add(e.getKey(), "must be a string" + (Set.of("username", "password").contains(e.getKey()) ? " or null" : ""));
+            }
+        });
+        shape.throwIfAny();
+        IntegrationBody merged = new IntegrationBody(text(body, "name", current.name()), text(body, "kind", current.kind()),
+                text(body, "url", current.url()), text(body, "username", current.username()), body.path("password").asString(null));
+        check(merged);
+        if (!merged.name().equals(current.name()) && store.findByName(caller.orgId(), merged.name()).isPresent()) {
+            throw ApiException.conflict("An integration named '" + merged.name() + "' already exists");
+        }
+        String sealed = !body.has("password") ? current.passwordSealed() : body.get("password").isNull() ? null : secrets.encrypt(merged.password());
+        Integration updated = new Integration(id, caller.orgId(), merged.name(), merged.kind(), merged.url(), merged.username(), sealed,
+                current.createdAt(), clock.instant());
+        store.update(updated);
+        return IntegrationView.of(updated);
+    }
+
+    /** The field's new value when the body has it (null when it is JSON null), else the current value. */
+    private static String text(JsonNode body, String field, String current) {
+        return !body.has(field) ? current : body.get(field).isNull() ? null : body.get(field).asString();
+    }
+
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);
@@ -124,18 +163,18 @@ class IntegrationController {
             errors.add("name", "must be 1 to 48 of A-Z, a-z, 0-9, '_' and '-', starting with a letter or digit, without '__'; was '" + body.name() + "'");
         }
         errors.required("kind", body.kind());
-        if (body.kind() != null && !URL_PREFIXES.containsKey(body.kind())) {
-            errors.add("kind", "must be one of " + URL_PREFIXES.keySet().stream().sorted().toList() + ", was '" + body.kind() + "'");
+        if (body.kind() != null && !JdbcUrls.PREFIXES.containsKey(body.kind())) {
+            errors.add("kind", "must be one of " + JdbcUrls.PREFIXES.keySet().stream().sorted().toList() + ", was '" + body.kind() + "'");
         }
         errors.required("url", body.url());
-        if (body.url() != null && body.kind() != null && URL_PREFIXES.containsKey(body.kind())) {
-            List<String> prefixes = URL_PREFIXES.get(body.kind());
-            if (prefixes.stream().noneMatch(body.url()::startsWith)) {
-                errors.add("url", "must start with " + String.join(" or ", prefixes) + ", was '" + body.url() + "'");
+        if (body.url() != null && body.kind() != null && JdbcUrls.PREFIXES.containsKey(body.kind())) {
+            String problem = JdbcUrls.problem(body.kind(), body.url());
+            if (problem != null) {
+                errors.add("url", problem);
             } else {
                 try {
-                    guard.check(ReadOnlyDatabase.hostOf(body.url()));
-                } catch (IllegalArgumentException | OutboundGuard.Refused e) {
+                    guard.check(JdbcUrls.host(body.url()));
+                } catch (OutboundGuard.Refused e) {
                     errors.add("url", e.getMessage());
                 }
             }

@@ -55,6 +55,14 @@ final class IntegrationTool implements Tool {
             select column_name, data_type, is_nullable, column_default from information_schema.columns
             where table_name = ? and table_schema = coalesce(nullif(?, ''), database()) and ? is not null
             order by ordinal_position""";
+    /** H2 folds unquoted names to upper case: compare names case-insensitively. */
+    private static final String H2_TABLES_SQL = """
+            select table_schema, table_name, table_type from information_schema.tables
+            where table_schema <> 'INFORMATION_SCHEMA' order by table_schema, table_name""";
+    private static final String H2_COLUMNS_SQL = """
+            select column_name, data_type, is_nullable, column_default from information_schema.columns
+            where upper(table_name) = upper(?) and (? = '' or upper(table_schema) = upper(?)) and table_schema <> 'INFORMATION_SCHEMA'
+            order by table_schema, ordinal_position""";
 
     private final IntegrationStore.Attached attached;
     private final Verb verb;
@@ -136,15 +144,18 @@ final class IntegrationTool implements Tool {
     }
 
     private JsonNode listTables() throws SQLException {
-        boolean pg = postgres();
-        ObjectNode result = database.query(attached.integration(), pg ? PG_TABLES_SQL : MYSQL_TABLES_SQL, List.of(), Integer.MAX_VALUE);
+        String kind = attached.integration().kind();
+        String sql = switch (kind) {
+            case "postgresql" -> PG_TABLES_SQL;
+            case "h2" -> H2_TABLES_SQL;
+            default -> MYSQL_TABLES_SQL;
+        };
+        ObjectNode result = database.query(attached.integration(), sql, List.of(), Integer.MAX_VALUE);
         ArrayNode tables = json.createArrayNode();
         for (JsonNode row : lowerKeys(result.path("rows"))) {
             String schema = row.path("table_schema").asString("");
             String name = row.path("table_name").asString("");
-            boolean allowed = attached.allowedTables() == null || SqlGuard.allowed("\"" + schema + "\".\"" + name + "\"", attached.allowedTables())
-                    || (!pg && SqlGuard.allowed("\"" + name + "\"", attached.allowedTables()));
-            if (allowed) {
+            if (attached.allowedTables() == null || allowed(kind, schema, name)) {
                 tables.addObject().put("schema", schema).put("name", name).put("type", row.path("table_type").asString(""));
             }
         }
@@ -153,11 +164,23 @@ final class IntegrationTool implements Tool {
         return out;
     }
 
-    private boolean postgres() {
-        return "postgresql".equals(attached.integration().kind());
+    /** Whether a listed table is in allowed_tables; names as the database reports them. */
+    private boolean allowed(String kind, String schema, String name) {
+        List<String> allowed = attached.allowedTables();
+        return switch (kind) {
+            case "postgresql" -> SqlGuard.allowed("\"" + schema + "\".\"" + name + "\"", allowed);
+            // H2 reports PUBLIC.CUSTOMERS for an unquoted customers: compare unquoted, as SqlGuard folds them
+            case "h2" -> SqlGuard.allowed(schema + "." + name, allowed);
+            default -> SqlGuard.allowed("\"" + schema + "\".\"" + name + "\"", allowed) || SqlGuard.allowed("\"" + name + "\"", allowed);
+        };
     }
 
-    /** information_schema column labels are upper case on MySQL and MariaDB. */
+    /** PostgreSQL and H2 have a default schema, {@code public}; MySQL's schema is the URL's database. */
+    private boolean schemas() {
+        return !"mysql".equals(attached.integration().kind());
+    }
+
+    /** information_schema column labels are upper case on MySQL, MariaDB and H2. */
     private List<JsonNode> lowerKeys(JsonNode rows) {
         List<JsonNode> out = new ArrayList<>();
         for (JsonNode row : rows) {
@@ -179,11 +202,16 @@ final class IntegrationTool implements Tool {
         int dot = normalized.lastIndexOf('.');
         String schema = dot < 0 ? "" : normalized.substring(0, dot);
         String name = dot < 0 ? normalized : normalized.substring(dot + 1);
-        if (schema.isEmpty() && attached.allowedTables() != null && postgres()) {
+        if (schema.isEmpty() && attached.allowedTables() != null && schemas()) {
             schema = "public";
         }
         List<Object> params = new ArrayList<>(List.of(name, schema, schema));
-        ObjectNode result = database.query(attached.integration(), postgres() ? PG_COLUMNS_SQL : MYSQL_COLUMNS_SQL, params, Integer.MAX_VALUE);
+        String sql = switch (attached.integration().kind()) {
+            case "postgresql" -> PG_COLUMNS_SQL;
+            case "h2" -> H2_COLUMNS_SQL;
+            default -> MYSQL_COLUMNS_SQL;
+        };
+        ObjectNode result = database.query(attached.integration(), sql, params, Integer.MAX_VALUE);
         if (result.path("rows").isEmpty()) {
             throw new SqlGuard.Refused("no table '" + table + "'");
         }

@@ -4,7 +4,6 @@ import dev.griddle.server.secret.SecretBox;
 import dev.griddle.server.tool.OutboundGuard;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -12,6 +11,8 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
+import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 import org.springframework.stereotype.Component;
@@ -67,7 +68,11 @@ class ReadOnlyDatabase {
     }
 
     private Connection open(Integration integration) throws SQLException {
-        guard.check(hostOf(integration.url()));
+        String problem = JdbcUrls.problem(integration.kind(), integration.url());
+        if (problem != null) {
+            throw new SQLException("the integration's url " + problem, "08001");
+        }
+        guard.check(JdbcUrls.host(integration.url()));
         Properties p = new Properties();
         if (integration.username() != null) {
             p.setProperty("user", integration.username());
@@ -80,9 +85,10 @@ class ReadOnlyDatabase {
             p.setProperty("connectTimeout", Long.toString(connectSeconds));
             p.setProperty("socketTimeout", Long.toString(props.statementTimeout().toSeconds() + 30));
             p.setProperty("ApplicationName", "griddle-integration");
-        } else {
+        } else if ("mysql".equals(integration.kind())) {
             p.setProperty("connectTimeout", Long.toString(connectSeconds * 1000));
         }
+        // h2: user and password only; every other property would be an H2 setting
         Connection c = DriverManager.getConnection(jdbcUrl(integration), p);
         try {
             c.setAutoCommit(false);
@@ -100,6 +106,10 @@ class ReadOnlyDatabase {
             if ("postgresql".equals(kind)) {
                 st.execute("set transaction read only");
                 st.execute("set local statement_timeout = " + ms);
+            } else if ("h2".equals(kind)) {
+                // H2 has no read-only transactions (setReadOnly is a hint it ignores): the fences are the
+                // SELECT-only parse, the rollback below, and the grants of the integration's user
+                return;
             } else {
                 st.execute("set session max_statement_time = " + Math.max(1, ms / 1000));
                 st.execute("set session transaction read only");
@@ -112,16 +122,6 @@ class ReadOnlyDatabase {
     private static String jdbcUrl(Integration integration) {
         return integration.url().startsWith("jdbc:mysql://") ? "jdbc:mariadb://" + integration.url().substring("jdbc:mysql://".length())
                 : integration.url();
-    }
-
-    /** The host of a JDBC URL ({@code jdbc:postgresql://host:port/db}), for the outbound guard. */
-    static URI hostOf(String jdbcUrl) {
-        String rest = jdbcUrl.startsWith("jdbc:") ? jdbcUrl.substring(5) : jdbcUrl;
-        URI uri = URI.create(rest);
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("no host in '" + jdbcUrl + "'");
-        }
-        return uri;
     }
 
     private ObjectNode rows(ResultSet rs, int cap) throws SQLException {
@@ -140,11 +140,23 @@ class ReadOnlyDatabase {
             }
             ObjectNode row = rows.addObject();
             for (int i = 1; i <= md.getColumnCount(); i++) {
-                put(row, md.getColumnLabel(i), rs.getObject(i));
+                put(row, md.getColumnLabel(i), opaque(md.getColumnType(i)) ? base64(rs.getBytes(i)) : rs.getObject(i));
             }
         }
         out.put("row_count", rows.size()).put("truncated", truncated);
         return out;
+    }
+
+    /**
+     * Serialized Java objects are read as bytes, never through {@code getObject}, which would
+     * deserialize whatever the (remote, possibly hostile) database sent inside Griddle's JVM.
+     */
+    private static boolean opaque(int sqlType) {
+        return sqlType == Types.JAVA_OBJECT || sqlType == Types.STRUCT || sqlType == Types.REF || sqlType == Types.DATALINK;
+    }
+
+    private static String base64(byte[] bytes) {
+        return bytes == null ? null : Base64.getEncoder().encodeToString(bytes);
     }
 
     private static void put(ObjectNode row, String name, Object v) {

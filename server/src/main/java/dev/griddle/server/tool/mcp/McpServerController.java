@@ -177,6 +177,9 @@ class McpServerController {
             errors.required("command", body.command());
             if (!props.stdioEnabled()) {
                 errors.add("transport", "stdio servers are disabled on this server; an operator may set griddle.mcp.stdio-enabled=true");
+            } else if (body.command() != null && !body.command().isBlank() && !props.stdioAllows(body.command())) {
+                errors.add("command", "'" + body.command() + "' is not one of the commands this server lets stdio MCP servers run "
+                        + "(an operator lists them in griddle.mcp.stdio-commands)");
             }
         } else if (body.transport() != null) {
             errors.required("url", body.url());

@@ -6,9 +6,6 @@ import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.annotation.PreDestroy;
@@ -34,6 +31,10 @@ import tools.jackson.databind.json.JsonMapper;
  * when a call on it fails at the transport level, when the server's row changed
  * ({@code updated_at}), and when the server is deleted. Each session caches its tool list for
  * {@code tools-ttl}; a {@code notifications/tools/list_changed} from the server clears it.
+ *
+ * <p>A stdio server is a child process of this server ({@link StdioProcess}): its session is
+ * reopened, which starts the command again, when the child has exited; closing the session (row
+ * changed, deleted, shutdown) stops the child and its own children.
  */
 @Component
 class McpSessions {
@@ -43,22 +44,42 @@ class McpSessions {
     private final class Session {
         final McpServerRow server;
         final McpSyncClient client;
+        /** The supervised child process of a stdio server; null for HTTP transports. */
+        final StdioProcess stdio;
         volatile List<McpSchema.Tool> tools;
         volatile Instant toolsAt;
 
         Session(McpServerRow server) {
             this.server = server;
             McpClientTransport transport = transport(server);
+            this.stdio = transport instanceof StdioProcess p ? p : null;
             this.client = McpClient.sync(transport).requestTimeout(props.requestTimeout()).initializationTimeout(props.requestTimeout())
                     .clientInfo(new McpSchema.Implementation("griddle", "1")).toolsChangeConsumer(changed -> {
                         tools = null;
                     }).build();
             try {
-                client.initialize();
+                initialize();
             } catch (RuntimeException e) {
                 client.close();
                 throw e;
             }
+            if (stdio != null) {
+                // a request in flight when the child dies fails now rather than at the request timeout, so withSession can reopen
+                stdio.exited().thenRun(client::close);
+            }
+        }
+
+        private void initialize() {
+            if (stdio == null) {
+                client.initialize();
+            } else {
+                stdio.initialize(client);
+            }
+        }
+
+        /** False when the stdio child has exited: the pool then starts a new one. */
+        boolean alive() {
+            return stdio == null || stdio.alive();
         }
     }
 
@@ -101,21 +122,11 @@ class McpSessions {
         return withSession(server, s -> s.client.callTool(new McpSchema.CallToolRequest(tool, arguments)));
     }
 
-    /** Opens a throw-away session, lists the tools and closes it: what {@code validate} and a pool-less call cost. */
+    /** Opens a throw-away session, lists the tools and closes it: what {@code validate} does, leaving the pool alone. */
     List<McpSchema.Tool> freshTools(McpServerRow server) {
         Session s = new Session(server);
         try {
             return s.client.listTools().tools();
-        } finally {
-            s.client.closeGracefully();
-        }
-    }
-
-    /** One call on a session of its own (opened and closed around it), for comparing with the pool. */
-    McpSchema.CallToolResult freshCall(McpServerRow server, String tool, Map<String, Object> arguments) {
-        Session s = new Session(server);
-        try {
-            return s.client.callTool(new McpSchema.CallToolRequest(tool, arguments));
         } finally {
             s.client.closeGracefully();
         }
@@ -149,20 +160,32 @@ class McpSessions {
             log.info("MCP session to {} failed ({}); opening a new one", server.slug(), first.getMessage());
             sessions.remove(server.id(), s);
             close(s);
-            return work.apply(session(server));
+            Session again = session(server);
+            try {
+                return work.apply(again);
+            } catch (RuntimeException second) {
+                if (!(second instanceof io.modelcontextprotocol.spec.McpError) && again.stdio != null && !again.alive()) {
+                    throw new IllegalStateException("the stdio MCP server '" + server.slug() + "' " + again.stdio.exitReport()
+                            + " during the call, again after being started once more", second);
+                }
+                throw second;
+            }
         }
     }
 
     private Session session(McpServerRow server) {
         Session current = sessions.get(server.id());
-        if (current != null && current.server.updatedAt().equals(server.updatedAt())) {
+        if (current != null && current.server.updatedAt().equals(server.updatedAt()) && current.alive()) {
             return current;
         }
         Session opened = sessions.compute(server.id(), (id, existing) -> {
-            if (existing != null && existing.server.updatedAt().equals(server.updatedAt())) {
+            if (existing != null && existing.server.updatedAt().equals(server.updatedAt()) && existing.alive()) {
                 return existing;
             }
             if (existing != null) {
+                if (!existing.alive()) {
+                    log.info("MCP stdio server '{}' {}; starting it again", server.slug(), existing.stdio.exitReport());
+                }
                 close(existing);
             }
             return new Session(server);
@@ -183,7 +206,15 @@ class McpSessions {
             if (!props.stdioEnabled()) {
                 throw new IllegalStateException("stdio MCP servers are disabled on this server (griddle.mcp.stdio-enabled)");
             }
-            return new StdioClientTransport(ServerParameters.builder(server.command()).args(server.args()).build(), McpJsonDefaults.getMapper());
+            if (!props.stdioAllows(server.command())) {
+                throw new IllegalStateException("the command '" + server.command() + "' of stdio MCP server '" + server.slug()
+                        + "' is not in griddle.mcp.stdio-commands");
+            }
+            String why = StdioProcess.notRunnable(server.command());
+            if (why != null) {
+                throw new IllegalStateException("cannot start stdio MCP server '" + server.slug() + "': " + why);
+            }
+            return new StdioProcess(server.slug(), server.command(), server.args());
         }
         URI url = URI.create(server.url());
         guard.check(url);

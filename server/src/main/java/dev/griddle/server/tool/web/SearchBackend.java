@@ -1,71 +1,32 @@
 package dev.griddle.server.tool.web;
 
 import dev.griddle.server.tool.ToolException;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Web search through a SearXNG instance's JSON API ({@code GET /search?q=&format=json}). The
- * instance is the operator's own setting, so it is not subject to the outbound guard (a SearXNG
- * beside Griddle on a private address is the usual set-up); the pages it returns are.
+ * Where {@code web_search} and {@code web_research} get their results: the one backend chosen by
+ * {@link WebProperties} (SearXNG, Brave Search API or Tavily), or {@link NoSearchBackend} when none
+ * is configured. The backend's address is the operator's setting, so it is not subject to the
+ * outbound guard; the pages its results point to are.
  */
-@Component
-class SearchBackend {
+sealed interface SearchBackend permits SearxngSearch, BraveSearch, TavilySearch, NoSearchBackend {
 
+    /** One result; {@code snippet} is plain text. */
     record Hit(String title, String url, String snippet) {
     }
 
-    private final WebProperties props;
-    private final JsonMapper json;
-    private final HttpClient http;
+    /** At most {@code max} results for {@code query}; a failure is a {@link ToolException} saying which backend and why. */
+    List<Hit> search(String query, int max) throws ToolException, InterruptedException;
 
-    SearchBackend(WebProperties props, JsonMapper json) {
-        this.props = props;
-        this.json = json;
-        this.http = HttpClient.newBuilder().connectTimeout(props.fetchTimeout()).build();
-    }
-
-    List<Hit> search(String query, int max) throws ToolException, InterruptedException {
-        if (props.searxngUrl() == null) {
-            throw new ToolException("web search is not configured on this server: set griddle.web.searxng-url (GRIDDLE_WEB_SEARXNG_URL) "
-                    + "to a SearXNG instance with the json format enabled", false);
+    static SearchBackend of(WebProperties props, JsonMapper json) {
+        if (props.searchBackend() == null) {
+            return new NoSearchBackend();
         }
-        String base = props.searxngUrl().toString().replaceAll("/+$", "");
-        URI uri = URI.create(base + "/search?format=json&q=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
-        HttpResponse<String> response;
-        try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(props.fetchTimeout()).header("Accept", "application/json").GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new ToolException("the search backend at " + base + " is unreachable: " + e.getMessage(), true);
-        }
-        if (response.statusCode() != 200) {
-            throw new ToolException("the search backend at " + base + " answered HTTP " + response.statusCode()
-                    + (response.statusCode() == 403 ? " (is the json format enabled in its settings.yml?)" : ""), response.statusCode() >= 500);
-        }
-        JsonNode body;
-        try {
-            body = json.readTree(response.body());
-        } catch (RuntimeException e) {
-            throw new ToolException("the search backend at " + base + " did not answer JSON", false);
-        }
-        List<Hit> hits = new ArrayList<>();
-        for (JsonNode r : body.path("results")) {
-            if (hits.size() >= max) {
-                break;
-            }
-            hits.add(new Hit(r.path("title").asString(""), r.path("url").asString(""), r.path("content").asString("")));
-        }
-        return hits;
+        return switch (props.searchBackend()) {
+            case SEARXNG -> new SearxngSearch(props, json);
+            case BRAVE -> new BraveSearch(props, json);
+            case TAVILY -> new TavilySearch(props, json);
+        };
     }
 }

@@ -1,5 +1,7 @@
 package dev.griddle.bench;
 
+import dev.griddle.sdk.ConnectionModels.McpServerInput;
+import dev.griddle.sdk.ConnectionModels.Owner;
 import dev.griddle.sdk.RunModels.Run;
 import dev.griddle.sdk.RunModels.StartRun;
 import dev.griddle.sdk.RunModels.StepRun;
@@ -7,9 +9,7 @@ import dev.griddle.sdk.RunnerModels.Runner;
 import dev.griddle.sdk.RunnerModels.Step;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -30,18 +30,16 @@ final class Mcp implements Scenario {
         }
         try (BenchMcpServer mcp = BenchMcpServer.start()) {
             String slug = "bench" + UUID.randomUUID().toString().substring(0, 8);
-            JsonNode server = Report.JSON.readTree(bench.griddle().send("POST", "/api/v1/mcp-servers", Map.of("name", "bench " + slug, "slug", slug,
-                    "transport", "streamable_http", "url", mcp.url()), Map.of()).body());
-            String serverId = server.path("id").asString();
+            UUID serverId = bench.griddle().mcpServers().create(McpServerInput.streamableHttp("bench " + slug, slug, mcp.url())).id();
             Runner runner = bench.createRunner("mcp", List.of(Step.of("add", "tool", Report.JSON.createObjectNode().put("tool", slug + "__add")
                     .set("arguments", Report.JSON.createObjectNode().put("a", 2).put("b", 3)))));
-            bench.griddle().send("POST", "/api/v1/runners/" + runner.id() + "/mcps", Map.of("mcp_server_id", serverId), Map.of());
+            bench.griddle().mcpServers().attach(Owner.runner(runner.id()), serverId, null);
             RunWatcher watcher = new RunWatcher(bench.griddle().runs(), 2, 10, Duration.ofMinutes(1));
             Stats pooled = new Stats();
             Stats fresh = new Stats();
             for (int i = 0; i <= runs; i++) {
                 double warm = stepMillis(bench, runner, watcher);
-                bench.griddle().send("PATCH", "/api/v1/mcp-servers/" + serverId, Map.of("name", "bench " + slug + " " + i), Map.of());
+                bench.griddle().mcpServers().update(serverId, new McpServerInput("bench " + slug + " " + i, null, null, null, null, null, null));
                 double cold = stepMillis(bench, runner, watcher);
                 if (i == 0) {
                     continue;
@@ -58,7 +56,7 @@ final class Mcp implements Scenario {
             line.put("fresh_step_ms_p95", Report.ms(fresh.percentile(95)));
             line.put("session_overhead_ms_p50", Report.ms(fresh.percentile(50) - pooled.percentile(50)));
             bench.report().print(line);
-            bench.griddle().send("DELETE", "/api/v1/mcp-servers/" + serverId, null, Map.of());
+            bench.griddle().mcpServers().delete(serverId);
         }
     }
 

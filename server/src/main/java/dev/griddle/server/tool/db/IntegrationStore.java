@@ -38,6 +38,15 @@ class IntegrationStore {
                 .param("updated", ts(i.updatedAt())).update();
     }
 
+    void update(Integration i) {
+        jdbc.sql("""
+                update integrations set name = :name, kind = :kind, url = :url, username = :username, password_sealed = :password,
+                       updated_at = :updated
+                where org_id = :org and id = :id
+                """).param("id", i.id()).param("org", i.orgId()).param("name", i.name()).param("kind", i.kind()).param("url", i.url())
+                .param("username", i.username()).param("password", i.passwordSealed()).param("updated", ts(i.updatedAt())).update();
+    }
+
     void delete(UUID orgId, UUID id) {
         jdbc.sql("delete from connection_attachments where org_id = :org and kind = 'integrations' and ref_id = :id").param("org", orgId)
                 .param("id", id).update();

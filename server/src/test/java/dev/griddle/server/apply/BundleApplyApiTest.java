@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.griddle.sdk.GriddleApiException;
 import dev.griddle.sdk.GriddleClient;
+import dev.griddle.sdk.Models.CreateKey;
 import dev.griddle.sdk.PageRequest;
 import dev.griddle.sdk.RawResponse;
 import dev.griddle.sdk.RunnerModels.Runner;
@@ -266,6 +267,37 @@ class BundleApplyApiTest extends ApiTest {
         assertThat(original.path("url").asString()).endsWith("/crm");
         assertThat(original.path("has_password").asBoolean()).isTrue();
         assertThat(get(a, "/api/v1/agents/" + helper + "/integrations").path("data")).isEmpty();
+    }
+
+    @Test
+    void aKeyLimitedToAProjectResolvesOnlyWhatItSees() {
+        GriddleClient admin = newOrg();
+        UUID mine = admin.projects().create("mine", null).id();
+        UUID theirs = admin.projects().create("theirs", null).id();
+        UUID hidden = admin.apply().yaml("agents: [{name: hidden, project_id: %s}, {name: visible, project_id: %s}]".formatted(theirs, mine), false)
+                .created().getFirst().id();
+        GriddleClient limited = client(admin.keys().create(new CreateKey("limited", "contributor", List.of(mine), null)).secret());
+
+        GriddleApiException agents = expectError(422, "VALIDATION_FAILED",
+                () -> limited.apply().yaml("agents: [{name: hidden, project_id: %s}, {name: no-project}]".formatted(mine), false));
+        assertThat(errorPaths(agents)).containsExactlyInAnyOrder("agents[0].name", "agents[1].project_id");
+        GriddleApiException refs = expectError(422, "VALIDATION_FAILED", () -> limited.apply().yaml("""
+                runners:
+                  - name: r
+                    project_id: %s
+                    steps:
+                      - {id: by_name, type: llm, with: {agent_id: hidden, prompt: hi}}
+                      - {id: by_id, type: llm, with: {agent_id: "%s", prompt: hi}}
+                """.formatted(mine, hidden), false));
+        assertThat(errorPaths(refs)).containsExactlyInAnyOrder("runners[0].steps[0].with.agent_id", "runners[0].steps[1].with.agent_id");
+
+        ApplyResult ok = limited.apply().yaml("""
+                runners:
+                  - name: r
+                    project_id: %s
+                    steps: [{id: ask, type: llm, with: {agent_id: visible, prompt: hi}}]
+                """.formatted(mine), false);
+        assertThat(names(ok.created())).containsExactly("runner:r");
     }
 
     @Test

@@ -37,6 +37,9 @@ public final class Bundle {
         return a.equals(b) ? 0 : 1;
     };
 
+    /** Fields whose values are secrets: never quoted back. */
+    private static final Set<String> SECRET_FIELDS = Set.of("password", "headers", "credentials", "openai_api_key", "anthropic_api_key");
+
     private final Caller caller;
     private final JsonMapper json;
     private final Map<String, BundleSection> sections = new HashMap<>();
@@ -123,7 +126,9 @@ public final class Bundle {
             return Optional.of(json.treeToValue(object, type));
         } catch (JacksonException e) {
             String at = e.getPath().isEmpty() ? path : path + "." + JsonPaths.describe(e.getPath());
-            problem(kind, key(object, "name"), at, "is invalid: " + e.getOriginalMessage());
+            boolean secret = e.getPath().stream().anyMatch(r -> SECRET_FIELDS.contains(r.getPropertyName()));
+            // Jackson's message may quote the value, and a secret must not come back in an error
+            problem(kind, key(object, "name"), at, secret ? "has the wrong type (a string was expected)" : "is invalid: " + e.getOriginalMessage());
             return Optional.empty();
         }
     }

@@ -380,6 +380,7 @@ class BundleApplyApiTest extends ApiTest {
                 integrations:
                   - {name: "a__b", kind: oracle, url: "jdbc:oracle:thin:@x"}
                   - {name: private, kind: postgresql, url: "jdbc:postgresql://10.0.0.5:5432/x"}
+                  - {name: numeric, kind: postgresql, url: "jdbc:postgresql://127.0.0.1:5432/x", password: 987654321}
                 mcp_servers:
                   - {name: Bad, slug: "Bad Slug", transport: streamable_http, url: "http://127.0.0.1:9/mcp"}
                 tools:
@@ -401,6 +402,8 @@ class BundleApplyApiTest extends ApiTest {
                 "tools[0].parameters", "skills[0].instructions", "agents[0].temperature", "agents[0].web.enabled", "agents[1].temperature",
                 "agents[2].name", "runners[0].budget.on_exceed", "runners[0].mcps");
         assertThat(e.details().get("errors").toString()).contains("private");
+        assertThat(errorPaths(e)).contains("integrations[2].password");
+        assertThat(e.details().toString() + e.getMessage()).doesNotContain("987654321");
         assertEnvelope(c.raw("POST", "/api/v1/apply", "{}", Map.of("Content-Type", "not a media type")), 400, "BAD_REQUEST");
 
         ApplyResult warned = c.apply().yaml("""

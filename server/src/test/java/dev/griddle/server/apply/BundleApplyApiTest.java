@@ -146,6 +146,22 @@ class BundleApplyApiTest extends ApiTest {
         assertThat(c.runners().publish(runner).version()).isEqualTo(1);
     }
 
+    /** The full bundle of docs/apply.md, with its hosts pointed at loopback (the outbound guard resolves them), checks clean. */
+    @Test
+    void theDocumentedFullBundleChecksClean() throws IOException {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "apply.md"));
+        int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+        String bundle = doc.substring(start, doc.indexOf("```", start)).replace("db.internal", "127.0.0.1")
+                .replace("mcp.linear.example", "127.0.0.1");
+        GriddleClient c = newOrg();
+        ApplyResult dry = c.apply().yaml(bundle, true);
+        assertThat(names(dry.created())).containsExactly("integration:crm", "mcp_server:linear", "tool:lookup_order", "skill:tone", "agent:triager",
+                "runner:ticket-triage", "trigger:ticket-triage/webhook[0]", "runner:page-oncall");
+        assertThat(dry.warnings()).isEmpty();
+        assertThat(names(c.apply().yaml(bundle, false).created())).hasSize(8);
+        assertThat(names(c.apply().yaml(bundle, false).unchanged())).hasSize(8);
+    }
+
     @Test
     void updatesNameTheirFieldsListedConnectionsAreExactAndOmittedSecretsAreKept() {
         GriddleClient c = newOrg();

@@ -8,7 +8,6 @@ import dev.griddle.sdk.PageRequest;
 import dev.griddle.sdk.TriggerModels.Applied;
 import dev.griddle.sdk.TriggerModels.ApplyResult;
 import dev.griddle.sdk.TriggerModels.Trigger;
-import dev.griddle.sdk.TriggerModels.Warning;
 import dev.griddle.server.ApiTest;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,9 +5,7 @@ import dev.griddle.server.web.Caller;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -146,7 +144,7 @@ public class RunnerDefinitions {
         return Optional.of(same ? new Planned(desired, Action.UNCHANGED, List.of()) : new Planned(desired, Action.UPDATE, changed(current, desired)));
     }
 
-    /** Compared by canonical hash, so key order and number spelling do not count as changes. */
+    /** The JSON parts are compared by canonical hash, so key order is no change. */
     private List<String> changed(StoredRunner current, StoredRunner desired) {
         List<String> out = new ArrayList<>();
         if (!Objects.equals(current.description(), desired.description())) {
@@ -158,16 +156,20 @@ public class RunnerDefinitions {
         if (!Objects.equals(current.defaultModel(), desired.defaultModel())) {
             out.add("default_model");
         }
-        Map<String, Object[]> parts = new LinkedHashMap<>();
-        parts.put("input_schema", new Object[] {current.inputSchema(), desired.inputSchema()});
-        parts.put("steps", new Object[] {current.steps(), desired.steps()});
-        parts.put("output", new Object[] {current.output(), desired.output()});
-        parts.forEach((field, pair) -> {
-            if (!versions.hash(tree(pair[0])).equals(versions.hash(tree(pair[1])))) {
-                out.add(field);
-            }
-        });
+        if (differs(current.inputSchema(), desired.inputSchema())) {
+            out.add("input_schema");
+        }
+        if (differs(current.steps(), desired.steps())) {
+            out.add("steps");
+        }
+        if (differs(current.output(), desired.output())) {
+            out.add("output");
+        }
         return out;
+    }
+
+    private boolean differs(Object current, Object desired) {
+        return !versions.hash(tree(current)).equals(versions.hash(tree(desired)));
     }
 
     /** Writes a planned definition (inside the caller's transaction). */

@@ -3,7 +3,10 @@ package dev.griddle.sdk;
 import dev.griddle.sdk.TriggerModels.ApplyResult;
 import java.util.Map;
 
-/** {@code POST /api/v1/apply}: upserts a bundle of runners (with their triggers) by name, in one transaction. */
+/**
+ * {@code POST /api/v1/apply}: upserts a bundle (integrations, MCP servers, tools, skills, agents, runners with their triggers,
+ * connections and budget) by name, in one transaction; names inside the bundle are resolved to ids.
+ */
 public final class ApplyClient {
 
     private final Transport http;

@@ -72,7 +72,12 @@ final class Transport {
         if (apiKey != null && headers.keySet().stream().noneMatch("Authorization"::equalsIgnoreCase)) {
             request.header("Authorization", "Bearer " + apiKey);
         }
-        headers.forEach(request::header);
+        // the content type is its own parameter: a Content-Type among the headers too would be sent twice
+        headers.forEach((name, value) -> {
+            if (body == null || !name.equalsIgnoreCase("Content-Type")) {
+                request.header(name, value);
+            }
+        });
         if (body != null) {
             request.header("Content-Type", contentType);
             request.method(method, HttpRequest.BodyPublishers.ofString(body));

@@ -68,8 +68,15 @@ public final class TriggerModels {
     public record ApplyResult(boolean dryRun, List<Applied> created, List<Applied> updated, List<Applied> unchanged, List<Warning> warnings) {
     }
 
-    /** One object of a bundle: {@code kind} runner or trigger; a created webhook trigger carries its secret once. */
-    public record Applied(String kind, String name, UUID id, String runner, String ingressUrl, String signingSecret) {
+    /**
+     * One object of a bundle: {@code kind} integration, mcp_server, tool, skill, agent, runner or
+     * trigger ({@code runner} names a trigger's runner); a created webhook trigger carries its
+     * secret once; {@code changed} names the fields an update changes (empty otherwise).
+     */
+    public record Applied(String kind, String name, UUID id, String runner, String ingressUrl, String signingSecret, List<String> changed) {
+        public Applied {
+            changed = changed == null ? List.of() : List.copyOf(changed);
+        }
     }
 
     public record Warning(String kind, String name, String path, String message) {

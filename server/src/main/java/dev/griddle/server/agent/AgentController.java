@@ -1,8 +1,5 @@
 package dev.griddle.server.agent;
 
-import dev.griddle.server.auth.ProjectStore;
-import dev.griddle.server.runner.ModelNames;
-import dev.griddle.server.secret.SecretBox;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
@@ -11,7 +8,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,8 +23,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /** {@code /api/v1/agents}: CRUD and bring-your-own provider keys ({@code /credentials}, write-only). */
 @RestController
@@ -54,20 +48,15 @@ class AgentController {
 
     private final AgentStore agents;
     private final AgentDirectory directory;
-    private final ProjectStore projects;
-    private final ModelNames models;
-    private final SecretBox box;
-    private final JsonMapper json;
+    private final AgentChecks checks;
+    private final AgentCredentials credentials;
     private final Clock clock;
 
-    AgentController(AgentStore agents, AgentDirectory directory, ProjectStore projects, ModelNames models, SecretBox box, JsonMapper json,
-            Clock clock) {
+    AgentController(AgentStore agents, AgentDirectory directory, AgentChecks checks, AgentCredentials credentials, Clock clock) {
         this.agents = agents;
         this.directory = directory;
-        this.projects = projects;
-        this.models = models;
-        this.box = box;
-        this.json = json;
+        this.checks = checks;
+        this.credentials = credentials;
         this.clock = clock;
     }
 
@@ -132,24 +121,8 @@ class AgentController {
             + "an empty string removes it.")
     Map<String, Boolean> putCredentials(Caller caller, @PathVariable UUID id, @RequestBody CredentialsBody body) {
         Agent agent = find(caller, id);
-        Map<String, String> stored = new TreeMap<>(directory.credentials(agent));
-        apply(stored, "openai_api_key", body.openaiApiKey());
-        apply(stored, "anthropic_api_key", body.anthropicApiKey());
-        ObjectNode sealed = json.createObjectNode();
-        stored.forEach(sealed::put);
-        agents.setCredentials(caller.orgId(), id, stored.isEmpty() ? null : box.encrypt(json.writeValueAsString(sealed)));
+        agents.setCredentials(caller.orgId(), id, credentials.seal(AgentCredentials.merged(directory.credentials(agent), body)));
         return credentials(caller, id);
-    }
-
-    private static void apply(Map<String, String> stored, String key, String value) {
-        if (value == null) {
-            return;
-        }
-        if (value.isBlank()) {
-            stored.remove(key);
-        } else {
-            stored.put(key, value.strip());
-        }
     }
 
     Agent find(Caller caller, UUID id) {
@@ -158,22 +131,7 @@ class AgentController {
 
     private void check(Caller caller, AgentBody body, boolean creating) {
         FieldErrors errors = new FieldErrors();
-        if (creating || body.name() != null) {
-            errors.required("name", body.name());
-        }
-        errors.maxLength("name", body.name(), 200).maxLength("description", body.description(), 10_000)
-                .maxLength("instructions", body.instructions(), 100_000);
-        if (body.model() != null) {
-            models.problem(body.model()).ifPresent(p -> errors.add("model", p));
-        }
-        if (body.temperature() != null && (body.temperature() < 0 || body.temperature() > 2)) {
-            errors.add("temperature", "must be between 0 and 2, was " + body.temperature());
-        }
-        if (body.projectId() != null && projects.visible(caller, body.projectId()).isEmpty()) {
-            errors.add("project_id", "no project '" + body.projectId() + "' visible to this key");
-        } else if (creating && body.projectId() == null && !caller.allProjects()) {
-            errors.add("project_id", "required for a key limited to some projects");
-        }
+        checks.check(caller, body, creating, "", errors);
         errors.throwIfAny();
     }
 }

@@ -57,6 +57,11 @@ class AgentStore {
         return jdbc.sql("select * from agents where org_id = :org and id = :id").param("org", orgId).param("id", id).query(this::row).optional();
     }
 
+    Optional<Agent> findByName(UUID orgId, String name) {
+        return jdbc.sql("select * from agents where org_id = :org and name = :name").param("org", orgId).param("name", name).query(this::row)
+                .optional();
+    }
+
     boolean nameTaken(UUID orgId, String name, UUID except) {
         return jdbc.sql("select count(*) from agents where org_id = :org and name = :name and (cast(:except as uuid) is null or id <> :except)")
                 .param("org", orgId).param("name", name).param("except", except).query(Long.class).single() > 0;

@@ -102,7 +102,7 @@ class ConnectionController {
     @GetMapping("/{setting:web|plan}")
     JsonNode setting(Caller caller, @PathVariable String owners, @PathVariable UUID id, @PathVariable String setting) {
         String kind = owner(caller, owners, id);
-        ObjectNode out = defaults(setting);
+        ObjectNode out = ConnectionSettings.defaults(setting);
         connections.setting(caller.orgId(), kind, id, setting).ifPresent(stored -> out.setAll((ObjectNode) stored));
         return out;
     }
@@ -111,20 +111,8 @@ class ConnectionController {
     JsonNode putSetting(Caller caller, @PathVariable String owners, @PathVariable UUID id, @PathVariable String setting,
             @RequestBody JsonNode body) {
         String kind = owner(caller, owners, id);
-        ObjectNode value = defaults(setting);
         FieldErrors errors = new FieldErrors();
-        if (!body.isObject()) {
-            throw ApiException.fieldErrors(Map.of(setting, List.of("must be an object")));
-        }
-        body.properties().forEach(e -> {
-            if (!value.has(e.getKey())) {
-                errors.add(e.getKey(), "unknown field; allowed: " + value.propertyNames());
-            } else if (!e.getValue().isBoolean()) {
-                errors.add(e.getKey(), "must be true or false");
-            } else {
-                value.set(e.getKey(), e.getValue());
-            }
-        });
+        ObjectNode value = ConnectionSettings.from(setting, body, "", errors);
         errors.throwIfAny();
         connections.putSetting(caller.orgId(), kind, id, setting, value, clock.instant());
         return value;
@@ -145,13 +133,9 @@ class ConnectionController {
         if (connections.tableExists(k.table()) && !connections.rowExists(k.table(), caller.orgId(), ref)) {
             throw ApiException.fieldErrors(Map.of(k.idField(), List.of("no " + k.table() + " row '" + ref + "' in this organization")));
         }
-        ObjectNode config = json.createObjectNode();
-        if (k.extraField() != null && body.hasNonNull(k.extraField())) {
-            if (!body.get(k.extraField()).isArray()) {
-                throw ApiException.fieldErrors(Map.of(k.extraField(), List.of("must be a list of names")));
-            }
-            config.set(k.extraField(), body.get(k.extraField()));
-        }
+        FieldErrors errors = new FieldErrors();
+        ObjectNode config = AttachmentConfig.of(k.extraField(), body, "", errors);
+        errors.throwIfAny();
         connections.attach(caller.orgId(), kind, id, what, ref, config, clock.instant());
         ConnectionStore.Attachment a = connections.attachments(caller.orgId(), kind, id, what).stream().filter(x -> x.refId().equals(ref))
                 .findFirst().orElseThrow();
@@ -186,13 +170,6 @@ class ConnectionController {
         } catch (IllegalArgumentException e) {
             throw ApiException.fieldErrors(Map.of(k.idField(), List.of("must be a UUID, was '" + raw + "'")));
         }
-    }
-
-    private ObjectNode defaults(String setting) {
-        return "web".equals(setting)
-                ? json.createObjectNode().put("enabled", false).put("search_enabled", true).put("research_enabled", true).put("read_enabled", true)
-                        .put("crawl_enabled", true)
-                : json.createObjectNode().put("enabled", false).put("remind_on_turn_end", true);
     }
 
     /** Checks the owner is visible to the caller (else 404) and returns its kind. */

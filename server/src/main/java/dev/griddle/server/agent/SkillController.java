@@ -91,14 +91,7 @@ class SkillController {
 
     private static void check(SkillBody body, boolean creating) {
         FieldErrors errors = new FieldErrors();
-        if (creating || body.name() != null) {
-            errors.required("name", body.name());
-        }
-        if (creating || body.instructions() != null) {
-            errors.required("instructions", body.instructions());
-        }
-        errors.maxLength("name", body.name(), 200).maxLength("description", body.description(), 10_000)
-                .maxLength("instructions", body.instructions(), 100_000);
+        SkillChecks.check(body, creating, "", errors);
         errors.throwIfAny();
     }
 }

@@ -57,6 +57,11 @@ public class SkillStore {
                 .param("ids", ids.toArray(UUID[]::new)).query(this::row).list();
     }
 
+    Optional<Skill> findByName(UUID orgId, String name) {
+        return jdbc.sql("select * from skills where org_id = :org and name = :name").param("org", orgId).param("name", name).query(this::row)
+                .optional();
+    }
+
     boolean nameTaken(UUID orgId, String name, UUID except) {
         return jdbc.sql("select count(*) from skills where org_id = :org and name = :name and (cast(:except as uuid) is null or id <> :except)")
                 .param("org", orgId).param("name", name).param("except", except).query(Long.class).single() > 0;

@@ -1,6 +1,8 @@
 package dev.griddle.server.llm;
 
+import dev.griddle.server.web.FieldErrors;
 import java.math.BigDecimal;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -8,6 +10,41 @@ import java.util.Optional;
  * {@code budget_paused}) or {@code fail}.
  */
 record Budget(BigDecimal maxCostUsdPerRun, BigDecimal maxCostUsdPerDay, Long maxTokensPerRun, String onExceed) {
+
+    /** A runner's budget when none was set: no limits, pause. */
+    static final Budget NONE = new Budget(null, null, null, "pause");
+
+    /**
+     * The budget a request sets (API and {@code apply}): limits must be {@code >= 0}, {@code on_exceed}
+     * {@code pause} (the default) or {@code fail}. Problems are added under {@code prefix}.
+     */
+    static Budget checked(BigDecimal maxCostUsdPerRun, BigDecimal maxCostUsdPerDay, Long maxTokensPerRun, String onExceed, String prefix,
+            FieldErrors errors) {
+        if (maxCostUsdPerRun != null && maxCostUsdPerRun.signum() < 0) {
+            errors.add(prefix + "max_cost_usd_per_run", "must be >= 0, was " + maxCostUsdPerRun.toPlainString());
+        }
+        if (maxCostUsdPerDay != null && maxCostUsdPerDay.signum() < 0) {
+            errors.add(prefix + "max_cost_usd_per_day", "must be >= 0, was " + maxCostUsdPerDay.toPlainString());
+        }
+        if (maxTokensPerRun != null && maxTokensPerRun < 0) {
+            errors.add(prefix + "max_tokens_per_run", "must be >= 0, was " + maxTokensPerRun);
+        }
+        String action = onExceed == null ? "pause" : onExceed;
+        if (!action.equals("pause") && !action.equals("fail")) {
+            errors.add(prefix + "on_exceed", "must be 'pause' or 'fail', was '" + action + "'");
+        }
+        return new Budget(maxCostUsdPerRun, maxCostUsdPerDay, maxTokensPerRun, action);
+    }
+
+    /** Whether both set the same limits (numerically: a stored {@code 0.500000} is {@code 0.5}). */
+    boolean sameAs(Budget other) {
+        return same(maxCostUsdPerRun, other.maxCostUsdPerRun) && same(maxCostUsdPerDay, other.maxCostUsdPerDay)
+                && Objects.equals(maxTokensPerRun, other.maxTokensPerRun) && onExceed.equals(other.onExceed);
+    }
+
+    private static boolean same(BigDecimal a, BigDecimal b) {
+        return a == null ? b == null : b != null && a.compareTo(b) == 0;
+    }
 
     /** What has been spent when a model call is about to be made. {@code extraUsd}: what resumes added to this run's allowance. */
     record Spent(BigDecimal runCostUsd, long runTokens, BigDecimal dayCostUsd, BigDecimal extraUsd) {

@@ -35,7 +35,7 @@ class BudgetController {
     @GetMapping("/api/v1/runners/{id}/budget")
     BudgetBody get(Caller caller, @PathVariable UUID id) {
         access.check(caller, id);
-        return BudgetBody.of(budgets.find(caller.orgId(), id).orElse(new Budget(null, null, null, "pause")));
+        return BudgetBody.of(budgets.find(caller.orgId(), id).orElse(Budget.NONE));
     }
 
     @PutMapping("/api/v1/runners/{id}/budget")
@@ -44,21 +44,8 @@ class BudgetController {
     BudgetBody put(Caller caller, @PathVariable UUID id, @RequestBody BudgetBody body) {
         access.check(caller, id);
         FieldErrors errors = new FieldErrors();
-        if (body.maxCostUsdPerRun() != null && body.maxCostUsdPerRun().signum() < 0) {
-            errors.add("max_cost_usd_per_run", "must be >= 0, was " + body.maxCostUsdPerRun().toPlainString());
-        }
-        if (body.maxCostUsdPerDay() != null && body.maxCostUsdPerDay().signum() < 0) {
-            errors.add("max_cost_usd_per_day", "must be >= 0, was " + body.maxCostUsdPerDay().toPlainString());
-        }
-        if (body.maxTokensPerRun() != null && body.maxTokensPerRun() < 0) {
-            errors.add("max_tokens_per_run", "must be >= 0, was " + body.maxTokensPerRun());
-        }
-        String onExceed = body.onExceed() == null ? "pause" : body.onExceed();
-        if (!onExceed.equals("pause") && !onExceed.equals("fail")) {
-            errors.add("on_exceed", "must be 'pause' or 'fail', was '" + onExceed + "'");
-        }
+        Budget budget = Budget.checked(body.maxCostUsdPerRun(), body.maxCostUsdPerDay(), body.maxTokensPerRun(), body.onExceed(), "", errors);
         errors.throwIfAny();
-        Budget budget = new Budget(body.maxCostUsdPerRun(), body.maxCostUsdPerDay(), body.maxTokensPerRun(), onExceed);
         budgets.put(caller.orgId(), id, budget, clock.instant());
         return BudgetBody.of(budget);
     }

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Runner definitions upserted by name, for bulk import ({@code POST /api/v1/apply}): binds a
@@ -31,10 +32,12 @@ public class RunnerDefinitions {
     public static final class Planned {
         private final StoredRunner runner;
         private final Action action;
+        private final List<String> changed;
 
-        private Planned(StoredRunner runner, Action action) {
+        private Planned(StoredRunner runner, Action action, List<String> changed) {
             this.runner = runner;
             this.action = action;
+            this.changed = List.copyOf(changed);
         }
 
         public UUID id() {
@@ -47,6 +50,11 @@ public class RunnerDefinitions {
 
         public Action action() {
             return action;
+        }
+
+        /** The fields an update changes, like {@code steps} or {@code description}. */
+        public List<String> changed() {
+            return changed;
         }
     }
 
@@ -66,11 +74,22 @@ public class RunnerDefinitions {
         this.clock = clock;
     }
 
+    /** The id of the runner named {@code name} in the caller's organization, when the caller's key sees it. */
+    public Optional<UUID> find(Caller caller, String name) {
+        return runners.findByName(caller.orgId(), name).filter(r -> caller.sees(r.projectId())).map(StoredRunner::id);
+    }
+
+    /** Whether the caller's organization has this runner and the caller's key sees it. */
+    public boolean exists(Caller caller, UUID id) {
+        return runners.find(caller.orgId(), id).filter(r -> caller.sees(r.projectId())).isPresent();
+    }
+
     /**
      * Checks one definition (a runner object of a bundle, at {@code path} such as {@code runners[0]})
-     * and plans its upsert; on problems adds them to {@code errors} and returns empty.
+     * and plans its upsert; on problems adds them to {@code errors} and returns empty. A runner
+     * that does not exist yet gets {@code idIfNew}, so other objects of the bundle can refer to it.
      */
-    public Optional<Planned> plan(Caller caller, JsonNode definition, String path, List<ValidationError> errors) {
+    public Optional<Planned> plan(Caller caller, JsonNode definition, String path, List<ValidationError> errors, UUID idIfNew) {
         RunnerDraft draft;
         try {
             draft = json.treeToValue(definition, RunnerDraft.class);
@@ -108,12 +127,12 @@ public class RunnerDefinitions {
         String name = draft.name().strip();
         Optional<StoredRunner> existing = runners.findByName(caller.orgId(), name);
         Instant now = clock.instant();
-        StoredRunner desired = withHash(new StoredRunner(existing.map(StoredRunner::id).orElseGet(UUID::randomUUID), caller.orgId(),
+        StoredRunner desired = withHash(new StoredRunner(existing.map(StoredRunner::id).orElse(idIfNew), caller.orgId(),
                 draft.projectId(), name, draft.description(), draft.defaultModel(), nullIfJsonNull(draft.inputSchema()), steps,
                 nullIfJsonNull(draft.output()), null, existing.map(StoredRunner::latestVersion).orElse(null),
                 existing.map(StoredRunner::createdAt).orElse(now), now));
         if (existing.isEmpty()) {
-            return Optional.of(new Planned(desired, Action.CREATE));
+            return Optional.of(new Planned(desired, Action.CREATE, List.of()));
         }
         StoredRunner current = existing.get();
         if (existing.filter(r -> !caller.sees(r.projectId())).isPresent()) {
@@ -122,7 +141,35 @@ public class RunnerDefinitions {
         }
         boolean same = Objects.equals(current.draftHash(), desired.draftHash()) && Objects.equals(current.description(), desired.description())
                 && Objects.equals(current.projectId(), desired.projectId());
-        return Optional.of(new Planned(desired, same ? Action.UNCHANGED : Action.UPDATE));
+        return Optional.of(same ? new Planned(desired, Action.UNCHANGED, List.of()) : new Planned(desired, Action.UPDATE, changed(current, desired)));
+    }
+
+    /** The JSON parts are compared by canonical hash, so key order is no change. */
+    private List<String> changed(StoredRunner current, StoredRunner desired) {
+        List<String> out = new ArrayList<>();
+        if (!Objects.equals(current.description(), desired.description())) {
+            out.add("description");
+        }
+        if (!Objects.equals(current.projectId(), desired.projectId())) {
+            out.add("project_id");
+        }
+        if (!Objects.equals(current.defaultModel(), desired.defaultModel())) {
+            out.add("default_model");
+        }
+        if (differs(current.inputSchema(), desired.inputSchema())) {
+            out.add("input_schema");
+        }
+        if (differs(current.steps(), desired.steps())) {
+            out.add("steps");
+        }
+        if (differs(current.output(), desired.output())) {
+            out.add("output");
+        }
+        return out;
+    }
+
+    private boolean differs(Object current, Object desired) {
+        return !versions.hash(tree(current)).equals(versions.hash(tree(desired)));
     }
 
     /** Writes a planned definition (inside the caller's transaction). */
@@ -137,6 +184,10 @@ public class RunnerDefinitions {
     private StoredRunner withHash(StoredRunner r) {
         return new StoredRunner(r.id(), r.orgId(), r.projectId(), r.name(), r.description(), r.defaultModel(), r.inputSchema(), r.steps(),
                 r.output(), versions.hash(json.valueToTree(r.spec())), r.latestVersion(), r.createdAt(), r.updatedAt());
+    }
+
+    private JsonNode tree(Object value) {
+        return value == null ? JsonNodeFactory.instance.nullNode() : json.valueToTree(value);
     }
 
     private static String describe(List<JacksonException.Reference> refs) {

@@ -7,10 +7,7 @@ import dev.griddle.server.web.PageQuery;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -36,17 +33,13 @@ class ToolController {
         }
     }
 
-    /** What providers accept as a function name. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
-
     private final ToolStore tools;
-    private final JsonSchemas schemas;
+    private final ToolChecks checks;
     private final Clock clock;
 
-    ToolController(ToolStore tools, JsonSchemas schemas, Clock clock) {
+    ToolController(ToolStore tools, ToolChecks checks, Clock clock) {
         this.tools = tools;
-        this.schemas = schemas;
+        this.checks = checks;
         this.clock = clock;
     }
 
@@ -100,41 +93,7 @@ class ToolController {
 
     private void check(ToolBody body, boolean creating) {
         FieldErrors errors = new FieldErrors();
-        if (creating || body.name() != null) {
-            errors.required("name", body.name());
-            if (body.name() != null && !body.name().isBlank() && !NAME.matcher(body.name()).matches()) {
-                errors.add("name", "must be 1 to 64 of A-Z, a-z, 0-9, '_' and '-', was '" + body.name() + "'");
-            }
-        }
-        errors.maxLength("description", body.description(), 10_000);
-        if (creating || body.parameters() != null) {
-            if (body.parameters() == null || body.parameters().isNull()) {
-                errors.add("parameters", "required (a JSON Schema of the arguments object)");
-            } else {
-                List<String> problems = schemas.checkSchema(body.parameters());
-                problems.forEach(p -> errors.add("parameters", p));
-                if (problems.isEmpty() && !"object".equals(body.parameters().path("type").asString(""))) {
-                    errors.add("parameters", "must have type 'object' (tool arguments are an object)");
-                }
-            }
-        }
-        if (creating || body.http() != null) {
-            JsonNode http = body.http();
-            if (http == null || !http.isObject()) {
-                errors.add("http", "required: {method, url, headers, body}");
-            } else {
-                String method = http.path("method").asString("GET");
-                if (!METHODS.contains(method)) {
-                    errors.add("http.method", "must be one of " + METHODS.stream().sorted().toList() + ", was '" + method + "'");
-                }
-                if (!http.path("url").isString() || http.path("url").asString().isBlank()) {
-                    errors.add("http.url", "required: an http(s) URL, may hold {{ args.<name> }}");
-                }
-                if (http.has("headers") && !http.get("headers").isObject()) {
-                    errors.add("http.headers", "must be an object of header names to values");
-                }
-            }
-        }
+        checks.check(body, creating, "", errors);
         errors.throwIfAny();
     }
 }

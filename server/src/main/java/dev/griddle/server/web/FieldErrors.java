@@ -29,6 +29,11 @@ public final class FieldErrors {
         return this;
     }
 
+    /** The problems by field, in the order they were added. */
+    public Map<String, List<String>> asMap() {
+        return java.util.Collections.unmodifiableMap(errors);
+    }
+
     public boolean isEmpty() {
         return errors.isEmpty();
     }

@@ -4,12 +4,12 @@ import java.util.List;
 import tools.jackson.core.JacksonException;
 
 /** Names a JSON location the way the API's field errors do: {@code steps[2].retry.max_attempts}. */
-final class JsonPaths {
+public final class JsonPaths {
 
     private JsonPaths() {
     }
 
-    static String describe(List<JacksonException.Reference> path) {
+    public static String describe(List<JacksonException.Reference> path) {
         StringBuilder out = new StringBuilder();
         for (JacksonException.Reference ref : path) {
             if (ref.getPropertyName() != null) {

@@ -2,6 +2,7 @@ package dev.griddle.server.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.griddle.server.web.FieldErrors;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,21 @@ class BudgetTest {
 
     private static Budget.Spent spent(String run, long tokens, String day, String extra) {
         return new Budget.Spent(new BigDecimal(run), tokens, new BigDecimal(day), new BigDecimal(extra));
+    }
+
+    @Test
+    void checkedBudgetsDefaultToPauseNameBadFieldsAndCompareNumbersByValue() {
+        FieldErrors errors = new FieldErrors();
+        Budget b = Budget.checked(new BigDecimal("0.5"), null, null, null, "runners[0].budget.", errors);
+        assertThat(errors.isEmpty()).isTrue();
+        assertThat(b.onExceed()).isEqualTo("pause");
+        assertThat(b.sameAs(new Budget(new BigDecimal("0.500000"), null, null, "pause"))).isTrue();
+        assertThat(b.sameAs(new Budget(new BigDecimal("0.5"), null, null, "fail"))).isFalse();
+        assertThat(Budget.NONE.sameAs(new Budget(null, null, 0L, "pause"))).isFalse();
+
+        Budget.checked(new BigDecimal("-1"), null, -5L, "explode", "runners[0].budget.", errors);
+        assertThat(errors.asMap()).containsOnlyKeys("runners[0].budget.max_cost_usd_per_run", "runners[0].budget.max_tokens_per_run",
+                "runners[0].budget.on_exceed");
     }
 
     @Test

@@ -8,7 +8,6 @@ import dev.griddle.sdk.PageRequest;
 import dev.griddle.sdk.TriggerModels.Applied;
 import dev.griddle.sdk.TriggerModels.ApplyResult;
 import dev.griddle.sdk.TriggerModels.Trigger;
-import dev.griddle.sdk.TriggerModels.Warning;
 import dev.griddle.server.ApiTest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 /** {@code POST /api/v1/apply}: the shared example bundles, dry runs, create/update/unchanged, and all-or-nothing failure. */
@@ -46,12 +46,15 @@ class TriggerApplyApiTest extends ApiTest {
         assertThat(names(dry.created())).containsExactly("runner:daily-digest", "trigger:daily-digest/cron 0 7 * * 1-5 Europe/Berlin");
         assertThat(dry.created()).allMatch(a -> a.id() == null);
         assertThat(runners(c)).isZero();
-        assertThat(dry.warnings()).extracting(Warning::path).containsExactly("runners[0].budget");
+        assertThat(dry.warnings()).isEmpty();
 
         ApplyResult applied = c.apply().yaml(bundle, false);
         assertThat(names(applied.created())).isEqualTo(names(dry.created()));
         UUID runnerId = applied.created().getFirst().id();
         assertThat(c.runners().get(runnerId).valid()).isTrue();
+        JsonNode budget = json(c.raw("GET", "/api/v1/runners/" + runnerId + "/budget", null, Map.of()));
+        assertThat(budget.path("max_cost_usd_per_run").decimalValue()).isEqualByComparingTo("0.50");
+        assertThat(budget.path("on_exceed").asString()).isEqualTo("pause");
         List<Trigger> triggers = c.triggers().list(runnerId, PageRequest.first()).data();
         assertThat(triggers).hasSize(1);
         assertThat(triggers.getFirst().cron().overlap()).isEqualTo("skip");
@@ -72,25 +75,29 @@ class TriggerApplyApiTest extends ApiTest {
     }
 
     @Test
-    void theTriageExampleAppliesAsJsonWithAWebhookAndWarnings() {
+    void theTriageExampleAppliesAsJsonWithAWebhookOnceItsConnectionsExist() {
         GriddleClient c = newOrg();
+        GriddleApiException missing = expectError(422, "VALIDATION_FAILED", () -> c.apply().json(resource("triage.json"), false));
+        assertThat(missing.details().get("errors").toString()).contains("agents[0].integrations[0].integration", "agents[0].mcps[0].mcp_server");
+        assertThat(runners(c)).isZero();
+
+        assertThat(c.raw("POST", "/api/v1/integrations", "{\"name\": \"crm\", \"kind\": \"postgresql\", "
+                + "\"url\": \"jdbc:postgresql://127.0.0.1:5432/crm\"}", Map.of()).status()).isEqualTo(201);
+        assertThat(c.raw("POST", "/api/v1/mcp-servers", "{\"name\": \"Linear\", \"slug\": \"linear\", \"transport\": \"streamable_http\", "
+                + "\"url\": \"http://127.0.0.1:9/mcp\"}", Map.of()).status()).isEqualTo(201);
         ApplyResult result = c.apply().json(resource("triage.json"), false);
-        assertThat(names(result.created())).containsExactly("runner:ticket-triage", "trigger:ticket-triage/webhook[0]");
-        Applied webhook = result.created().get(1);
+        assertThat(names(result.created())).containsExactly("agent:triager", "runner:ticket-triage", "trigger:ticket-triage/webhook[0]");
+        assertThat(result.warnings()).isEmpty();
+        Applied webhook = result.created().get(2);
         assertThat(webhook.signingSecret()).startsWith("whsec_");
         assertThat(webhook.ingressUrl()).isEqualTo(baseUrl() + "/hooks/" + webhook.id());
-        assertThat(result.warnings()).anySatisfy(w -> {
-            assertThat(w.kind()).isEqualTo("agent");
-            assertThat(w.name()).isEqualTo("triager");
-            assertThat(w.message()).contains("not supported");
-        });
         // the webhook works with the secret apply returned
         var accepted = c.triggers().deliver(webhook.id(), webhook.signingSecret(),
                 "{\"ticket_id\": \"T-1\", \"text\": \"help\", \"email\": \"a@example.com\"}", null);
         assertThat(accepted.runId()).isNotNull();
 
         ApplyResult again = c.apply().json(resource("triage.json"), false);
-        assertThat(names(again.unchanged())).containsExactly("runner:ticket-triage", "trigger:ticket-triage/webhook[0]");
+        assertThat(names(again.unchanged())).containsExactly("agent:triager", "runner:ticket-triage", "trigger:ticket-triage/webhook[0]");
         assertThat(again.unchanged()).allMatch(a -> a.signingSecret() == null);
     }
 

@@ -1,7 +1,6 @@
 package dev.griddle.server.tool.db;
 
 import dev.griddle.server.secret.SecretBox;
-import dev.griddle.server.tool.OutboundGuard;
 import dev.griddle.server.tool.ToolException;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -47,24 +45,22 @@ class IntegrationController {
     record TablesView(List<JsonNode> data) {
     }
 
-    /** The tool name suffix {@code __describe_table} is 16 characters; providers accept 64. No {@code __}: it separates name and verb. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]|_(?!_)){0,47}");
     private static final Set<String> PATCHABLE = Set.of("name", "kind", "url", "username", "password");
 
     private final IntegrationStore store;
     private final SecretBox secrets;
     private final ReadOnlyDatabase database;
-    private final OutboundGuard guard;
+    private final IntegrationChecks checks;
     private final JsonMapper json;
     private final Clock clock;
 
-    IntegrationController(IntegrationStore store, SecretBox secrets, ReadOnlyDatabase database, OutboundGuard guard, JsonMapper json,
+    IntegrationController(IntegrationStore store, SecretBox secrets, ReadOnlyDatabase database, IntegrationChecks checks, JsonMapper json,
             Clock clock) {
         this.json = json;
         this.store = store;
         this.secrets = secrets;
         this.database = database;
-        this.guard = guard;
+        this.checks = checks;
         this.clock = clock;
     }
 
@@ -158,29 +154,7 @@ class IntegrationController {
 
     private void check(IntegrationBody body) {
         FieldErrors errors = new FieldErrors();
-        errors.required("name", body.name());
-        if (body.name() != null && !body.name().isBlank() && !NAME.matcher(body.name()).matches()) {
-            errors.add("name", "must be 1 to 48 of A-Z, a-z, 0-9, '_' and '-', starting with a letter or digit, without '__'; was '" + body.name() + "'");
-        }
-        errors.required("kind", body.kind());
-        if (body.kind() != null && !JdbcUrls.PREFIXES.containsKey(body.kind())) {
-            errors.add("kind", "must be one of " + JdbcUrls.PREFIXES.keySet().stream().sorted().toList() + ", was '" + body.kind() + "'");
-        }
-        errors.required("url", body.url());
-        if (body.url() != null && body.kind() != null && JdbcUrls.PREFIXES.containsKey(body.kind())) {
-            String problem = JdbcUrls.problem(body.kind(), body.url());
-            if (problem != null) {
-                errors.add("url", problem);
-            } else {
-                try {
-                    guard.check(JdbcUrls.host(body.url()));
-                } catch (OutboundGuard.Refused e) {
-                    errors.add("url", e.getMessage());
-                }
-            }
-        }
-        errors.maxLength("username", body.username(), 200);
-        errors.maxLength("password", body.password(), 1000);
+        checks.check(body, "", errors);
         errors.throwIfAny();
     }
 }

@@ -1,7 +1,6 @@
 package dev.griddle.server.tool.mcp;
 
 import dev.griddle.server.secret.SecretBox;
-import dev.griddle.server.tool.OutboundGuard;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
@@ -12,9 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -51,24 +48,18 @@ class McpServerController {
     record ToolList(List<ToolView> data) {
     }
 
-    private static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]|_(?!_)){0,29}");
-    private static final Set<String> TRANSPORTS = Set.of("streamable_http", "sse", "stdio");
-
     private final McpServerStore store;
     private final McpSessions sessions;
     private final SecretBox secrets;
-    private final OutboundGuard guard;
-    private final McpProperties props;
+    private final McpServerChecks checks;
     private final JsonMapper json;
     private final Clock clock;
 
-    McpServerController(McpServerStore store, McpSessions sessions, SecretBox secrets, OutboundGuard guard, McpProperties props, JsonMapper json,
-            Clock clock) {
+    McpServerController(McpServerStore store, McpSessions sessions, SecretBox secrets, McpServerChecks checks, JsonMapper json, Clock clock) {
         this.store = store;
         this.sessions = sessions;
         this.secrets = secrets;
-        this.guard = guard;
-        this.props = props;
+        this.checks = checks;
         this.json = json;
         this.clock = clock;
     }
@@ -163,39 +154,7 @@ class McpServerController {
 
     private void check(McpServerBody body) {
         FieldErrors errors = new FieldErrors();
-        errors.required("name", body.name());
-        errors.maxLength("name", body.name(), 200);
-        errors.required("slug", body.slug());
-        if (body.slug() != null && !body.slug().isBlank() && !SLUG.matcher(body.slug()).matches()) {
-            errors.add("slug", "must be 1 to 30 of a-z, 0-9, '_' and '-', starting with a letter or digit, without '__'; was '" + body.slug() + "'");
-        }
-        errors.required("transport", body.transport());
-        if (body.transport() != null && !TRANSPORTS.contains(body.transport())) {
-            errors.add("transport", "must be one of " + TRANSPORTS.stream().sorted().toList() + ", was '" + body.transport() + "'");
-        }
-        if ("stdio".equals(body.transport())) {
-            errors.required("command", body.command());
-            if (!props.stdioEnabled()) {
-                errors.add("transport", "stdio servers are disabled on this server; an operator may set griddle.mcp.stdio-enabled=true");
-            } else if (body.command() != null && !body.command().isBlank() && !props.stdioAllows(body.command())) {
-                errors.add("command", "'" + body.command() + "' is not one of the commands this server lets stdio MCP servers run "
-                        + "(an operator lists them in griddle.mcp.stdio-commands)");
-            }
-        } else if (body.transport() != null) {
-            errors.required("url", body.url());
-            if (body.url() != null && !body.url().isBlank()) {
-                try {
-                    URI url = URI.create(body.url());
-                    if (url.getScheme() == null || !url.getScheme().startsWith("http") || url.getHost() == null) {
-                        errors.add("url", "must be an http(s) URL, was '" + body.url() + "'");
-                    } else {
-                        guard.check(url);
-                    }
-                } catch (IllegalArgumentException | OutboundGuard.Refused e) {
-                    errors.add("url", e.getMessage());
-                }
-            }
-        }
+        checks.check(body, "", errors);
         errors.throwIfAny();
     }
 }

@@ -65,6 +65,11 @@ class McpServerStore {
                 .optional();
     }
 
+    Optional<McpServerRow> findBySlug(UUID orgId, String slug) {
+        return jdbc.sql("select * from mcp_servers where org_id = :org and slug = :slug").param("org", orgId).param("slug", slug).query(this::row)
+                .optional();
+    }
+
     boolean nameOrSlugTaken(UUID orgId, String name, String slug) {
         return jdbc.sql("select count(*) from mcp_servers where org_id = :org and (name = :name or slug = :slug)").param("org", orgId)
                 .param("name", name).param("slug", slug).query(Long.class).single() > 0;

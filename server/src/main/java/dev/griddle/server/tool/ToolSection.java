@@ -1,0 +1,104 @@
+package dev.griddle.server.tool;
+
+import dev.griddle.server.apply.Action;
+import dev.griddle.server.apply.Applied;
+import dev.griddle.server.apply.Bundle;
+import dev.griddle.server.apply.BundleSection;
+import dev.griddle.server.apply.Planned;
+import dev.griddle.server.web.Caller;
+import dev.griddle.server.web.FieldErrors;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/** The {@code tools} section of an apply bundle: custom HTTP tools upserted by name with the API's rules. */
+@Component
+class ToolSection implements BundleSection {
+
+    private static final Set<String> FIELDS = Set.of("name", "description", "parameters", "http");
+
+    private final ToolStore store;
+    private final ToolChecks checks;
+    private final Clock clock;
+
+    ToolSection(ToolStore store, ToolChecks checks, Clock clock) {
+        this.store = store;
+        this.checks = checks;
+        this.clock = clock;
+    }
+
+    @Override
+    public String section() {
+        return "tools";
+    }
+
+    @Override
+    public String kind() {
+        return "tool";
+    }
+
+    @Override
+    public Optional<UUID> findByKey(Caller caller, String key) {
+        return store.findByName(caller.orgId(), key).map(StoredTool::id);
+    }
+
+    @Override
+    public boolean exists(Caller caller, UUID id) {
+        return store.find(caller.orgId(), id).isPresent();
+    }
+
+    @Override
+    public List<Planned> plan(Bundle bundle, JsonNode objects) {
+        List<Planned> out = new ArrayList<>();
+        for (int i = 0; i < objects.size(); i++) {
+            String path = "tools[" + i + "]";
+            Optional<ToolController.ToolBody> bound = bundle.bind(objects.get(i), ToolController.ToolBody.class, kind(), path);
+            if (bound.isEmpty()) {
+                continue;
+            }
+            ToolController.ToolBody body = bound.get();
+            bundle.warnUnknownFields(objects.get(i), FIELDS, kind(), body.name(), path);
+            FieldErrors errors = new FieldErrors();
+            checks.check(body, true, path + ".", errors);
+            if (!bundle.problems(kind(), body.name(), errors)) {
+                out.add(plan(bundle, body));
+            }
+        }
+        return out;
+    }
+
+    private Planned plan(Bundle bundle, ToolController.ToolBody body) {
+        UUID orgId = bundle.caller().orgId();
+        Instant now = clock.instant();
+        Optional<StoredTool> existing = store.findByName(orgId, body.name());
+        if (existing.isEmpty()) {
+            StoredTool created = new StoredTool(bundle.idFor(kind(), body.name()), orgId, body.name(), body.description(), body.parameters(),
+                    body.http(), now, now);
+            return new Planned(Action.CREATE, Applied.of(kind(), body.name(), created.id(), null), () -> store.insert(created));
+        }
+        StoredTool current = existing.get();
+        List<String> changed = new ArrayList<>();
+        if (!Objects.equals(current.description(), body.description())) {
+            changed.add("description");
+        }
+        if (!Bundle.sameJson(current.parameters(), body.parameters())) {
+            changed.add("parameters");
+        }
+        if (!Bundle.sameJson(current.http(), body.http())) {
+            changed.add("http");
+        }
+        if (changed.isEmpty()) {
+            return Planned.unchanged(Applied.of(kind(), body.name(), current.id(), null));
+        }
+        StoredTool updated = new StoredTool(current.id(), orgId, body.name(), body.description(), body.parameters(), body.http(),
+                current.createdAt(), now);
+        return new Planned(Action.UPDATE, Applied.of(kind(), body.name(), current.id(), changed), () -> store.update(updated));
+    }
+}

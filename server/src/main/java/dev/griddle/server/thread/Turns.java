@@ -3,6 +3,7 @@ package dev.griddle.server.thread;
 import dev.griddle.server.llm.Agents;
 import dev.griddle.server.llm.Connections;
 import dev.griddle.server.llm.StreamingChats;
+import dev.griddle.server.tool.ConnectedTools;
 import dev.griddle.server.tool.Tool;
 import dev.griddle.server.tool.ToolCalls;
 import dev.griddle.server.tool.ToolContext;
@@ -321,7 +322,11 @@ class Turns implements SmartLifecycle {
         return out;
     }
 
-    /** The agent's allowed tools, then Griddle's own ({@link BuiltinTools}); a custom tool keeps its name over a built-in one. */
+    /**
+     * Everything the agent is connected to: Griddle's own tools ({@link BuiltinTools}), the tools of
+     * its MCP servers, database integrations and web setting, and its allowed custom tools. On a
+     * name clash a custom tool wins over a connected one, and both over a built-in one.
+     */
     private Map<String, Tool> tools(Prepared p) {
         Map<String, Tool> out = new LinkedHashMap<>();
         Connections.Source source = connections.getIfAvailable();
@@ -330,6 +335,7 @@ class Turns implements SmartLifecycle {
         }
         Connections agentSide = source.of(p.thread().orgId(), "agent", p.agent().id());
         builtins.forThread(p.thread(), agentSide).forEach(out::put);
+        tools.allConnected(p.thread().orgId(), List.of(new ConnectedTools.Owner("agent", p.agent().id()))).forEach(out::put);
         agentSide.allowedTools().forEach((name, link) -> tools.byId(p.thread().orgId(), link.toolId()).ifPresent(t -> out.put(name, t)));
         return out;
     }

@@ -6,6 +6,7 @@ import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,8 +21,18 @@ import org.springframework.stereotype.Component;
 @Component
 public class StreamingChats {
 
-    /** What a thread needs to talk to a model: the model, the name the provider is sent, and its context window (0 = unknown). */
-    public record Target(StreamingChatModel chat, String modelId, String providerModelName, int contextWindow) {
+    /**
+     * What a thread needs to talk to a model: the model, the name the provider is sent, its context
+     * window (0 = unknown) and its catalog prices (US dollars per million tokens).
+     */
+    public record Target(StreamingChatModel chat, String modelId, String providerModelName, int contextWindow, BigDecimal inputUsdPerMtok,
+            BigDecimal outputUsdPerMtok) {
+
+        /** The cost of a call, as {@code llm} steps count it. */
+        public BigDecimal cost(long inputTokens, long outputTokens) {
+            return new ModelCatalog.Model(modelId, null, providerModelName, contextWindow, inputUsdPerMtok, outputUsdPerMtok).cost(inputTokens,
+                    outputTokens);
+        }
     }
 
     /** The model cannot be used: not in the catalog, or its provider is not configured. */
@@ -57,7 +68,7 @@ public class StreamingChats {
         }
         String apiKey = ownKey != null ? ownKey : endpoint.apiKey();
         StreamingChatModel chat = models.computeIfAbsent(new Key(provider, apiKey), k -> build(provider, endpoint.baseUrl(), apiKey));
-        return new Target(chat, model.id(), model.name(), model.contextWindow());
+        return new Target(chat, model.id(), model.name(), model.contextWindow(), model.inputUsdPerMtok(), model.outputUsdPerMtok());
     }
 
     public Optional<String> problem(String modelId) {

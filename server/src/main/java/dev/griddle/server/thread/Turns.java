@@ -21,6 +21,8 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.output.TokenUsage;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,14 +32,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
@@ -48,11 +48,11 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Plays one turn of a thread: the user's message stored, the agent's answer streamed from the
  * model token by token, the agent's tools called in a loop bounded by {@code griddle.llm.max-tool-calls},
- * the answer stored. One turn at a time per thread (a second is a 409) — held in this node's
- * memory, so a thread's turns must be sent to one node.
+ * the answer stored with its usage. One turn at a time per thread, on whichever node: see
+ * {@link RunningTurns}.
  */
 @Component
-class Turns implements SmartLifecycle {
+class Turns {
 
     private static final Logger log = LoggerFactory.getLogger(Turns.class);
     private static final int HISTORY_ROWS = 500;
@@ -69,11 +69,13 @@ class Turns implements SmartLifecycle {
     private final BuiltinTools builtins;
     private final JsonMapper json;
     private final Clock clock;
-    private final Map<UUID, Turn> active = new ConcurrentHashMap<>();
-    private volatile boolean running;
+    private final RunningTurns running;
+    private final TurnStore turnStore;
 
     Turns(ThreadStore store, StreamingChats models, ObjectProvider<Agents> agents, ObjectProvider<Connections.Source> connections, ToolRegistry tools,
-            ToolCalls toolCalls, BuiltinTools builtins, JsonMapper json, Clock clock) {
+            ToolCalls toolCalls, BuiltinTools builtins, JsonMapper json, Clock clock, RunningTurns running, TurnStore turnStore) {
+        this.running = running;
+        this.turnStore = turnStore;
         this.builtins = builtins;
         this.store = store;
         this.models = models;
@@ -99,75 +101,30 @@ class Turns implements SmartLifecycle {
         }
     }
 
-    /** Starts the turn on its own virtual thread; the answer streams to {@code client}. A turn already running is a 409. */
+    /** Starts the turn on its own virtual thread; the answer streams to {@code client}. A turn running on any node is a 409. */
     void start(Prepared p, String content, SseEmitter client) {
         UUID threadId = p.thread().id();
         List<ThreadMessage> history = store.history(threadId, HISTORY_ROWS);
-        Turn turn = new Turn(threadId, UUID.randomUUID(), client);
-        if (active.putIfAbsent(threadId, turn) != null) {
-            throw ApiException.conflict("Thread '" + threadId + "' is answering a message; wait for it or POST /api/v1/threads/" + threadId + "/stop");
-        }
-        try {
-            store.append(p.thread().orgId(), threadId, "user", content, "completed", clock.instant());
-        } catch (RuntimeException e) {
-            active.remove(threadId, turn);
-            throw e;
-        }
+        Turn turn = running.begin(p.thread(), content, client);
         Thread.ofVirtual().name("turn-" + threadId).start(() -> {
             try {
                 play(p, history, content, turn);
             } finally {
-                active.remove(threadId, turn);
+                running.end(turn);
                 turn.close();
             }
         });
     }
 
-    @Override
-    public void start() {
-        running = true;
-    }
-
-    /** On shutdown, running turns are stopped, so their answers are stored as {@code stopped} rather than left {@code streaming}. */
-    @Override
-    public void stop() {
-        running = false;
-        active.values().forEach(Turn::stop);
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!active.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** Stops before the web server and the database pool go away. */
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 1;
-    }
-
-    /** Stops the thread's turn, if one is running; whether there was one. */
-    boolean stop(UUID threadId) {
-        Turn turn = active.get(threadId);
-        if (turn == null) {
-            return false;
-        }
-        turn.stop();
-        return true;
+    /** Stops the thread's turn, on whichever node plays it; whether one was running. */
+    boolean stop(ChatThread thread) {
+        return running.stop(thread.orgId(), thread.id());
     }
 
     private void play(Prepared p, List<ThreadMessage> history, String content, Turn turn) {
         ThreadMessage answer = store.append(p.thread().orgId(), p.thread().id(), "assistant", "", "streaming", clock.instant());
         StringBuilder text = new StringBuilder();
+        turn.writing(answer.id(), text);
         ArrayNode toolLog = json.createArrayNode();
         String status = "completed";
         ObjectNode error = null;
@@ -216,7 +173,7 @@ class Turns implements SmartLifecycle {
             turn.emit("error", error);
         } else {
             ThreadMessage stored = new ThreadMessage(answer.id(), answer.threadId(), answer.seq(), "assistant", text.toString(), status, toolLog,
-                    answer.createdAt());
+                    turn.usage(), answer.createdAt());
             turn.emit("message.completed", json.createObjectNode().set("message", json.valueToTree(ThreadController.MessageView.of(stored))));
         }
     }
@@ -257,7 +214,9 @@ class Turns implements SmartLifecycle {
             }
         });
         try {
-            return done.get(2 * models.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            ChatResponse response = done.get(2 * models.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            recordUsage(p, response, turn);
+            return response;
         } catch (CancellationException stopped) {
             return null;
         } catch (ExecutionException e) {
@@ -269,6 +228,16 @@ class Turns implements SmartLifecycle {
             turn.stop();
             throw new TurnFailed("MODEL_ERROR", "the model did not finish within " + 2 * models.timeout().toSeconds() + " s");
         }
+    }
+
+    /** Adds the call's tokens (as the provider reported them) and their cost to the answer, stored at once so a crash keeps them. */
+    private void recordUsage(Prepared p, ChatResponse response, Turn turn) {
+        TokenUsage tokens = response.tokenUsage();
+        long in = tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount();
+        long out = tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount();
+        BigDecimal cost = p.target().cost(in, out);
+        turn.used(p.target().modelId(), in, out, cost);
+        turn.partial().ifPresent(partial -> turnStore.addUsage(partial.messageId(), p.target().modelId(), in, out, cost));
     }
 
     private String callTool(Prepared p, Map<String, Tool> agentTools, ToolExecutionRequest call, ArrayNode toolLog, Turn turn)

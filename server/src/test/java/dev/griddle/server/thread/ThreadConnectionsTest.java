@@ -44,6 +44,8 @@ class ThreadConnectionsTest extends ApiTest {
         registry.add("griddle.openai.base-url", FAKE::baseUrl);
         registry.add("griddle.openai.api-key", () -> "sk-test");
         registry.add("griddle.llm.models[0].id", () -> MODEL);
+        registry.add("griddle.llm.models[0].input-usd-per-mtok", () -> "2.5");
+        registry.add("griddle.llm.models[0].output-usd-per-mtok", () -> "10");
         registry.add("griddle.mcp.request-timeout", () -> "2s");
     }
 
@@ -119,5 +121,15 @@ class ThreadConnectionsTest extends ApiTest {
         assertThat(answer.toolCalls().get(0).path("result").path("text").asString()).isEqualTo("sum=42");
         assertThat(FAKE.servedFor(tag).get(1).body().path("messages").toString()).as("the results went back to the model").contains("sum=42")
                 .contains("Grace");
+
+        // three model calls of 10 input and 5 output tokens each (the fake's usage), at $2.5 and $10 per million
+        assertThat(answer.usage().modelCalls()).isEqualTo(3);
+        assertThat(answer.usage().model()).isEqualTo(MODEL);
+        assertThat(answer.usage().inputTokens()).isEqualTo(30);
+        assertThat(answer.usage().outputTokens()).isEqualTo(15);
+        assertThat(answer.usage().costUsd()).isEqualByComparingTo("0.000225");
+        ThreadMessage stored = c.threads().messages(thread, dev.griddle.sdk.PageRequest.first()).data().get(1);
+        assertThat(stored.usage()).isEqualTo(answer.usage());
+        assertThat(c.threads().messages(thread, dev.griddle.sdk.PageRequest.first()).data().get(0).usage()).as("a user message has none").isNull();
     }
 }

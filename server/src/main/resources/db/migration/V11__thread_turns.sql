@@ -21,7 +21,7 @@ alter table thread_messages
     add column output_tokens bigint not null default 0,
     add column cost_usd      numeric(18, 6) not null default 0,
     add column finished_at   timestamptz;
-create index thread_messages_usage on thread_messages (org_id, created_at) where role = 'assistant' and model_calls > 0;
+create index thread_messages_usage on thread_messages (org_id, finished_at) where role = 'assistant' and model_calls > 0;
 
 -- answers left streaming by a crash before this migration have no turn record to be taken over by
 update thread_messages set status = 'interrupted', finished_at = now() where status = 'streaming';

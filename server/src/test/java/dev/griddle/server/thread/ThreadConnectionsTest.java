@@ -131,5 +131,31 @@ class ThreadConnectionsTest extends ApiTest {
         ThreadMessage stored = c.threads().messages(thread, dev.griddle.sdk.PageRequest.first()).data().get(1);
         assertThat(stored.usage()).isEqualTo(answer.usage());
         assertThat(c.threads().messages(thread, dev.griddle.sdk.PageRequest.first()).data().get(0).usage()).as("a user message has none").isNull();
+
+        // the turn counts in analytics: for its agent, and in the organization's totals, but not under a runner
+        var byAgent = c.analytics().summary("agent_id=" + agent);
+        assertThat(byAgent.threadTurns()).isEqualTo(1);
+        assertThat(byAgent.runs()).isZero();
+        assertThat(byAgent.inputTokens()).isEqualTo(30);
+        assertThat(byAgent.outputTokens()).isEqualTo(15);
+        assertThat(byAgent.costUsd()).isEqualByComparingTo("0.000225");
+        assertThat(byAgent.byModel()).singleElement().satisfies(m -> {
+            assertThat(m.model()).isEqualTo(MODEL);
+            assertThat(m.calls()).isEqualTo(3);
+        });
+        var all = c.analytics().summary("window=day");
+        assertThat(all.threadTurns()).isEqualTo(1);
+        assertThat(all.costUsd()).isEqualByComparingTo("0.000225");
+        assertThat(c.analytics().summary("agent_id=" + UUID.randomUUID()).threadTurns()).isZero();
+        assertThat(c.analytics().summary("runner_id=" + UUID.randomUUID()).costUsd()).isZero();
+        assertThat(newOrg().analytics().summary("agent_id=" + agent).threadTurns()).as("another organization").isZero();
+        JsonNode series = send(c, "GET", "/api/v1/analytics/timeseries?metric=tokens", null).path("data");
+        long tokens = 0;
+        for (JsonNode point : series) {
+            tokens += point.path("value").asLong();
+        }
+        assertThat(tokens).isEqualTo(45);
+        RawResponse bad = c.raw("GET", "/api/v1/analytics/summary?agent_id=nope", null, Map.of());
+        assertEnvelope(bad, 422, "VALIDATION_FAILED");
     }
 }

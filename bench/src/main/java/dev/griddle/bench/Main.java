@@ -17,7 +17,8 @@ public final class Main {
             "chain40", Chain40::new,
             "throughput", Throughput::new,
             "fanout", Fanout::new,
-            "backlog", Backlog::new);
+            "backlog", Backlog::new,
+            "firsttoken", FirstToken::new);
 
     private Main() {
     }
@@ -41,7 +42,7 @@ public final class Main {
             scenario = factory.get();
         } catch (IllegalArgumentException e) {
             System.err.println("griddle-bench: " + e.getMessage());
-            System.err.println("usage: java -jar griddle-bench.jar --url URL --key KEY --scenario chain40|throughput|fanout|backlog [--name value ...]");
+            System.err.println("usage: java -jar griddle-bench.jar --url URL --key KEY --scenario chain40|throughput|fanout|backlog|firsttoken [--name value ...]");
             System.exit(2);
             return;
         }

@@ -112,16 +112,14 @@ class RunningTurns implements SmartLifecycle {
             local.remove(thread.id(), turn);
             throw busy(thread.id());
         }
+        turn.claimed();
         return turn;
     }
 
-    /** The turn is over: the thread takes messages again. */
+    /** The turn is over (its answer stored): the thread takes messages again, on any node. */
     void end(Turn turn) {
-        try {
-            store.release(turn.threadId, turn.id, clock.instant());
-        } finally {
-            local.remove(turn.threadId, turn);
-        }
+        local.remove(turn.threadId, turn);
+        store.release(turn.threadId, turn.id, clock.instant());
     }
 
     /**
@@ -176,7 +174,8 @@ class RunningTurns implements SmartLifecycle {
         while (running) {
             try {
                 Thread.sleep(props.heartbeatInterval());
-                List<Turn> mine = List.copyOf(local.values());
+                // a turn whose claim has not committed yet is not in the database to be stamped
+                List<Turn> mine = local.values().stream().filter(Turn::isClaimed).toList();
                 Set<UUID> held = new HashSet<>(store.heartbeat(node, mine.stream().map(t -> t.id).toList(), clock.instant()));
                 for (Turn t : mine) {
                     if (!held.contains(t.id) && local.get(t.threadId) == t) {

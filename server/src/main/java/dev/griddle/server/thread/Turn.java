@@ -30,6 +30,7 @@ final class Turn {
     private volatile UUID answerId;
     private volatile StringBuilder text;
     private volatile ThreadMessage.Usage usage = ThreadMessage.Usage.NONE;
+    private volatile boolean claimed;
 
     Turn(UUID threadId, UUID id, SseEmitter client) {
         this.threadId = threadId;
@@ -38,6 +39,15 @@ final class Turn {
         client.onCompletion(this::clientGone);
         client.onError(e -> clientGone());
         client.onTimeout(this::clientGone);
+    }
+
+    /** The claim on the thread has committed: from now on the heartbeat stamps this turn. */
+    void claimed() {
+        claimed = true;
+    }
+
+    boolean isClaimed() {
+        return claimed;
     }
 
     /** The stored answer being written and its text buffer (appended to under its own lock). */

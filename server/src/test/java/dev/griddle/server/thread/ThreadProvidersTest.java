@@ -10,6 +10,7 @@ import dev.griddle.server.ApiTest;
 import dev.griddle.server.thread.FakeStreamingProvider.Call;
 import dev.griddle.server.thread.FakeStreamingProvider.Pause;
 import dev.griddle.server.thread.FakeStreamingProvider.Text;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ class ThreadProvidersTest extends ApiTest {
     static final FakeStreamingProvider FAKE = new FakeStreamingProvider();
     static final String ANTHROPIC = "anthropic/claude-stream";
     static final String OLLAMA = "ollama/llama-stream";
+    static final String OPENAI = "openai/gpt-stream";
 
     @DynamicPropertySource
     static void providers(DynamicPropertyRegistry registry) {
@@ -40,6 +42,9 @@ class ThreadProvidersTest extends ApiTest {
         registry.add("griddle.llm.models[0].input-usd-per-mtok", () -> "3");
         registry.add("griddle.llm.models[0].output-usd-per-mtok", () -> "15");
         registry.add("griddle.llm.models[1].id", () -> OLLAMA);
+        registry.add("griddle.openai.base-url", FAKE::baseUrl);
+        registry.add("griddle.openai.api-key", () -> "sk-test");
+        registry.add("griddle.llm.models[2].id", () -> OPENAI);
     }
 
     private static JsonNode send(GriddleClient c, String method, String path, Object body) {
@@ -60,7 +65,47 @@ class ThreadProvidersTest extends ApiTest {
     }
 
     private static String path(String model) {
-        return model.startsWith("anthropic/") ? "/v1/messages" : "/api/chat";
+        return model.startsWith("anthropic/") ? "/v1/messages" : model.startsWith("ollama/") ? "/api/chat" : "/v1/chat/completions";
+    }
+
+    /**
+     * Four turns streaming at once, each a chunk, a 1.5 s pause and a chunk: every first chunk
+     * reaches its client long before any turn ends, so no stream waits for another.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {OPENAI, ANTHROPIC, OLLAMA})
+    void concurrentTurnsStreamSideBySide(String model) throws Exception {
+        Setup warmUp = setup(model);
+        FAKE.script(warmUp.tag(), List.of(new Text("Warm.")));
+        warmUp.client().threads().send(warmUp.thread(), "Warm up", null);
+        int n = 4;
+        List<Setup> setups = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Setup s = setup(model);
+            FAKE.script(s.tag(), List.of(new Text("Start"), new Pause(1500), new Text(" end.")));
+            setups.add(s);
+        }
+        long t0 = System.nanoTime();
+        List<Long> firstDeltaMs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> clients = new ArrayList<>();
+        for (Setup s : setups) {
+            clients.add(Thread.ofVirtual().start(() -> {
+                java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+                s.client().threads().send(s.thread(), "Go", e -> {
+                    if (e.type().equals("message.delta") && first.getAndSet(false)) {
+                        firstDeltaMs.add((System.nanoTime() - t0) / 1_000_000);
+                    }
+                });
+            }));
+        }
+        for (Thread t : clients) {
+            t.join(Duration.ofSeconds(30));
+        }
+        assertThat(firstDeltaMs).hasSize(n).allSatisfy(ms -> assertThat(ms).as("ms until a first delta").isLessThan(1400));
+        for (Setup s : setups) {
+            assertThat(s.client().threads().messages(s.thread(), dev.griddle.sdk.PageRequest.first()).data().getLast().content())
+                    .isEqualTo("Start end.");
+        }
     }
 
     @ParameterizedTest

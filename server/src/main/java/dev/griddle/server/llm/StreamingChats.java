@@ -95,20 +95,20 @@ public class StreamingChats {
     private StreamingChatModel build(Provider provider, String baseUrl, String apiKey) {
         return switch (provider) {
             case OPENAI -> {
-                var b = OpenAiStreamingChatModel.builder().apiKey(Objects.requireNonNullElse(apiKey, "none")).timeout(props.timeout());
+                var b = OpenAiStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).apiKey(Objects.requireNonNullElse(apiKey, "none")).timeout(props.timeout());
                 if (baseUrl != null) {
                     b.baseUrl(baseUrl);
                 }
                 yield b.build();
             }
             case ANTHROPIC -> {
-                var b = AnthropicStreamingChatModel.builder().apiKey(apiKey).timeout(props.timeout()).maxTokens(props.maxOutputTokens());
+                var b = AnthropicStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).apiKey(apiKey).timeout(props.timeout()).maxTokens(props.maxOutputTokens());
                 if (baseUrl != null) {
                     b.baseUrl(baseUrl);
                 }
                 yield b.build();
             }
-            case OLLAMA -> OllamaStreamingChatModel.builder().baseUrl(baseUrl).timeout(props.timeout()).build();
+            case OLLAMA -> OllamaStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).baseUrl(baseUrl).timeout(props.timeout()).build();
         };
     }
 }

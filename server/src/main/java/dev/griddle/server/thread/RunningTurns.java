@@ -164,8 +164,8 @@ class RunningTurns implements SmartLifecycle {
         Instant now = clock.instant();
         int marked = store.takeOver(now.minus(props.heartbeatTimeout()), mine, bootAt, now);
         if (marked > 0) {
-            log.warn("Took over {} thread turn(s) whose node {}; their answers are marked interrupted", marked,
-                    mine == null ? "stopped heartbeating" : "(this one, " + mine + ") was restarted");
+            log.warn("Took over {} thread turn(s) of dead nodes{}; their answers are marked interrupted", marked,
+                    mine == null ? "" : " or of this node (" + mine + ") before it restarted");
         }
     }
 

@@ -109,7 +109,7 @@ class ThreadController {
     @PostMapping(path = "/{id}/messages", produces = {MediaType.TEXT_EVENT_STREAM_VALUE, MediaType.APPLICATION_JSON_VALUE})
     @Operation(summary = "Send a message; the answer streams back", description = "Server-Sent Events: message.delta {text}, tool.call "
             + "{name, arguments}, tool.result {name, result | error}, message.completed {message}, error {code, message}; then the stream ends. "
-            + "A turn already running in the thread is a 409. A client that disconnects does not stop the turn; the answer is stored.")
+            + "A turn already running in the thread, on any node, is a 409. A client that disconnects does not stop the turn; the answer is stored.")
     SseEmitter send(Caller caller, @PathVariable UUID id, @RequestBody MessageBody body) {
         ChatThread thread = find(caller, id);
         new FieldErrors().required("content", body.content()).maxLength("content", body.content(), MAX_CONTENT).throwIfAny();

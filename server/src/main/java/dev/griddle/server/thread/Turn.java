@@ -89,6 +89,23 @@ final class Turn {
         }
     }
 
+    /**
+     * Sends one event whose data is JSON text already written (a token's delta, the hot path):
+     * written as a plain string, it skips the content negotiation and JSON converter of
+     * {@link #emit} per token.
+     */
+    void emitJson(String event, String json) {
+        SseEmitter c = client;
+        if (c == null) {
+            return;
+        }
+        try {
+            c.send(SseEmitter.event().name(event).data(json));
+        } catch (IOException | IllegalStateException e) {
+            clientGone();
+        }
+    }
+
     /** Ends the client's stream (the turn is over). */
     void close() {
         SseEmitter c = client;

@@ -200,7 +200,7 @@ class Turns {
                 synchronized (text) {
                     text.append(partial.text());
                 }
-                turn.emit("message.delta", Map.of("text", partial.text()));
+                turn.emitJson("message.delta", json.writeValueAsString(Map.of("text", partial.text())));
             }
 
             @Override

@@ -55,14 +55,16 @@ class ThreadTurnRecordTest extends ApiTest {
         return new Chat(c, thread, tag);
     }
 
-    /** What another node leaves while it plays a turn: the claim, the user's message and the streaming answer. */
+    /** What another node leaves while it plays a turn: the claim (none when {@code heartbeatAt} is null), the question, the streaming answer. */
     private static void otherNodePlays(UUID thread, String heartbeatAt) throws Exception {
         try (Connection db = DriverManager.getConnection(TestDatabase.url())) {
-            try (PreparedStatement s = db.prepareStatement("update threads set turn_id = ?, turn_node = 'other-node', turn_heartbeat_at = "
-                    + heartbeatAt + " where id = ?")) {
-                s.setObject(1, UUID.randomUUID());
-                s.setObject(2, thread);
-                s.executeUpdate();
+            if (heartbeatAt != null) {
+                try (PreparedStatement s = db.prepareStatement("update threads set turn_id = ?, turn_node = 'other-node', turn_heartbeat_at = "
+                        + heartbeatAt + " where id = ?")) {
+                    s.setObject(1, UUID.randomUUID());
+                    s.setObject(2, thread);
+                    s.executeUpdate();
+                }
             }
             for (String[] m : List.of(new String[] {"user", "Question?", "completed"}, new String[] {"assistant", "Half an ans", "streaming"})) {
                 try (PreparedStatement s = db.prepareStatement("""
@@ -108,6 +110,17 @@ class ThreadTurnRecordTest extends ApiTest {
         assertThat(all.get(1).content()).isEqualTo("Half an ans");
         assertThat(FAKE.servedFor(chat.tag()).getLast().body().path("messages").toString()).as("an interrupted answer is not history")
                 .doesNotContain("Half an ans").contains("Question?");
+    }
+
+    /** No turn record, so the sweeper leaves it alone: only the next message's claim can mark it. */
+    @Test
+    void anAnswerLeftStreamingWithoutATurnIsMarkedByTheNextClaim() throws Exception {
+        Chat chat = chat();
+        otherNodePlays(chat.thread(), null);
+        assertThat(chat.client().threads().stop(chat.thread())).isFalse();
+        assertThat(messages(chat).getLast().status()).isEqualTo("streaming");
+        assertThat(chat.client().threads().send(chat.thread(), "Hello?", null).content()).isEqualTo("Fresh answer.");
+        assertThat(messages(chat)).extracting(ThreadMessage::status).containsExactly("completed", "interrupted", "completed", "completed");
     }
 
     @Test

@@ -20,6 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class StreamingProvider implements AutoCloseable {
 
+    private static final byte[] USAGE_AND_DONE = ("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+            + "\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}\n\ndata: [DONE]\n\n")
+            .getBytes(StandardCharsets.UTF_8);
+
     private final HttpServer server;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final long thinkMillis;
@@ -69,8 +73,7 @@ final class StreamingProvider implements AutoCloseable {
                 }
             }
             out.write(chunk("{}", "\"stop\""));
-            out.write("data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}\n\ndata: [DONE]\n\n"
-                    .getBytes(StandardCharsets.UTF_8));
+            out.write(USAGE_AND_DONE);
             out.flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

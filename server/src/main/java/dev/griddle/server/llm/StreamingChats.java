@@ -15,8 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Streaming chat models for conversations that show tokens as they arrive (agent threads). Same
- * catalog, provider settings and bring-your-own keys as {@link ChatModels}; no retries, since a
- * stream that has started cannot be replayed to the listener.
+ * catalog, provider settings, bring-your-own keys and HTTP client ({@link ProviderHttpClient}) as
+ * {@link ChatModels}; no retries, since a stream that has started cannot be replayed to the listener.
  */
 @Component
 public class StreamingChats {
@@ -95,20 +95,23 @@ public class StreamingChats {
     private StreamingChatModel build(Provider provider, String baseUrl, String apiKey) {
         return switch (provider) {
             case OPENAI -> {
-                var b = OpenAiStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).apiKey(Objects.requireNonNullElse(apiKey, "none")).timeout(props.timeout());
+                var b = OpenAiStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder())
+                        .apiKey(Objects.requireNonNullElse(apiKey, "none")).timeout(props.timeout());
                 if (baseUrl != null) {
                     b.baseUrl(baseUrl);
                 }
                 yield b.build();
             }
             case ANTHROPIC -> {
-                var b = AnthropicStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).apiKey(apiKey).timeout(props.timeout()).maxTokens(props.maxOutputTokens());
+                var b = AnthropicStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).apiKey(apiKey).timeout(props.timeout())
+                        .maxTokens(props.maxOutputTokens());
                 if (baseUrl != null) {
                     b.baseUrl(baseUrl);
                 }
                 yield b.build();
             }
-            case OLLAMA -> OllamaStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).baseUrl(baseUrl).timeout(props.timeout()).build();
+            case OLLAMA -> OllamaStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).baseUrl(baseUrl)
+                    .timeout(props.timeout()).build();
         };
     }
 }

@@ -77,7 +77,8 @@ class ThreadConnectionsTest extends ApiTest {
     void theAgentsMcpServersIntegrationsAndWebToolsAreOfferedAndCalled() {
         GriddleClient c = newOrg();
         String tag = "tag-" + UUID.randomUUID();
-        String agent = send(c, "POST", "/api/v1/agents", Map.of("name", "conn", "model", MODEL, "instructions", "Help. " + tag)).path("id").asString();
+        String agent = send(c, "POST", "/api/v1/agents", Map.of("name", "conn", "model", MODEL, "instructions", "Help. " + tag)).path("id")
+                .asString();
         String server = send(c, "POST", "/api/v1/mcp-servers", Map.of("name", "Calc", "slug", "calc", "transport", "streamable_http", "url",
                 mcp.url())).path("id").asString();
         send(c, "POST", "/api/v1/agents/" + agent + "/mcps", Map.of("mcp_server_id", server, "allowed_tools", List.of("add")));
@@ -91,7 +92,8 @@ class ThreadConnectionsTest extends ApiTest {
         UUID thread = UUID.fromString(send(c, "POST", "/api/v1/threads", Map.of("agent_id", agent)).path("id").asString());
 
         FAKE.script(tag, List.of(new Call("calc__add", "{\"a\": 20, \"b\": 22}"), new Call("crm__sql_query",
-                "{\"sql\": \"select name from customers order by id\"}")), List.of(new Call("crm__sql_query", "{\"sql\": \"select * from payroll\"}")),
+                "{\"sql\": \"select name from customers order by id\"}")),
+                List.of(new Call("crm__sql_query", "{\"sql\": \"select * from payroll\"}")),
                 List.of(new Text("42, Ada and Grace.")));
         List<ChatEvent> events = new ArrayList<>();
         ThreadMessage answer = c.threads().send(thread, "Add and list", events::add);

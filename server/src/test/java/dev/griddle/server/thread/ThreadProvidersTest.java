@@ -122,7 +122,8 @@ class ThreadProvidersTest extends ApiTest {
 
         assertThat(events).extracting(ChatEvent::type).containsExactly("message.delta", "message.delta", "message.delta", "message.completed");
         assertThat(events.get(0).data().path("text").asString()).isEqualTo("Glomma");
-        assertThat((arrivals.get(2) - arrivals.get(0)) / 1_000_000).as("ms between the first and last delta: they came as sent, not at once").isGreaterThan(100);
+        assertThat((arrivals.get(2) - arrivals.get(0)) / 1_000_000).as("ms between the first and last delta: they came as sent, not at once")
+                .isGreaterThan(100);
         assertThat(answer.content()).isEqualTo("Glomma, Lågen and Tana.");
         assertThat(answer.status()).isEqualTo("completed");
         assertThat(answer.usage().inputTokens()).isEqualTo(10);

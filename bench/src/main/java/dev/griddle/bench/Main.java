@@ -18,7 +18,8 @@ public final class Main {
             "throughput", Throughput::new,
             "fanout", Fanout::new,
             "backlog", Backlog::new,
-            "mcp", Mcp::new);
+            "mcp", Mcp::new,
+            "firsttoken", FirstToken::new);
 
     private Main() {
     }
@@ -42,7 +43,7 @@ public final class Main {
             scenario = factory.get();
         } catch (IllegalArgumentException e) {
             System.err.println("griddle-bench: " + e.getMessage());
-            System.err.println("usage: java -jar griddle-bench.jar --url URL --key KEY --scenario chain40|throughput|fanout|backlog|mcp [--name value ...]");
+            System.err.println("usage: java -jar griddle-bench.jar --url URL --key KEY --scenario chain40|throughput|fanout|backlog|mcp|firsttoken [--name value ...]");
             System.exit(2);
             return;
         }

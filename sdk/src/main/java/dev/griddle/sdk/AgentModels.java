@@ -67,10 +67,16 @@ public final class AgentModels {
 
     /**
      * {@code role}: user or assistant. {@code status}: completed; for an answer also streaming,
-     * stopped (partial text kept) or failed. {@code toolCalls}: {@code [{name, arguments, result | error}]}.
+     * stopped (partial text kept), failed or interrupted (its server node died while writing it).
+     * {@code toolCalls}: {@code [{name, arguments, result | error}]}. {@code usage}: an answer's
+     * tokens and cost over the turn's model calls; null for a user message.
      */
     public record ThreadMessage(UUID id, UUID threadId, long seq, String role, String content, String status,
-            tools.jackson.databind.JsonNode toolCalls, Instant createdAt) {
+            tools.jackson.databind.JsonNode toolCalls, MessageUsage usage, Instant createdAt) {
+    }
+
+    /** Tokens and cost of an answer, summed over its turn's model calls; cost from the server's model catalog. */
+    public record MessageUsage(String model, int modelCalls, long inputTokens, long outputTokens, java.math.BigDecimal costUsd) {
     }
 
     /**

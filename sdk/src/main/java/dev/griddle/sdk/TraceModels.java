@@ -38,8 +38,8 @@ public final class TraceModels {
     }
 
     public record Summary(String window, Instant from, Instant to, long runs, long succeeded, long failed, long cancelled, Double successRate,
-            long liveRuns, Long p50DurationMs, Long p95DurationMs, long stepsExecuted, long inputTokens, long outputTokens, BigDecimal costUsd,
-            List<ModelUsage> byModel, List<StepTypeUsage> byStepType) {
+            long liveRuns, Long p50DurationMs, Long p95DurationMs, long stepsExecuted, long threadTurns, long inputTokens, long outputTokens,
+            BigDecimal costUsd, List<ModelUsage> byModel, List<StepTypeUsage> byStepType) {
     }
 
     public record Point(Instant t, BigDecimal value) {

@@ -8,9 +8,11 @@ import dev.langchain4j.http.client.SuccessfulHttpResponse;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -19,8 +21,9 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * LangChain4j's HTTP port, on the JDK client, so a provider's refusal keeps what we need to retry
- * well: the status, the body and {@code Retry-After} (LangChain4j's own client drops the headers).
+ * LangChain4j's HTTP port, on the JDK client (HTTP/1.1), so a provider's refusal keeps what we need
+ * to retry well: the status, the body and {@code Retry-After} (LangChain4j's own client drops the
+ * headers). Used by {@code llm} steps and by chat threads' streaming.
  */
 final class ProviderHttpClient implements HttpClient {
 
@@ -58,18 +61,9 @@ final class ProviderHttpClient implements HttpClient {
 
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
-        java.net.http.HttpRequest.Builder out = java.net.http.HttpRequest.newBuilder(URI.create(request.url())).timeout(readTimeout);
-        request.headers().forEach((name, values) -> {
-            if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("host")) {
-                values.forEach(v -> out.header(name, v));
-            }
-        });
-        String body = request.body();
-        out.method(request.method().name(), body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
-                : java.net.http.HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response;
         try {
-            response = http.send(out.build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(jdkRequest(request, readTimeout), HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
             throw new ProviderUnreachableException("no answer from " + host(request.url()) + " within " + readTimeout.toSeconds() + " s", e);
         } catch (IOException e) {
@@ -84,9 +78,58 @@ final class ProviderHttpClient implements HttpClient {
         return SuccessfulHttpResponse.builder().statusCode(response.statusCode()).headers(response.headers().map()).body(response.body()).build();
     }
 
+    /**
+     * A streamed answer (chat threads), read and parsed on a virtual thread of its own, which is
+     * also where the listener (our token handler) runs: LangChain4j's JDK client would parse on the
+     * JDK client's default executor, the common fork-join pool (one thread on a two-core machine,
+     * shared with other work), one more hand-off between the socket and the client's stream. The
+     * read timeout bounds the wait for the response headers; the body may stream for longer.
+     * A refusal keeps its status and body, as for blocking calls.
+     */
     @Override
     public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
-        throw new UnsupportedOperationException("streaming is not used by Griddle's llm steps");
+        java.net.http.HttpRequest jdk = jdkRequest(request, readTimeout);
+        Thread.ofVirtual().name("provider-stream").start(() -> {
+            HttpResponse<InputStream> response;
+            try {
+                response = http.send(jdk, HttpResponse.BodyHandlers.ofInputStream());
+            } catch (HttpTimeoutException e) {
+                listener.onError(new ProviderUnreachableException("no answer from " + host(request.url()) + " within " + readTimeout.toSeconds()
+                        + " s", e));
+                return;
+            } catch (IOException e) {
+                listener.onError(new ProviderUnreachableException("cannot reach " + host(request.url()) + ": " + e, e));
+                return;
+            } catch (InterruptedException e) {
+                listener.onError(new ProviderUnreachableException("interrupted", e));
+                return;
+            }
+            try (InputStream body = response.body()) {
+                if (response.statusCode() >= 400) {
+                    listener.onError(new ProviderStatusException(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8),
+                            retryAfter(response.headers().firstValue("Retry-After"))));
+                    return;
+                }
+                listener.onOpen(SuccessfulHttpResponse.builder().statusCode(response.statusCode()).headers(response.headers().map()).build());
+                parser.parse(body, listener);
+                listener.onClose();
+            } catch (IOException | RuntimeException e) {
+                listener.onError(e);
+            }
+        });
+    }
+
+    private static java.net.http.HttpRequest jdkRequest(HttpRequest request, Duration readTimeout) {
+        java.net.http.HttpRequest.Builder out = java.net.http.HttpRequest.newBuilder(URI.create(request.url())).timeout(readTimeout);
+        request.headers().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("host")) {
+                values.forEach(v -> out.header(name, v));
+            }
+        });
+        String body = request.body();
+        out.method(request.method().name(), body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                : java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        return out.build();
     }
 
     /** {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */

@@ -6,6 +6,7 @@ import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
+import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,14 +15,24 @@ import org.springframework.stereotype.Component;
 
 /**
  * Streaming chat models for conversations that show tokens as they arrive (agent threads). Same
- * catalog, provider settings and bring-your-own keys as {@link ChatModels}; no retries, since a
- * stream that has started cannot be replayed to the listener.
+ * catalog, provider settings, bring-your-own keys and HTTP client ({@link ProviderHttpClient}) as
+ * {@link ChatModels}; no retries, since a stream that has started cannot be replayed to the listener.
  */
 @Component
 public class StreamingChats {
 
-    /** What a thread needs to talk to a model: the model, the name the provider is sent, and its context window (0 = unknown). */
-    public record Target(StreamingChatModel chat, String modelId, String providerModelName, int contextWindow) {
+    /**
+     * What a thread needs to talk to a model: the model, the name the provider is sent, its context
+     * window (0 = unknown) and its catalog prices (US dollars per million tokens).
+     */
+    public record Target(StreamingChatModel chat, String modelId, String providerModelName, int contextWindow, BigDecimal inputUsdPerMtok,
+            BigDecimal outputUsdPerMtok) {
+
+        /** The cost of a call, as {@code llm} steps count it. */
+        public BigDecimal cost(long inputTokens, long outputTokens) {
+            return new ModelCatalog.Model(modelId, null, providerModelName, contextWindow, inputUsdPerMtok, outputUsdPerMtok).cost(inputTokens,
+                    outputTokens);
+        }
     }
 
     /** The model cannot be used: not in the catalog, or its provider is not configured. */
@@ -57,7 +68,7 @@ public class StreamingChats {
         }
         String apiKey = ownKey != null ? ownKey : endpoint.apiKey();
         StreamingChatModel chat = models.computeIfAbsent(new Key(provider, apiKey), k -> build(provider, endpoint.baseUrl(), apiKey));
-        return new Target(chat, model.id(), model.name(), model.contextWindow());
+        return new Target(chat, model.id(), model.name(), model.contextWindow(), model.inputUsdPerMtok(), model.outputUsdPerMtok());
     }
 
     public Optional<String> problem(String modelId) {
@@ -84,20 +95,23 @@ public class StreamingChats {
     private StreamingChatModel build(Provider provider, String baseUrl, String apiKey) {
         return switch (provider) {
             case OPENAI -> {
-                var b = OpenAiStreamingChatModel.builder().apiKey(Objects.requireNonNullElse(apiKey, "none")).timeout(props.timeout());
+                var b = OpenAiStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder())
+                        .apiKey(Objects.requireNonNullElse(apiKey, "none")).timeout(props.timeout());
                 if (baseUrl != null) {
                     b.baseUrl(baseUrl);
                 }
                 yield b.build();
             }
             case ANTHROPIC -> {
-                var b = AnthropicStreamingChatModel.builder().apiKey(apiKey).timeout(props.timeout()).maxTokens(props.maxOutputTokens());
+                var b = AnthropicStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).apiKey(apiKey).timeout(props.timeout())
+                        .maxTokens(props.maxOutputTokens());
                 if (baseUrl != null) {
                     b.baseUrl(baseUrl);
                 }
                 yield b.build();
             }
-            case OLLAMA -> OllamaStreamingChatModel.builder().baseUrl(baseUrl).timeout(props.timeout()).build();
+            case OLLAMA -> OllamaStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).baseUrl(baseUrl)
+                    .timeout(props.timeout()).build();
         };
     }
 }

@@ -5,6 +5,7 @@ import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
 import io.swagger.v3.oas.annotations.Operation;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,9 +45,23 @@ class ThreadController {
         }
     }
 
-    record MessageView(UUID id, UUID threadId, long seq, String role, String content, String status, JsonNode toolCalls, Instant createdAt) {
+    /** An answer's usage: its model, how many calls the turn made, their tokens and cost. */
+    record UsageView(String model, int modelCalls, long inputTokens, long outputTokens, BigDecimal costUsd) {
+        static UsageView of(ThreadMessage.Usage u) {
+            return u == null ? null : new UsageView(u.model(), u.modelCalls(), u.inputTokens(), u.outputTokens(), money(u.costUsd()));
+        }
+
+        private static BigDecimal money(BigDecimal value) {
+            BigDecimal stripped = value.stripTrailingZeros();
+            return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+        }
+    }
+
+    record MessageView(UUID id, UUID threadId, long seq, String role, String content, String status, JsonNode toolCalls, UsageView usage,
+            Instant createdAt) {
         static MessageView of(ThreadMessage m) {
-            return new MessageView(m.id(), m.threadId(), m.seq(), m.role(), m.content(), m.status(), m.toolCalls(), m.createdAt());
+            return new MessageView(m.id(), m.threadId(), m.seq(), m.role(), m.content(), m.status(), m.toolCalls(), UsageView.of(m.usage()),
+                    m.createdAt());
         }
     }
 
@@ -94,7 +109,7 @@ class ThreadController {
     @PostMapping(path = "/{id}/messages", produces = {MediaType.TEXT_EVENT_STREAM_VALUE, MediaType.APPLICATION_JSON_VALUE})
     @Operation(summary = "Send a message; the answer streams back", description = "Server-Sent Events: message.delta {text}, tool.call "
             + "{name, arguments}, tool.result {name, result | error}, message.completed {message}, error {code, message}; then the stream ends. "
-            + "A turn already running in the thread is a 409. A client that disconnects does not stop the turn; the answer is stored.")
+            + "A turn already running in the thread, on any node, is a 409. A client that disconnects does not stop the turn; the answer is stored.")
     SseEmitter send(Caller caller, @PathVariable UUID id, @RequestBody MessageBody body) {
         ChatThread thread = find(caller, id);
         new FieldErrors().required("content", body.content()).maxLength("content", body.content(), MAX_CONTENT).throwIfAny();
@@ -106,9 +121,9 @@ class ThreadController {
 
     @PostMapping("/{id}/stop")
     @Operation(summary = "Stop the answer being written", description = "The partial answer is kept with status 'stopped'. {stopped: false} when "
-            + "no turn was running.")
+            + "no turn was running. Works on any node: a turn played by another node is stopped through the database (NOTIFY).")
     Map<String, Boolean> stop(Caller caller, @PathVariable UUID id) {
-        return Map.of("stopped", turns.stop(find(caller, id).id()));
+        return Map.of("stopped", turns.stop(find(caller, id)));
     }
 
     private ChatThread find(Caller caller, UUID id) {

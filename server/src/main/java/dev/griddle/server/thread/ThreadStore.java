@@ -5,6 +5,7 @@ import static dev.griddle.server.store.Sql.ts;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -23,10 +24,12 @@ class ThreadStore {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final Clock clock;
 
-    ThreadStore(JdbcClient jdbc, JsonMapper json) {
+    ThreadStore(JdbcClient jdbc, JsonMapper json, Clock clock) {
         this.jdbc = jdbc;
         this.json = json;
+        this.clock = clock;
     }
 
     Optional<AgentRef> agent(UUID orgId, UUID agentId) {
@@ -72,12 +75,18 @@ class ThreadStore {
                 returning seq
                 """).param("id", id).param("org", orgId).param("thread", threadId).param("role", role).param("content", content)
                 .param("status", status).param("now", ts(now)).query(Long.class).single();
-        return new ThreadMessage(id, threadId, seq, role, content, status, json.createArrayNode(), now);
+        return new ThreadMessage(id, threadId, seq, role, content, status, json.createArrayNode(), "assistant".equals(role) ? ThreadMessage.Usage.NONE
+                : null, now);
     }
 
+    /** Stores the answer; one marked {@code interrupted} meanwhile (its turn was taken over) keeps that status. */
     void finish(UUID messageId, String content, String status, String toolCalls) {
-        jdbc.sql("update thread_messages set content = :content, status = :status, tool_calls = cast(:calls as jsonb) where id = :id")
-                .param("content", content).param("status", status).param("calls", toolCalls).param("id", messageId).update();
+        jdbc.sql("""
+                update thread_messages set content = :content, tool_calls = cast(:calls as jsonb), finished_at = :now,
+                       status = case when status = 'streaming' then :status else status end
+                where id = :id
+                """).param("content", content).param("status", status).param("calls", toolCalls).param("now", ts(clock.instant()))
+                .param("id", messageId).update();
     }
 
     List<ThreadMessage> messages(UUID threadId, int limit, int offset) {
@@ -104,7 +113,11 @@ class ThreadStore {
     }
 
     private ThreadMessage message(ResultSet rs, int n) throws SQLException {
-        return new ThreadMessage(rs.getObject("id", UUID.class), rs.getObject("thread_id", UUID.class), rs.getLong("seq"), rs.getString("role"),
-                rs.getString("content"), rs.getString("status"), json.readTree(rs.getString("tool_calls")), instant(rs.getTimestamp("created_at")));
+        String role = rs.getString("role");
+        ThreadMessage.Usage usage = "assistant".equals(role) ? new ThreadMessage.Usage(rs.getString("model"), rs.getInt("model_calls"),
+                rs.getLong("input_tokens"), rs.getLong("output_tokens"), rs.getBigDecimal("cost_usd")) : null;
+        return new ThreadMessage(rs.getObject("id", UUID.class), rs.getObject("thread_id", UUID.class), rs.getLong("seq"), role,
+                rs.getString("content"), rs.getString("status"), json.readTree(rs.getString("tool_calls")), usage,
+                instant(rs.getTimestamp("created_at")));
     }
 }

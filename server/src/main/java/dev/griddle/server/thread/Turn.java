@@ -2,6 +2,8 @@ package dev.griddle.server.thread;
 
 import dev.langchain4j.model.chat.response.StreamingHandle;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.http.MediaType;
@@ -14,20 +16,64 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  */
 final class Turn {
 
+    /** The answer's text so far, for the heartbeat to save. */
+    record Partial(UUID messageId, String text) {
+    }
+
     final UUID threadId;
-    final UUID messageId;
+    /** The turn's id in {@code threads.turn_id}. */
+    final UUID id;
     private volatile SseEmitter client;
     private volatile boolean stopped;
     private volatile StreamingHandle handle;
     private volatile CompletableFuture<?> waiting;
+    private volatile UUID answerId;
+    private volatile StringBuilder text;
+    private volatile ThreadMessage.Usage usage = ThreadMessage.Usage.NONE;
+    private volatile boolean claimed;
 
-    Turn(UUID threadId, UUID messageId, SseEmitter client) {
+    Turn(UUID threadId, UUID id, SseEmitter client) {
         this.threadId = threadId;
-        this.messageId = messageId;
+        this.id = id;
         this.client = client;
         client.onCompletion(this::clientGone);
         client.onError(e -> clientGone());
         client.onTimeout(this::clientGone);
+    }
+
+    /** The claim on the thread has committed: from now on the heartbeat stamps this turn. */
+    void claimed() {
+        claimed = true;
+    }
+
+    boolean isClaimed() {
+        return claimed;
+    }
+
+    /** The stored answer being written and its text buffer (appended to under its own lock). */
+    void writing(UUID answerId, StringBuilder text) {
+        this.answerId = answerId;
+        this.text = text;
+    }
+
+    Optional<Partial> partial() {
+        StringBuilder t = text;
+        if (answerId == null || t == null) {
+            return Optional.empty();
+        }
+        synchronized (t) {
+            return Optional.of(new Partial(answerId, t.toString()));
+        }
+    }
+
+    /** Adds one model call's usage; returns the turn's total so far. */
+    ThreadMessage.Usage used(String model, long inputTokens, long outputTokens, BigDecimal costUsd) {
+        usage = usage.plus(model, inputTokens, outputTokens, costUsd);
+        return usage;
+    }
+
+    ThreadMessage.Usage usage() {
+        return usage;
     }
 
     /** Sends one event to the client if it is still there; a failed send means it left. */
@@ -38,6 +84,23 @@ final class Turn {
         }
         try {
             c.send(SseEmitter.event().name(event).data(data, MediaType.APPLICATION_JSON));
+        } catch (IOException | IllegalStateException e) {
+            clientGone();
+        }
+    }
+
+    /**
+     * Sends one event whose data is JSON text already written (a token's delta, the hot path):
+     * written as a plain string, it skips the content negotiation and JSON converter of
+     * {@link #emit} per token.
+     */
+    void emitJson(String event, String json) {
+        SseEmitter c = client;
+        if (c == null) {
+            return;
+        }
+        try {
+            c.send(SseEmitter.event().name(event).data(json));
         } catch (IOException | IllegalStateException e) {
             clientGone();
         }

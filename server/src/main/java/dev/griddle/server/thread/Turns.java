@@ -4,6 +4,7 @@ import dev.griddle.server.llm.Agents;
 import dev.griddle.server.llm.Builtins;
 import dev.griddle.server.llm.Connections;
 import dev.griddle.server.llm.StreamingChats;
+import dev.griddle.server.tool.ConnectedTools;
 import dev.griddle.server.tool.Tool;
 import dev.griddle.server.tool.ToolCalls;
 import dev.griddle.server.tool.ToolContext;
@@ -21,6 +22,8 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.output.TokenUsage;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,14 +33,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
@@ -48,11 +49,11 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Plays one turn of a thread: the user's message stored, the agent's answer streamed from the
  * model token by token, the agent's tools called in a loop bounded by {@code griddle.llm.max-tool-calls},
- * the answer stored. One turn at a time per thread (a second is a 409) — held in this node's
- * memory, so a thread's turns must be sent to one node.
+ * the answer stored with its usage. One turn at a time per thread, on whichever node: see
+ * {@link RunningTurns}.
  */
 @Component
-class Turns implements SmartLifecycle {
+class Turns {
 
     private static final Logger log = LoggerFactory.getLogger(Turns.class);
     private static final int HISTORY_ROWS = 500;
@@ -69,11 +70,13 @@ class Turns implements SmartLifecycle {
     private final Builtins builtins;
     private final JsonMapper json;
     private final Clock clock;
-    private final Map<UUID, Turn> active = new ConcurrentHashMap<>();
-    private volatile boolean running;
+    private final RunningTurns running;
+    private final TurnStore turnStore;
 
     Turns(ThreadStore store, StreamingChats models, ObjectProvider<Agents> agents, ObjectProvider<Connections.Source> connections, ToolRegistry tools,
-            ToolCalls toolCalls, Builtins builtins, JsonMapper json, Clock clock) {
+            ToolCalls toolCalls, Builtins builtins, JsonMapper json, Clock clock, RunningTurns running, TurnStore turnStore) {
+        this.running = running;
+        this.turnStore = turnStore;
         this.builtins = builtins;
         this.store = store;
         this.models = models;
@@ -99,75 +102,30 @@ class Turns implements SmartLifecycle {
         }
     }
 
-    /** Starts the turn on its own virtual thread; the answer streams to {@code client}. A turn already running is a 409. */
+    /** Starts the turn on its own virtual thread; the answer streams to {@code client}. A turn running on any node is a 409. */
     void start(Prepared p, String content, SseEmitter client) {
         UUID threadId = p.thread().id();
         List<ThreadMessage> history = store.history(threadId, HISTORY_ROWS);
-        Turn turn = new Turn(threadId, UUID.randomUUID(), client);
-        if (active.putIfAbsent(threadId, turn) != null) {
-            throw ApiException.conflict("Thread '" + threadId + "' is answering a message; wait for it or POST /api/v1/threads/" + threadId + "/stop");
-        }
-        try {
-            store.append(p.thread().orgId(), threadId, "user", content, "completed", clock.instant());
-        } catch (RuntimeException e) {
-            active.remove(threadId, turn);
-            throw e;
-        }
+        Turn turn = running.begin(p.thread(), content, client);
         Thread.ofVirtual().name("turn-" + threadId).start(() -> {
             try {
                 play(p, history, content, turn);
             } finally {
-                active.remove(threadId, turn);
+                running.end(turn);
                 turn.close();
             }
         });
     }
 
-    @Override
-    public void start() {
-        running = true;
-    }
-
-    /** On shutdown, running turns are stopped, so their answers are stored as {@code stopped} rather than left {@code streaming}. */
-    @Override
-    public void stop() {
-        running = false;
-        active.values().forEach(Turn::stop);
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!active.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** Stops before the web server and the database pool go away. */
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 1;
-    }
-
-    /** Stops the thread's turn, if one is running; whether there was one. */
-    boolean stop(UUID threadId) {
-        Turn turn = active.get(threadId);
-        if (turn == null) {
-            return false;
-        }
-        turn.stop();
-        return true;
+    /** Stops the thread's turn, on whichever node plays it; whether one was running. */
+    boolean stop(ChatThread thread) {
+        return running.stop(thread.orgId(), thread.id());
     }
 
     private void play(Prepared p, List<ThreadMessage> history, String content, Turn turn) {
         ThreadMessage answer = store.append(p.thread().orgId(), p.thread().id(), "assistant", "", "streaming", clock.instant());
         StringBuilder text = new StringBuilder();
+        turn.writing(answer.id(), text);
         ArrayNode toolLog = json.createArrayNode();
         String status = "completed";
         ObjectNode error = null;
@@ -223,7 +181,7 @@ class Turns implements SmartLifecycle {
             turn.emit("error", error);
         } else {
             ThreadMessage stored = new ThreadMessage(answer.id(), answer.threadId(), answer.seq(), "assistant", text.toString(), status, toolLog,
-                    answer.createdAt());
+                    turn.usage(), answer.createdAt());
             turn.emit("message.completed", json.createObjectNode().set("message", json.valueToTree(ThreadController.MessageView.of(stored))));
         }
     }
@@ -250,7 +208,7 @@ class Turns implements SmartLifecycle {
                 synchronized (text) {
                     text.append(partial.text());
                 }
-                turn.emit("message.delta", Map.of("text", partial.text()));
+                turn.emitJson("message.delta", json.writeValueAsString(Map.of("text", partial.text())));
             }
 
             @Override
@@ -264,7 +222,9 @@ class Turns implements SmartLifecycle {
             }
         });
         try {
-            return done.get(2 * models.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            ChatResponse response = done.get(2 * models.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            recordUsage(p, response, turn);
+            return response;
         } catch (CancellationException stopped) {
             return null;
         } catch (ExecutionException e) {
@@ -276,6 +236,16 @@ class Turns implements SmartLifecycle {
             turn.stop();
             throw new TurnFailed("MODEL_ERROR", "the model did not finish within " + 2 * models.timeout().toSeconds() + " s");
         }
+    }
+
+    /** Adds the call's tokens (as the provider reported them) and their cost to the answer, stored at once so a crash keeps them. */
+    private void recordUsage(Prepared p, ChatResponse response, Turn turn) {
+        TokenUsage tokens = response.tokenUsage();
+        long in = tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount();
+        long out = tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount();
+        BigDecimal cost = p.target().cost(in, out);
+        turn.used(p.target().modelId(), in, out, cost);
+        turn.partial().ifPresent(partial -> turnStore.addUsage(partial.messageId(), p.target().modelId(), in, out, cost));
     }
 
     private String callTool(Prepared p, Map<String, Tool> agentTools, ToolExecutionRequest call, ArrayNode toolLog, Turn turn)
@@ -357,12 +327,16 @@ class Turns implements SmartLifecycle {
         synchronized (text) {
             if (!text.isEmpty()) {
                 text.append("\n\n");
-                turn.emit("message.delta", Map.of("text", "\n\n"));
+                turn.emitJson("message.delta", "{\"text\":\"\\n\\n\"}");
             }
         }
     }
 
-    /** The agent's allowed tools, then Griddle's own ({@link Builtins}); a custom tool keeps its name over a built-in one. */
+    /**
+     * Everything the agent is connected to: Griddle's own tools ({@link Builtins}), the tools of
+     * its MCP servers, database integrations and web setting, and its allowed custom tools. On a
+     * name clash a custom tool wins over a connected one, and both over a built-in one.
+     */
     private Map<String, Tool> tools(Prepared p) {
         Map<String, Tool> out = new LinkedHashMap<>();
         Connections.Source source = connections.getIfAvailable();
@@ -371,6 +345,7 @@ class Turns implements SmartLifecycle {
         }
         Connections agentSide = source.of(p.thread().orgId(), "agent", p.agent().id());
         builtins.tools(Builtins.PlanOwner.thread(p.thread().orgId(), p.thread().id()), agentSide).forEach(out::put);
+        tools.allConnected(p.thread().orgId(), List.of(new ConnectedTools.Owner("agent", p.agent().id()))).forEach(out::put);
         agentSide.allowedTools().forEach((name, link) -> tools.byId(p.thread().orgId(), link.toolId()).ifPresent(t -> out.put(name, t)));
         return out;
     }

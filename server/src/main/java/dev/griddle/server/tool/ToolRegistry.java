@@ -3,7 +3,9 @@ package dev.griddle.server.tool;
 import dev.griddle.server.expr.Expressions;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
@@ -46,6 +48,13 @@ public class ToolRegistry {
     /** A tool that the owners' connections provide (a database integration's, say), found by the name models call it by. */
     public Optional<Tool> connected(UUID orgId, String name, List<ConnectedTools.Owner> owners) {
         return connected.orderedStream().map(c -> c.find(orgId, name, owners)).flatMap(Optional::stream).findFirst();
+    }
+
+    /** Every tool the owners' connections provide (MCP servers, database integrations, web tools), by name; the first provider wins a clash. */
+    public Map<String, Tool> allConnected(UUID orgId, List<ConnectedTools.Owner> owners) {
+        Map<String, Tool> out = new LinkedHashMap<>();
+        connected.orderedStream().forEach(c -> c.all(orgId, owners).forEach(out::putIfAbsent));
+        return out;
     }
 
     /** The runner a run belongs to. */

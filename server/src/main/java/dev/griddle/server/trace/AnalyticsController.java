@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -32,8 +33,8 @@ class AnalyticsController {
     }
 
     record Summary(String window, Instant from, Instant to, long runs, long succeeded, long failed, long cancelled, Double successRate,
-            long liveRuns, Long p50DurationMs, Long p95DurationMs, long stepsExecuted, long inputTokens, long outputTokens, BigDecimal costUsd,
-            List<ModelUsage> byModel, List<StepTypeUsage> byStepType) {
+            long liveRuns, Long p50DurationMs, Long p95DurationMs, long stepsExecuted, long threadTurns, long inputTokens, long outputTokens,
+            BigDecimal costUsd, List<ModelUsage> byModel, List<StepTypeUsage> byStepType) {
     }
 
     record Point(Instant t, Number value) {
@@ -49,17 +50,20 @@ class AnalyticsController {
     private static final int MAX_POINTS = 5000;
 
     private final AnalyticsQueries queries;
+    private final ObjectProvider<TurnUsage> turnUsage;
     private final Clock clock;
 
-    AnalyticsController(AnalyticsQueries queries, Clock clock) {
+    AnalyticsController(AnalyticsQueries queries, ObjectProvider<TurnUsage> turnUsage, Clock clock) {
         this.queries = queries;
+        this.turnUsage = turnUsage;
         this.clock = clock;
     }
 
     /**
      * Without {@code from}, the window ({@code day}, the default, {@code week}, {@code month} or
-     * {@code all}) ending at {@code to} (default now). {@code agent_id} is accepted for agent runs;
-     * no run belongs to an agent yet, so today it matches nothing.
+     * {@code all}) ending at {@code to} (default now). Chat-thread turns count in
+     * {@code thread_turns}, the tokens, the cost and {@code by_model}, unless {@code runner_id} is
+     * given; {@code agent_id} narrows to that agent's turns (no run belongs to an agent yet).
      */
     @GetMapping("/api/v1/analytics/summary")
     Summary summary(Caller caller, @RequestParam(required = false) String window, @RequestParam(required = false) String from,
@@ -80,22 +84,29 @@ class AnalyticsController {
                 : w.equals("all") ? Instant.EPOCH : end.minus(WINDOWS.get(w)).truncatedTo(ChronoUnit.HOURS);
         checkRange(start, end, errors);
         AnalyticsQueries.Scope scope = scope(caller, start, end, runner);
-        if (agent != null) {
-            return new Summary(w, start, end, 0, 0, 0, 0, null, 0, null, null, 0, 0, 0, BigDecimal.ZERO, List.of(), List.of());
-        }
-        AnalyticsQueries.Totals totals = queries.totals(scope);
+        AnalyticsQueries.Totals totals = agent != null ? new AnalyticsQueries.Totals() : queries.totals(scope);
+        long turns = runner != null ? 0 : totals.addTurns(turns(scope, agent));
         Usage.Runs all = totals.overall();
         List<ModelUsage> models = new ArrayList<>();
         totals.models.forEach((model, m) -> models.add(new ModelUsage(model, m.calls, m.inputTokens, m.outputTokens, AnalyticsQueries.money(m.costUsd))));
         List<StepTypeUsage> types = new ArrayList<>();
         totals.steps.forEach((type, s) -> types.add(new StepTypeUsage(type, s.attempts, s.failed, s.attempts == 0 ? 0 : s.durationMs / s.attempts)));
         Double rate = all.runs == 0 ? null : BigDecimal.valueOf(all.succeeded).divide(BigDecimal.valueOf(all.runs), 4, RoundingMode.HALF_EVEN).doubleValue();
-        return new Summary(w, start, end, all.runs, all.succeeded, all.failed, all.cancelled, rate, queries.live(scope),
-                DurationBuckets.quantile(totals.durations, 0.5), DurationBuckets.quantile(totals.durations, 0.95), all.steps, all.inputTokens,
-                all.outputTokens, AnalyticsQueries.money(all.costUsd), models, types);
+        return new Summary(w, start, end, all.runs, all.succeeded, all.failed, all.cancelled, rate, agent != null ? 0 : queries.live(scope),
+                DurationBuckets.quantile(totals.durations, 0.5), DurationBuckets.quantile(totals.durations, 0.95), all.steps, turns,
+                all.inputTokens, all.outputTokens, AnalyticsQueries.money(all.costUsd), models, types);
     }
 
-    /** Zero-filled buckets of {@code granularity} over [from, to); defaults: the last 24 hours (hourly) or 30 days (daily). */
+    private List<TurnUsage.Hourly> turns(AnalyticsQueries.Scope scope, UUID agent) {
+        TurnUsage usage = turnUsage.getIfAvailable();
+        return usage == null ? List.of() : usage.hourly(scope.orgId(), scope.from(), scope.to(), agent, scope.projectIds());
+    }
+
+    /**
+     * Zero-filled buckets of {@code granularity} over [from, to); defaults: the last 24 hours (hourly)
+     * or 30 days (daily). {@code tokens} and {@code cost_usd} include chat-thread turns unless
+     * {@code runner_id} is given.
+     */
     @GetMapping("/api/v1/analytics/timeseries")
     Series timeseries(Caller caller, @RequestParam(required = false) String metric, @RequestParam(required = false) String granularity,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
@@ -121,7 +132,11 @@ class AnalyticsController {
             errors.add("from", "the range holds more than " + MAX_POINTS + " " + g + "s; narrow from/to or use a coarser granularity");
             errors.throwIfAny();
         }
-        AnalyticsQueries.Totals totals = queries.totals(scope(caller, start, end, runner));
+        AnalyticsQueries.Scope scope = scope(caller, start, end, runner);
+        AnalyticsQueries.Totals totals = queries.totals(scope);
+        if (runner == null) {
+            totals.addTurns(turns(scope, null));
+        }
         TreeMap<Instant, Number> buckets = new TreeMap<>();
         for (Instant t = start; t.isBefore(end); t = t.plus(unit.getDuration())) {
             buckets.put(t, m.equals("cost_usd") ? BigDecimal.ZERO : 0L);

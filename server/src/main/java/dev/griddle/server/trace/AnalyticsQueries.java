@@ -156,6 +156,24 @@ class AnalyticsQueries {
             });
         }
 
+        /** Adds chat-thread turns' tokens and cost to their hours and models (not to runs or steps); returns how many turns. */
+        long addTurns(List<TurnUsage.Hourly> turns) {
+            long count = 0;
+            for (TurnUsage.Hourly h : turns) {
+                Usage.Runs r = hours.computeIfAbsent(h.hour(), k -> new Usage.Runs());
+                r.inputTokens += h.inputTokens();
+                r.outputTokens += h.outputTokens();
+                r.costUsd = r.costUsd.add(h.costUsd());
+                Usage.Models m = models.computeIfAbsent(h.model() == null ? "unknown" : h.model(), k -> new Usage.Models());
+                m.calls += h.calls();
+                m.inputTokens += h.inputTokens();
+                m.outputTokens += h.outputTokens();
+                m.costUsd = m.costUsd.add(h.costUsd());
+                count += h.turns();
+            }
+            return count;
+        }
+
         Usage.Runs overall() {
             Usage.Runs all = new Usage.Runs();
             for (Usage.Runs r : hours.values()) {

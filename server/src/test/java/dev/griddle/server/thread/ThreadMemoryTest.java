@@ -13,7 +13,7 @@ class ThreadMemoryTest {
     private static List<ThreadMessage> turns(int n, int chars) {
         List<ThreadMessage> out = new ArrayList<>();
         for (int i = 0; i < 2 * n; i++) {
-            out.add(new ThreadMessage(UUID.randomUUID(), null, i + 1, i % 2 == 0 ? "user" : "assistant", "x".repeat(chars), "completed", null,
+            out.add(new ThreadMessage(UUID.randomUUID(), null, i + 1, i % 2 == 0 ? "user" : "assistant", "x".repeat(chars), "completed", null, null,
                     Instant.EPOCH));
         }
         return out;

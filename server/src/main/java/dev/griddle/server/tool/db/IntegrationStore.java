@@ -81,6 +81,16 @@ class IntegrationStore {
                 .query((rs, n) -> new Attached(row(rs, n), allowedTables(json.readTree(rs.getString("config"))))).optional();
     }
 
+    /** Every integration attached to this owner, oldest attachment first. */
+    List<Attached> attachedTo(UUID orgId, String ownerKind, UUID ownerId) {
+        return jdbc.sql("""
+                select i.*, c.config from connection_attachments c join integrations i on i.id = c.ref_id and i.org_id = c.org_id
+                where c.org_id = :org and c.owner_kind = :kind and c.owner_id = :owner and c.kind = 'integrations'
+                order by c.created_at, i.name
+                """).param("org", orgId).param("kind", ownerKind).param("owner", ownerId)
+                .query((rs, n) -> new Attached(row(rs, n), allowedTables(json.readTree(rs.getString("config"))))).list();
+    }
+
     Optional<UUID> runnerOfRun(UUID orgId, UUID runId) {
         return jdbc.sql("select runner_id from runs where org_id = :org and id = :id").param("org", orgId).param("id", runId).query(UUID.class)
                 .optional();

@@ -2,7 +2,9 @@ package dev.griddle.server.tool.db;
 
 import dev.griddle.server.tool.ConnectedTools;
 import dev.griddle.server.tool.Tool;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -45,5 +47,22 @@ class IntegrationTools implements ConnectedTools {
             }
         }
         return Optional.ofNullable(found).map(a -> new IntegrationTool(a, verb, database, json));
+    }
+
+    /** The three tools of every attached integration; listing them opens no connection to the database. */
+    @Override
+    public Map<String, Tool> all(UUID orgId, List<Owner> owners) {
+        Map<String, IntegrationStore.Attached> byName = new LinkedHashMap<>();
+        for (Owner owner : owners) {
+            store.attachedTo(orgId, owner.kind(), owner.id()).forEach(a -> byName.put(a.integration().name(), a));
+        }
+        Map<String, Tool> out = new LinkedHashMap<>();
+        for (IntegrationStore.Attached a : byName.values()) {
+            for (IntegrationTool.Verb verb : IntegrationTool.Verb.values()) {
+                IntegrationTool tool = new IntegrationTool(a, verb, database, json);
+                out.put(tool.name(), tool);
+            }
+        }
+        return out;
     }
 }

@@ -92,6 +92,16 @@ class McpServerStore {
                 .query((rs, n) -> new Attached(row(rs, n), names(json.readTree(rs.getString("config")).get("allowed_tools")))).optional();
     }
 
+    /** Every server attached to this owner, oldest attachment first. */
+    List<Attached> attachedTo(UUID orgId, String ownerKind, UUID ownerId) {
+        return jdbc.sql("""
+                select s.*, c.config from connection_attachments c join mcp_servers s on s.id = c.ref_id and s.org_id = c.org_id
+                where c.org_id = :org and c.owner_kind = :kind and c.owner_id = :owner and c.kind = 'mcps'
+                order by c.created_at, s.slug
+                """).param("org", orgId).param("kind", ownerKind).param("owner", ownerId)
+                .query((rs, n) -> new Attached(row(rs, n), names(json.readTree(rs.getString("config")).get("allowed_tools")))).list();
+    }
+
     private static List<String> names(JsonNode list) {
         if (list == null || !list.isArray()) {
             return null;

@@ -4,9 +4,14 @@ import dev.griddle.server.tool.ConnectedTools;
 import dev.griddle.server.tool.Tool;
 import dev.griddle.server.tool.ToolContext;
 import dev.griddle.server.tool.ToolException;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,6 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 class McpTools implements ConnectedTools {
+
+    private static final Logger log = LoggerFactory.getLogger(McpTools.class);
 
     private final McpServerStore store;
     private final McpSessions sessions;
@@ -54,6 +61,37 @@ class McpTools implements ConnectedTools {
         } catch (RuntimeException unreachable) {
             return Optional.of(new UnreachableTool(name, unreachable.getMessage(), json.createObjectNode().put("type", "object")));
         }
+    }
+
+    /**
+     * The tools of every attached server, filtered by the attachment's {@code allowed_tools}, from
+     * the session's cached list. A server that cannot be listed (down, refusing, timing out after
+     * {@code griddle.mcp.request-timeout}) is left out with a warning: the conversation goes on
+     * with the tools that answered.
+     */
+    @Override
+    public Map<String, Tool> all(UUID orgId, List<Owner> owners) {
+        Map<String, McpServerStore.Attached> bySlug = new LinkedHashMap<>();
+        for (Owner owner : owners) {
+            store.attachedTo(orgId, owner.kind(), owner.id()).forEach(a -> bySlug.put(a.server().slug(), a));
+        }
+        Map<String, Tool> out = new LinkedHashMap<>();
+        for (McpServerStore.Attached a : bySlug.values()) {
+            List<McpSchema.Tool> listed;
+            try {
+                listed = sessions.tools(a.server());
+            } catch (RuntimeException unreachable) {
+                log.warn("MCP server '{}' cannot be listed ({}); its tools are left out", a.server().slug(), unreachable.getMessage());
+                continue;
+            }
+            for (McpSchema.Tool t : listed) {
+                if (a.allowedTools() == null || a.allowedTools().contains(t.name())) {
+                    McpTool tool = new McpTool(a.server(), t, sessions, json);
+                    out.put(tool.name(), tool);
+                }
+            }
+        }
+        return out;
     }
 
     /** Stands in for a tool whose server cannot be listed, so the model (or step) is told why instead of "no such tool". */

@@ -2,7 +2,9 @@ package dev.griddle.server.tool.web;
 
 import dev.griddle.server.tool.ConnectedTools;
 import dev.griddle.server.tool.Tool;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -39,6 +41,29 @@ class WebTools implements ConnectedTools {
         if (kind == null) {
             return Optional.empty();
         }
+        return offered(effective(orgId, owners), kind);
+    }
+
+    /** The web tools the owners' effective {@code web} setting switches on. */
+    @Override
+    public Map<String, Tool> all(UUID orgId, List<Owner> owners) {
+        JsonNode settings = effective(orgId, owners);
+        Map<String, Tool> out = new LinkedHashMap<>();
+        for (WebTool.Kind kind : WebTool.Kind.values()) {
+            offered(settings, kind).ifPresent(t -> out.put(t.name(), t));
+        }
+        return out;
+    }
+
+    private Optional<Tool> offered(JsonNode settings, WebTool.Kind kind) {
+        if (settings == null || !settings.path("enabled").asBoolean(false) || !settings.path(kind.switchName).asBoolean(true)) {
+            return Optional.empty();
+        }
+        return Optional.of(new WebTool(kind, fetcher, search, props, json));
+    }
+
+    /** The agent's setting when it is enabled, else the runner's (API.md's merge table). */
+    private JsonNode effective(UUID orgId, List<Owner> owners) {
         JsonNode settings = null;
         for (Owner owner : owners) {
             JsonNode s = setting(orgId, owner);
@@ -46,10 +71,7 @@ class WebTools implements ConnectedTools {
                 settings = s;
             }
         }
-        if (settings == null || !settings.path("enabled").asBoolean(false) || !settings.path(kind.switchName).asBoolean(true)) {
-            return Optional.empty();
-        }
-        return Optional.of(new WebTool(kind, fetcher, search, props, json));
+        return settings;
     }
 
     private JsonNode setting(UUID orgId, Owner owner) {

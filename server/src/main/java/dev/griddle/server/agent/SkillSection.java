@@ -6,7 +6,6 @@ import dev.griddle.server.apply.Bundle;
 import dev.griddle.server.apply.BundleSection;
 import dev.griddle.server.apply.Planned;
 import dev.griddle.server.web.Caller;
-import dev.griddle.server.web.FieldErrors;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,22 +53,8 @@ class SkillSection implements BundleSection {
 
     @Override
     public List<Planned> plan(Bundle bundle, JsonNode objects) {
-        List<Planned> out = new ArrayList<>();
-        for (int i = 0; i < objects.size(); i++) {
-            String path = "skills[" + i + "]";
-            Optional<SkillController.SkillBody> bound = bundle.bind(objects.get(i), SkillController.SkillBody.class, kind(), path);
-            if (bound.isEmpty()) {
-                continue;
-            }
-            SkillController.SkillBody body = bound.get();
-            bundle.warnUnknownFields(objects.get(i), FIELDS, kind(), body.name(), path);
-            FieldErrors errors = new FieldErrors();
-            SkillChecks.check(body, true, path + ".", errors);
-            if (!bundle.problems(kind(), body.name(), errors)) {
-                out.add(plan(bundle, body));
-            }
-        }
-        return out;
+        return bundle.planEach(this, objects, SkillController.SkillBody.class, FIELDS, SkillController.SkillBody::name,
+                (body, prefix, errors) -> SkillChecks.check(body, true, prefix, errors), body -> plan(bundle, body));
     }
 
     private Planned plan(Bundle bundle, SkillController.SkillBody body) {

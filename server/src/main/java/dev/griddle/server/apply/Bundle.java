@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -131,6 +132,36 @@ public final class Bundle {
             problem(kind, key(object, "name"), at, secret ? "has the wrong type (a string was expected)" : "is invalid: " + e.getOriginalMessage());
             return Optional.empty();
         }
+    }
+
+    /** The checks of one bound object; problems go under {@code prefix} (the object's path and a dot). */
+    @FunctionalInterface
+    public interface Checks<B> {
+        void check(B body, String prefix, FieldErrors errors);
+    }
+
+    /**
+     * The usual shape of a section: each object bound to {@code type}, its unknown fields warned
+     * about, checked, and planned by {@code plan} when nothing is wrong with it.
+     */
+    public <B> List<Planned> planEach(BundleSection section, JsonNode objects, Class<B> type, Set<String> fields, Function<B, String> key,
+            Checks<B> checks, Function<B, Planned> plan) {
+        List<Planned> out = new ArrayList<>();
+        for (int i = 0; i < objects.size(); i++) {
+            String path = section.section() + "[" + i + "]";
+            Optional<B> bound = bind(objects.get(i), type, section.kind(), path);
+            if (bound.isEmpty()) {
+                continue;
+            }
+            B body = bound.get();
+            warnUnknownFields(objects.get(i), fields, section.kind(), key.apply(body), path);
+            FieldErrors errors = new FieldErrors();
+            checks.check(body, path + ".", errors);
+            if (!problems(section.kind(), key.apply(body), errors)) {
+                out.add(plan.apply(body));
+            }
+        }
+        return out;
     }
 
     /** Warns about the fields of {@code object} that apply does not read (a typo is ignored, not guessed at). */

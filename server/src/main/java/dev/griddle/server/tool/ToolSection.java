@@ -6,7 +6,6 @@ import dev.griddle.server.apply.Bundle;
 import dev.griddle.server.apply.BundleSection;
 import dev.griddle.server.apply.Planned;
 import dev.griddle.server.web.Caller;
-import dev.griddle.server.web.FieldErrors;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,22 +55,8 @@ class ToolSection implements BundleSection {
 
     @Override
     public List<Planned> plan(Bundle bundle, JsonNode objects) {
-        List<Planned> out = new ArrayList<>();
-        for (int i = 0; i < objects.size(); i++) {
-            String path = "tools[" + i + "]";
-            Optional<ToolController.ToolBody> bound = bundle.bind(objects.get(i), ToolController.ToolBody.class, kind(), path);
-            if (bound.isEmpty()) {
-                continue;
-            }
-            ToolController.ToolBody body = bound.get();
-            bundle.warnUnknownFields(objects.get(i), FIELDS, kind(), body.name(), path);
-            FieldErrors errors = new FieldErrors();
-            checks.check(body, true, path + ".", errors);
-            if (!bundle.problems(kind(), body.name(), errors)) {
-                out.add(plan(bundle, body));
-            }
-        }
-        return out;
+        return bundle.planEach(this, objects, ToolController.ToolBody.class, FIELDS, ToolController.ToolBody::name,
+                (body, prefix, errors) -> checks.check(body, true, prefix, errors), body -> plan(bundle, body));
     }
 
     private Planned plan(Bundle bundle, ToolController.ToolBody body) {

@@ -7,7 +7,6 @@ import dev.griddle.server.apply.BundleSection;
 import dev.griddle.server.apply.Planned;
 import dev.griddle.server.secret.SecretBox;
 import dev.griddle.server.web.Caller;
-import dev.griddle.server.web.FieldErrors;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,23 +62,8 @@ class IntegrationSection implements BundleSection {
 
     @Override
     public List<Planned> plan(Bundle bundle, JsonNode objects) {
-        List<Planned> out = new ArrayList<>();
-        for (int i = 0; i < objects.size(); i++) {
-            String path = "integrations[" + i + "]";
-            Optional<IntegrationController.IntegrationBody> bound = bundle.bind(objects.get(i), IntegrationController.IntegrationBody.class,
-                    kind(), path);
-            if (bound.isEmpty()) {
-                continue;
-            }
-            IntegrationController.IntegrationBody body = bound.get();
-            bundle.warnUnknownFields(objects.get(i), FIELDS, kind(), body.name(), path);
-            FieldErrors errors = new FieldErrors();
-            checks.check(body, path + ".", errors);
-            if (!bundle.problems(kind(), body.name(), errors)) {
-                out.add(plan(bundle, body));
-            }
-        }
-        return out;
+        return bundle.planEach(this, objects, IntegrationController.IntegrationBody.class, FIELDS, IntegrationController.IntegrationBody::name,
+                checks::check, body -> plan(bundle, body));
     }
 
     private Planned plan(Bundle bundle, IntegrationController.IntegrationBody body) {

@@ -7,7 +7,6 @@ import dev.griddle.server.apply.BundleSection;
 import dev.griddle.server.apply.Planned;
 import dev.griddle.server.secret.SecretBox;
 import dev.griddle.server.web.Caller;
-import dev.griddle.server.web.FieldErrors;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,34 +79,23 @@ class McpServerSection implements BundleSection {
 
     @Override
     public List<Planned> plan(Bundle bundle, JsonNode objects) {
-        List<Planned> out = new ArrayList<>();
         Set<String> names = new HashSet<>();
-        for (int i = 0; i < objects.size(); i++) {
-            String path = "mcp_servers[" + i + "]";
-            Optional<McpServerController.McpServerBody> bound = bundle.bind(objects.get(i), McpServerController.McpServerBody.class, kind(), path);
-            if (bound.isEmpty()) {
-                continue;
-            }
-            McpServerController.McpServerBody body = bound.get();
-            bundle.warnUnknownFields(objects.get(i), FIELDS, kind(), body.slug(), path);
-            FieldErrors errors = new FieldErrors();
-            checks.check(body, path + ".", errors);
-            if (body.name() != null && !names.add(body.name())) {
-                errors.add(path + ".name", "the bundle has two MCP servers named '" + body.name() + "'");
-            }
-            if (errors.isEmpty()) {
-                UUID id = store.findBySlug(bundle.caller().orgId(), body.slug()).map(McpServerRow::id).orElse(null);
-                boolean nameTaken = id == null ? store.nameOrSlugTaken(bundle.caller().orgId(), body.name(), body.slug())
-                        : store.nameOrSlugTakenByAnother(bundle.caller().orgId(), id, body.name(), body.slug());
-                if (nameTaken) {
-                    errors.add(path + ".name", "another MCP server of this organization is named '" + body.name() + "' (servers are matched by slug)");
-                }
-            }
-            if (!bundle.problems(kind(), body.slug(), errors)) {
-                out.add(plan(bundle, body));
-            }
-        }
-        return out;
+        return bundle.planEach(this, objects, McpServerController.McpServerBody.class, FIELDS, McpServerController.McpServerBody::slug,
+                (body, prefix, errors) -> {
+                    checks.check(body, prefix, errors);
+                    if (body.name() != null && !names.add(body.name())) {
+                        errors.add(prefix + "name", "the bundle has two MCP servers named '" + body.name() + "'");
+                    }
+                    if (errors.isEmpty() && nameTaken(bundle, body)) {
+                        errors.add(prefix + "name", "another MCP server of this organization is named '" + body.name() + "' (servers are matched by slug)");
+                    }
+                }, body -> plan(bundle, body));
+    }
+
+    private boolean nameTaken(Bundle bundle, McpServerController.McpServerBody body) {
+        UUID id = store.findBySlug(bundle.caller().orgId(), body.slug()).map(McpServerRow::id).orElse(null);
+        return id == null ? store.nameOrSlugTaken(bundle.caller().orgId(), body.name(), body.slug())
+                : store.nameOrSlugTakenByAnother(bundle.caller().orgId(), id, body.name(), body.slug());
     }
 
     private Planned plan(Bundle bundle, McpServerController.McpServerBody body) {

@@ -18,6 +18,7 @@ import dev.griddle.sdk.TraceModels.TraceDetail;
 import dev.griddle.sdk.ThreadsClient.TurnFailedException;
 import dev.griddle.server.ApiTest;
 import dev.griddle.server.run.RunnerFixtures;
+import dev.griddle.server.store.Sql;
 import dev.griddle.server.thread.FakeStreamingProvider.Call;
 import dev.griddle.server.thread.FakeStreamingProvider.Pause;
 import dev.griddle.server.thread.FakeStreamingProvider.Text;
@@ -28,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +44,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -63,6 +67,9 @@ class TurnTraceTest extends ApiTest {
     /** Bodies of the OTLP/HTTP exports received. */
     static final List<String> EXPORTS = new CopyOnWriteArrayList<>();
     static final HttpServer COLLECTOR = collector();
+
+    @Autowired
+    JdbcClient jdbc;
 
     @DynamicPropertySource
     static void provider(DynamicPropertyRegistry registry) {
@@ -267,6 +274,42 @@ class TurnTraceTest extends ApiTest {
 
         assertThat(ids(org.client().traces().list("thread_id=" + thread + "&status=cancelled", PageRequest.first()))).containsExactly(stopped.id());
         assertThat(org.client().traces().list("thread_id=" + thread + "&status=succeeded", PageRequest.first()).data()).isEmpty();
+    }
+
+    /** A node died mid-turn after storing its first model call (as the usage update does): the answer's trace keeps that call. */
+    @Test
+    void anInterruptedTurnKeepsTheCallsStoredBeforeItsNodeDied() {
+        Org org = org();
+        String tag = "tag-" + UUID.randomUUID();
+        FAKE.script(tag, List.of(new Text("Fresh answer.")));
+        UUID agent = agent(org.client(), tag, MODEL);
+        UUID thread = thread(org.client(), agent);
+        UUID dead = UUID.randomUUID();
+        Instant start = Instant.now().minusSeconds(3600);
+        jdbc.sql("update threads set turn_id = :turn, turn_node = 'dead-node', turn_heartbeat_at = :at where id = :thread")
+                .param("turn", UUID.randomUUID()).param("at", Sql.ts(start)).param("thread", thread).update();
+        jdbc.sql("""
+                insert into thread_messages (id, org_id, thread_id, seq, role, content, status, model, model_calls, input_tokens, output_tokens,
+                                             cost_usd, trace, created_at)
+                select :id, org_id, id, 1, 'assistant', 'Half an ans', 'streaming', :model, 1, 10, 5, 0.00007, cast(:trace as jsonb), :at
+                from threads where id = :thread
+                """).param("id", dead).param("model", MODEL).param("at", Sql.ts(start)).param("thread", thread).param("trace", """
+                [{"kind": "llm", "parent": null, "name": "%s", "started_at": "%s", "duration_ms": 120, "status": "succeeded", "error": null,
+                  "input_tokens": 10, "output_tokens": 5, "cost_usd": 0.00007, "first_token_ms": 30, "plan_reminder": false}]
+                """.formatted(MODEL, start.plusMillis(5))).update();
+
+        assertThat(org.client().threads().send(thread, "Are you there?", null).content()).isEqualTo("Fresh answer.");
+        TraceDetail trace = org.client().traces().get(dead);
+        assertThat(trace.trace().status()).isEqualTo("failed");
+        assertThat(trace.trace().durationMs()).as("ended when it was taken over").isNotNull();
+        assertThat(trace.spans().getFirst().attributes()).containsEntry("answer_status", "interrupted");
+        assertThat(trace.spans()).extracting(Span::id).containsExactly(dead.toString(), "llm-1");
+        Span call = trace.spans().get(1);
+        assertThat(call.startedAt()).isEqualTo(start.plusMillis(5));
+        assertThat(call.durationMs()).isEqualTo(120);
+        assertThat(number(call, "first_token_ms")).isEqualTo(30);
+        assertThat(trace.trace().inputTokens()).isEqualTo(10);
+        assertThat(ids(org.client().traces().list("thread_id=" + thread + "&status=failed", PageRequest.first()))).containsExactly(dead);
     }
 
     @Test

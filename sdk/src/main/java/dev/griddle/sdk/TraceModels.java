@@ -6,15 +6,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Traces (one per run), their spans and evaluations, and analytics. */
+/** Traces (one per run and one per chat-thread answer), their spans and evaluations, and analytics. */
 public final class TraceModels {
 
     private TraceModels() {
     }
 
-    /** A trace as listed: the run's outcome, timing and usage. */
-    public record Trace(UUID id, UUID runId, UUID runnerId, int runnerVersion, String status, String triggerType, UUID parentRunId,
-            Instant startedAt, Instant finishedAt, Long durationMs, long inputTokens, long outputTokens, BigDecimal costUsd) {
+    /**
+     * A trace as listed: its outcome, timing and usage. {@code type} {@code run} (runner fields set)
+     * or {@code turn}, a chat-thread answer (id = the message id; thread and agent set).
+     */
+    public record Trace(UUID id, String type, UUID runId, UUID runnerId, Integer runnerVersion, String status, String triggerType, UUID parentRunId,
+            UUID threadId, UUID agentId, Instant startedAt, Instant finishedAt, Long durationMs, long inputTokens, long outputTokens,
+            BigDecimal costUsd) {
     }
 
     /** {@code kind}: run, step, http, llm or tool. Attributes carry rolled-up {@code input_tokens, output_tokens, cost_usd}. */

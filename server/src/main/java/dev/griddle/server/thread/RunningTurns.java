@@ -89,7 +89,7 @@ class RunningTurns implements SmartLifecycle {
      * marked {@code interrupted}.
      */
     Turn begin(ChatThread thread, String content, SseEmitter client) {
-        Turn turn = new Turn(thread.id(), UUID.randomUUID(), client);
+        Turn turn = new Turn(thread.id(), UUID.randomUUID(), client, new TurnRecorder(clock));
         if (local.putIfAbsent(thread.id(), turn) != null) {
             throw busy(thread.id());
         }
@@ -182,7 +182,7 @@ class RunningTurns implements SmartLifecycle {
                         log.warn("Turn {} of thread {} was taken over by another node; stopping it here", t.id, t.threadId);
                         t.stop();
                     } else {
-                        t.partial().ifPresent(p -> store.savePartial(p.messageId(), p.text()));
+                        t.partial().ifPresent(p -> store.savePartial(p.messageId(), p.text(), p.calls()));
                     }
                 }
                 takeOver(null);

@@ -79,14 +79,18 @@ class ThreadStore {
                 : null, now);
     }
 
-    /** Stores the answer; one marked {@code interrupted} meanwhile (its turn was taken over) keeps that status. */
-    void finish(UUID messageId, String content, String status, String toolCalls) {
+    /**
+     * Stores the answer with its calls (its trace) and, for a failed turn, why it failed; one marked
+     * {@code interrupted} meanwhile (its turn was taken over) keeps that status.
+     */
+    void finish(UUID messageId, String content, String status, String toolCalls, String trace, String error) {
         jdbc.sql("""
-                update thread_messages set content = :content, tool_calls = cast(:calls as jsonb), finished_at = :now,
+                update thread_messages set content = :content, tool_calls = cast(:calls as jsonb), trace = cast(:trace as jsonb),
+                       error = cast(:error as jsonb), finished_at = :now,
                        status = case when status = 'streaming' then :status else status end
                 where id = :id
-                """).param("content", content).param("status", status).param("calls", toolCalls).param("now", ts(clock.instant()))
-                .param("id", messageId).update();
+                """).param("content", content).param("status", status).param("calls", toolCalls).param("trace", trace).param("error", error)
+                .param("now", ts(clock.instant())).param("id", messageId).update();
     }
 
     List<ThreadMessage> messages(UUID threadId, int limit, int offset) {

@@ -1,8 +1,10 @@
 package dev.griddle.server.thread;
 
+import dev.griddle.server.trace.TurnTraces;
 import dev.langchain4j.model.chat.response.StreamingHandle;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -16,13 +18,15 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  */
 final class Turn {
 
-    /** The answer's text so far, for the heartbeat to save. */
-    record Partial(UUID messageId, String text) {
+    /** The answer's text and calls so far, for the heartbeat to save. */
+    record Partial(UUID messageId, String text, List<TurnTraces.Call> calls) {
     }
 
     final UUID threadId;
     /** The turn's id in {@code threads.turn_id}. */
     final UUID id;
+    /** The turn's model and tool calls: its trace. */
+    final TurnRecorder calls;
     private volatile SseEmitter client;
     private volatile boolean stopped;
     private volatile StreamingHandle handle;
@@ -32,9 +36,10 @@ final class Turn {
     private volatile ThreadMessage.Usage usage = ThreadMessage.Usage.NONE;
     private volatile boolean claimed;
 
-    Turn(UUID threadId, UUID id, SseEmitter client) {
+    Turn(UUID threadId, UUID id, SseEmitter client, TurnRecorder calls) {
         this.threadId = threadId;
         this.id = id;
+        this.calls = calls;
         this.client = client;
         client.onCompletion(this::clientGone);
         client.onError(e -> clientGone());
@@ -62,7 +67,7 @@ final class Turn {
             return Optional.empty();
         }
         synchronized (t) {
-            return Optional.of(new Partial(answerId, t.toString()));
+            return Optional.of(new Partial(answerId, t.toString(), calls.calls()));
         }
     }
 

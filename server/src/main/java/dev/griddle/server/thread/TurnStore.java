@@ -3,6 +3,7 @@ package dev.griddle.server.thread;
 import static dev.griddle.server.store.Sql.instant;
 import static dev.griddle.server.store.Sql.ts;
 
+import dev.griddle.server.trace.TurnTraces;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Collection;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * SQL for the running turn of a thread ({@code threads.turn_id}, {@code turn_node},
@@ -25,9 +27,11 @@ class TurnStore {
     }
 
     private final JdbcClient jdbc;
+    private final JsonMapper json;
 
-    TurnStore(JdbcClient jdbc) {
+    TurnStore(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     /** Claims the thread for {@code turn} when no turn holds it or the one holding it was last stamped before {@code staleBefore}. */
@@ -72,19 +76,29 @@ class TurnStore {
                 .param("now", ts(now)).param("node", node).param("turns", turns.toArray(UUID[]::new)).query(UUID.class).list();
     }
 
-    /** Saves the text an answer has so far, so that a crash loses at most one heartbeat's worth. */
-    void savePartial(UUID messageId, String content) {
-        jdbc.sql("update thread_messages set content = :content where id = :id and status = 'streaming'").param("content", content)
-                .param("id", messageId).update();
+    /**
+     * Saves the text and calls an answer has so far, so that a crash loses at most one heartbeat's
+     * worth. Calls are only ever appended, so a save that lost a race with a newer one (the turn's
+     * own, after a model call) does not put back a shorter list.
+     */
+    void savePartial(UUID messageId, String content, List<TurnTraces.Call> calls) {
+        jdbc.sql("""
+                update thread_messages set content = :content,
+                       trace = case when jsonb_array_length(trace) <= :n then cast(:trace as jsonb) else trace end
+                where id = :id and status = 'streaming'
+                """).param("content", content).param("n", calls.size()).param("trace", json.writeValueAsString(calls)).param("id", messageId)
+                .update();
     }
 
-    /** Adds one model call's usage to an answer. */
-    void addUsage(UUID messageId, String model, long inputTokens, long outputTokens, BigDecimal costUsd) {
+    /** Adds one model call's usage to an answer, with the calls the turn made so far (the last one being this model call). */
+    void addUsage(UUID messageId, String model, long inputTokens, long outputTokens, BigDecimal costUsd, List<TurnTraces.Call> calls) {
         jdbc.sql("""
                 update thread_messages set model = :model, model_calls = model_calls + 1, input_tokens = input_tokens + :in,
-                       output_tokens = output_tokens + :out, cost_usd = cost_usd + :cost
+                       output_tokens = output_tokens + :out, cost_usd = cost_usd + :cost,
+                       trace = case when jsonb_array_length(trace) <= :n then cast(:trace as jsonb) else trace end
                 where id = :id
-                """).param("model", model).param("in", inputTokens).param("out", outputTokens).param("cost", costUsd).param("id", messageId)
+                """).param("model", model).param("in", inputTokens).param("out", outputTokens).param("cost", costUsd).param("n", calls.size())
+                .param("trace", json.writeValueAsString(calls)).param("id", messageId)
                 .update();
     }
 

@@ -136,8 +136,10 @@ class Turns {
             int toolCallCount = 0;
             int maxToolCalls = models.maxToolCalls();
             boolean reminded = false;
+            boolean continuation = false;
             while (true) {
-                ChatResponse response = stream(p, messages, specs, text, turn);
+                ChatResponse response = stream(p, messages, specs, text, turn, continuation);
+                continuation = false;
                 if (turn.stopped()) {
                     status = "stopped";
                     break;
@@ -150,6 +152,7 @@ class Turns {
                     }
                     reminded = true;
                     remind(ai, reminder.get(), messages, text, toolLog, turn);
+                    continuation = true;
                     continue;
                 }
                 messages.add(ai);
@@ -175,7 +178,8 @@ class Turns {
             status = "failed";
             error = json.createObjectNode().put("code", "INTERNAL").put("message", "the turn failed; see the server log");
         }
-        store.finish(answer.id(), text.toString(), status, json.writeValueAsString(toolLog));
+        store.finish(answer.id(), text.toString(), status, json.writeValueAsString(toolLog), json.writeValueAsString(turn.calls.calls()),
+                error == null ? null : json.writeValueAsString(error));
         store.touch(p.thread().id(), clock.instant());
         if (error != null) {
             turn.emit("error", error);
@@ -186,9 +190,13 @@ class Turns {
         }
     }
 
-    /** One model call, its text streamed to the client as {@code message.delta} and appended to {@code text}. */
-    private ChatResponse stream(Prepared p, List<ChatMessage> messages, List<ToolSpecification> specs, StringBuilder text, Turn turn)
-            throws InterruptedException {
+    /**
+     * One model call, its text streamed to the client as {@code message.delta} and appended to
+     * {@code text}, recorded in the turn's calls however it ends. {@code planReminder}: the call
+     * answers the plan reminder (see {@link #remind}).
+     */
+    private ChatResponse stream(Prepared p, List<ChatMessage> messages, List<ToolSpecification> specs, StringBuilder text, Turn turn,
+            boolean planReminder) throws InterruptedException {
         ChatRequest.Builder request = ChatRequest.builder().messages(messages).modelName(p.target().providerModelName());
         if (p.agent().temperature() != null) {
             request.temperature(p.agent().temperature());
@@ -198,6 +206,7 @@ class Turns {
         }
         CompletableFuture<ChatResponse> done = new CompletableFuture<>();
         turn.waitingOn(done);
+        TurnRecorder.ModelCall call = turn.calls.startModelCall(planReminder);
         p.target().chat().chat(request.build(), new StreamingChatResponseHandler() {
             @Override
             public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
@@ -205,6 +214,7 @@ class Turns {
                 if (turn.stopped()) {
                     return;
                 }
+                call.text();
                 synchronized (text) {
                     text.append(partial.text());
                 }
@@ -223,29 +233,39 @@ class Turns {
         });
         try {
             ChatResponse response = done.get(2 * models.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            recordUsage(p, response, turn);
+            recordUsage(p, response, turn, call);
             return response;
         } catch (CancellationException stopped) {
+            turn.calls.endModelCall(call, p.target().modelId(), "cancelled", null, 0, 0, BigDecimal.ZERO);
             return null;
         } catch (ExecutionException e) {
             if (turn.stopped()) {
+                turn.calls.endModelCall(call, p.target().modelId(), "cancelled", null, 0, 0, BigDecimal.ZERO);
                 return null;
             }
-            throw new TurnFailed("MODEL_ERROR", "the model call failed: " + e.getCause().getMessage());
+            String message = "the model call failed: " + e.getCause().getMessage();
+            turn.calls.endModelCall(call, p.target().modelId(), "failed", message, 0, 0, BigDecimal.ZERO);
+            throw new TurnFailed("MODEL_ERROR", message);
         } catch (TimeoutException e) {
             turn.stop();
-            throw new TurnFailed("MODEL_ERROR", "the model did not finish within " + 2 * models.timeout().toSeconds() + " s");
+            String message = "the model did not finish within " + 2 * models.timeout().toSeconds() + " s";
+            turn.calls.endModelCall(call, p.target().modelId(), "failed", message, 0, 0, BigDecimal.ZERO);
+            throw new TurnFailed("MODEL_ERROR", message);
         }
     }
 
-    /** Adds the call's tokens (as the provider reported them) and their cost to the answer, stored at once so a crash keeps them. */
-    private void recordUsage(Prepared p, ChatResponse response, Turn turn) {
+    /**
+     * Adds the call's tokens (as the provider reported them) and their cost to the answer, and the
+     * call to its trace, stored at once so a crash keeps them.
+     */
+    private void recordUsage(Prepared p, ChatResponse response, Turn turn, TurnRecorder.ModelCall call) {
         TokenUsage tokens = response.tokenUsage();
         long in = tokens == null || tokens.inputTokenCount() == null ? 0 : tokens.inputTokenCount();
         long out = tokens == null || tokens.outputTokenCount() == null ? 0 : tokens.outputTokenCount();
         BigDecimal cost = p.target().cost(in, out);
         turn.used(p.target().modelId(), in, out, cost);
-        turn.partial().ifPresent(partial -> turnStore.addUsage(partial.messageId(), p.target().modelId(), in, out, cost));
+        turn.calls.endModelCall(call, p.target().modelId(), "succeeded", null, in, out, cost);
+        turn.partial().ifPresent(partial -> turnStore.addUsage(partial.messageId(), p.target().modelId(), in, out, cost, partial.calls()));
     }
 
     private String callTool(Prepared p, Map<String, Tool> agentTools, ToolExecutionRequest call, ArrayNode toolLog, Turn turn)
@@ -262,13 +282,24 @@ class Turns {
         Tool tool = agentTools.get(call.name());
         String error;
         JsonNode result = null;
+        TurnRecorder.ToolCall timing = turn.calls.startToolCall(call.name());
         if (tool == null) {
             error = "no tool named '" + call.name() + "'; available: " + agentTools.keySet();
         } else {
-            ToolCalls.Call c = toolCalls.call(tool, arguments, new ToolContext(p.thread().orgId(), null, null, null));
+            ToolCalls.Call c;
+            try {
+                c = toolCalls.call(tool, arguments, new ToolContext(p.thread().orgId(), null, null, null));
+            } catch (InterruptedException e) {
+                turn.calls.endToolCall(timing, "cancelled", null);
+                throw e;
+            } catch (RuntimeException e) {
+                turn.calls.endToolCall(timing, "failed", "the tool call failed; see the server log");
+                throw e;
+            }
             error = c.error();
             result = c.result();
         }
+        turn.calls.endToolCall(timing, error == null ? "succeeded" : "failed", error);
         if (error != null) {
             entry.put("error", error);
             turn.emit("tool.result", json.createObjectNode().put("name", call.name()).put("error", error));

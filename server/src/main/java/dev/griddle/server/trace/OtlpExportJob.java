@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,18 +19,20 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Exports each finished run's spans over OTLP/HTTP (JSON) when {@code OTEL_EXPORTER_OTLP_ENDPOINT}
- * is set. Its durable cursor moves only after the collector accepted a batch, in the transaction
- * that holds the cursor's lock: a crash or an unreachable collector re-sends, never loses (a
- * collector may see a batch twice; span ids are stable, so backends deduplicate). A batch the
- * collector rejects as malformed (4xx other than 408/429) is logged and skipped. Exporting starts
- * with the runs that finish after the exporter was first enabled.
+ * Exports each finished run's spans, and each finished chat-thread answer's, over OTLP/HTTP (JSON)
+ * when {@code OTEL_EXPORTER_OTLP_ENDPOINT} is set. Runs and answers each have a durable cursor in
+ * {@code (finished_at, id)} order ({@code otlp}, {@code otlp_turns}), moved only after the collector
+ * accepted a batch, in the transaction that holds the cursor's lock: a crash or an unreachable
+ * collector re-sends, never loses (a collector may see a batch twice; span ids are stable, so
+ * backends deduplicate). A batch the collector rejects as malformed (4xx other than 408/429) is
+ * logged and skipped. Exporting starts with what finishes after the exporter was first enabled.
  */
 @Component
 class OtlpExportJob {
 
     private static final Logger log = LoggerFactory.getLogger(OtlpExportJob.class);
     static final String CURSOR = "otlp";
+    static final String TURN_CURSOR = "otlp_turns";
     private static final int BATCH = 50;
 
     private final OtlpProperties otlp;
@@ -39,6 +40,7 @@ class OtlpExportJob {
     private final TransactionTemplate tx;
     private final TraceCursors cursors;
     private final TraceReader reader;
+    private final TurnTraces turns;
     private final JsonMapper json;
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -46,8 +48,9 @@ class OtlpExportJob {
     private volatile long nextTick;
     private volatile long failures;
 
-    OtlpExportJob(OtlpProperties otlp, TraceProperties props, TransactionTemplate tx, TraceCursors cursors, TraceReader reader, JsonMapper json,
-            Clock clock) {
+    OtlpExportJob(OtlpProperties otlp, TraceProperties props, TransactionTemplate tx, TraceCursors cursors, TraceReader reader, TurnTraces turns,
+            JsonMapper json, Clock clock) {
+        this.turns = turns;
         this.otlp = otlp;
         this.props = props;
         this.tx = tx;
@@ -65,9 +68,13 @@ class OtlpExportJob {
         try {
             if (!cursorReady) {
                 cursors.ensure(CURSOR, clock.instant().minus(props.lag()));
+                cursors.ensure(TURN_CURSOR, clock.instant().minus(props.lag()));
                 cursorReady = true;
             }
             while (exportBatch() == BATCH) {
+                // a full batch: more may be waiting
+            }
+            while (exportTurns() == BATCH) {
                 // a full batch: more may be waiting
             }
             failures = 0;
@@ -93,9 +100,8 @@ class OtlpExportJob {
                 return 0;
             }
             Map<UUID, List<Span>> trees = reader.spans(batch);
-            Map<RunRow, List<Span>> traces = new LinkedHashMap<>();
-            batch.forEach(run -> traces.put(run, trees.get(run.id())));
-            send(json.writeValueAsString(OtlpSpans.request(traces)), batch.size());
+            List<OtlpSpans.Exported> traces = batch.stream().map(run -> OtlpSpans.Exported.of(run, trees.get(run.id()))).toList();
+            send(json.writeValueAsString(OtlpSpans.request(traces)), batch.size(), "run(s)");
             RunRow last = batch.getLast();
             cursors.save(CURSOR, new TraceCursors.Position(last.finishedAt(), last.id()));
             return batch.size();
@@ -103,7 +109,29 @@ class OtlpExportJob {
         return n == null ? 0 : n;
     }
 
-    private void send(String body, int runs) {
+    /** Exports one batch of finished chat-thread answers; returns how many it covered. */
+    int exportTurns() {
+        Instant upTo = clock.instant().minus(props.lag());
+        Integer n = tx.execute(status -> {
+            Optional<TraceCursors.Position> position = cursors.lock(TURN_CURSOR);
+            if (position.isEmpty()) {
+                return 0;
+            }
+            List<TurnTraces.Turn> batch = turns.finishedAfter(position.get().at(), position.get().runId(), upTo, BATCH);
+            if (batch.isEmpty()) {
+                return 0;
+            }
+            List<OtlpSpans.Exported> traces = batch.stream()
+                    .map(t -> new OtlpSpans.Exported(t.id(), t.orgId(), true, TurnTraceBuilder.build(t))).toList();
+            send(json.writeValueAsString(OtlpSpans.request(traces)), batch.size(), "thread answer(s)");
+            TurnTraces.Turn last = batch.getLast();
+            cursors.save(TURN_CURSOR, new TraceCursors.Position(last.finishedAt(), last.id()));
+            return batch.size();
+        });
+        return n == null ? 0 : n;
+    }
+
+    private void send(String body, int count, String what) {
         HttpRequest.Builder request = HttpRequest.newBuilder(otlp.tracesUri()).timeout(otlp.timeout())
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         otlp.headerMap().forEach(request::header);
@@ -121,7 +149,7 @@ class OtlpExportJob {
             return;
         }
         if (status / 100 == 4 && status != 408 && status != 429) {
-            log.error("OTLP collector rejected {} run(s) with {}: {}; skipping them", runs, status, abbreviate(response.body()));
+            log.error("OTLP collector rejected {} {} with {}: {}; skipping them", count, what, status, abbreviate(response.body()));
             return;
         }
         throw new IllegalStateException("collector answered " + status + ": " + abbreviate(response.body()));

@@ -7,15 +7,18 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Span trees as an OTLP/HTTP JSON {@code ExportTraceServiceRequest}. Trace id = the run id's 16
- * bytes; span ids are derived from (run, span) so a re-export yields the same ids. Model calls
- * follow the OpenTelemetry GenAI conventions ({@code chat <model>}, {@code gen_ai.*}); tool calls
- * are {@code execute_tool <tool>}; http steps are client spans with {@code http.response.status_code}.
+ * Span trees as an OTLP/HTTP JSON {@code ExportTraceServiceRequest}. Trace id = the run id's (or
+ * the chat-thread answer's message id's) 16 bytes; span ids are derived from (trace, span) so a
+ * re-export yields the same ids. Model calls follow the OpenTelemetry GenAI conventions
+ * ({@code chat <model>}, {@code gen_ai.*}); tool calls are {@code execute_tool <tool>}; a turn's
+ * root is {@code invoke_agent <agent>} with {@code gen_ai.conversation.id} = the thread id; http
+ * steps are client spans with {@code http.response.status_code}.
  */
 final class OtlpSpans {
 
@@ -24,7 +27,14 @@ final class OtlpSpans {
     private OtlpSpans() {
     }
 
-    static ObjectNode request(Map<RunRow, List<Span>> traces) {
+    /** One trace to export: a run's ({@code turn} false) or a chat-thread answer's. */
+    record Exported(UUID id, UUID orgId, boolean turn, List<Span> spans) {
+        static Exported of(RunRow run, List<Span> spans) {
+            return new Exported(run.id(), run.orgId(), false, spans);
+        }
+    }
+
+    static ObjectNode request(List<Exported> traces) {
         ObjectNode root = F.objectNode();
         ObjectNode resource = root.putArray("resourceSpans").addObject();
         ArrayNode resourceAttributes = resource.putObject("resource").putArray("attributes");
@@ -32,29 +42,29 @@ final class OtlpSpans {
         ObjectNode scope = resource.putArray("scopeSpans").addObject();
         scope.putObject("scope").put("name", "dev.griddle.trace");
         ArrayNode spans = scope.putArray("spans");
-        traces.forEach((run, tree) -> tree.forEach(span -> spans.add(span(run, span))));
+        traces.forEach(trace -> trace.spans().forEach(span -> spans.add(span(trace, span))));
         return root;
     }
 
-    static String traceId(RunRow run) {
-        return run.id().toString().replace("-", "");
+    static String traceId(UUID trace) {
+        return trace.toString().replace("-", "");
     }
 
-    static String spanId(RunRow run, String id) {
+    static String spanId(UUID trace, String id) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest((run.id() + "/" + id).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((trace + "/" + id).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static ObjectNode span(RunRow run, Span span) {
+    private static ObjectNode span(Exported trace, Span span) {
         ObjectNode o = F.objectNode();
-        o.put("traceId", traceId(run));
-        o.put("spanId", spanId(run, span.id()));
+        o.put("traceId", traceId(trace.id()));
+        o.put("spanId", spanId(trace.id(), span.id()));
         if (span.parentId() != null) {
-            o.put("parentSpanId", spanId(run, span.parentId()));
+            o.put("parentSpanId", spanId(trace.id(), span.parentId()));
         }
         o.put("name", span.name());
         o.put("kind", span.kind().equals("llm") || span.kind().equals("http") ? 3 : 1); // CLIENT : INTERNAL
@@ -65,13 +75,22 @@ final class OtlpSpans {
         ArrayNode a = o.putArray("attributes");
         attribute(a, "griddle.span.kind", span.kind());
         attribute(a, "griddle.status", span.status());
-        attribute(a, "griddle.run.id", run.id().toString());
-        attribute(a, "griddle.org.id", run.orgId().toString());
+        attribute(a, trace.turn() ? "griddle.message.id" : "griddle.run.id", trace.id().toString());
+        attribute(a, "griddle.org.id", trace.orgId().toString());
         Map<String, Object> attrs = span.attributes();
         switch (span.kind()) {
             case "run" -> {
-                attribute(a, "griddle.runner.id", run.runnerId().toString());
-                attribute(a, "griddle.runner.version", run.runnerVersion());
+                if (trace.turn()) {
+                    attribute(a, "gen_ai.operation.name", "invoke_agent");
+                    attribute(a, "gen_ai.agent.id", attrs.get("agent_id"));
+                    attribute(a, "gen_ai.agent.name", attrs.get("agent_name"));
+                    attribute(a, "gen_ai.conversation.id", attrs.get("thread_id"));
+                    attribute(a, "gen_ai.request.model", attrs.get("model"));
+                    attribute(a, "griddle.thread.id", attrs.get("thread_id"));
+                } else {
+                    attribute(a, "griddle.runner.id", attrs.get("runner_id"));
+                    attribute(a, "griddle.runner.version", attrs.get("runner_version"));
+                }
             }
             case "step", "http" -> {
                 attribute(a, "griddle.step.id", span.name());

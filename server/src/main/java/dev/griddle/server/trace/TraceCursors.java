@@ -21,6 +21,7 @@ class TraceCursors {
 
     static final UUID ZERO = new UUID(0, 0);
 
+    /** {@code runId}: of the last run handled, or of the last chat-thread answer for the {@code otlp_turns} cursor. */
     record Position(Instant at, UUID runId) {
     }
 

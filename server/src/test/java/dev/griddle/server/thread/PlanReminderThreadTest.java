@@ -93,6 +93,11 @@ class PlanReminderThreadTest extends ApiTest {
         ThreadMessage stored = c.threads().messages(thread, dev.griddle.sdk.PageRequest.first()).data().getLast();
         assertThat(stored.content()).isEqualTo("Hello.\n\nWorking on them.");
         assertThat(stored.toolCalls().get(0).path("kind").asString()).isEqualTo("plan_reminder");
+
+        var spans = c.traces().get(answer.id()).spans();
+        assertThat(spans).extracting(s -> s.kind()).containsExactly("run", "llm", "llm");
+        assertThat(spans.get(1).attributes()).as("the first answer").doesNotContainKey("plan_reminder");
+        assertThat(spans.get(2).attributes()).as("the continuation is one more model call").containsEntry("plan_reminder", true);
     }
 
     @Test

@@ -90,8 +90,8 @@ class ThreadController {
 
     @GetMapping
     PageQuery.Paged<ThreadView> list(Caller caller, PageQuery page, @RequestParam(name = "agent_id", required = false) UUID agentId) {
-        return page.result(threads.list(caller.orgId(), agentId, page.perPage(), page.offset()).stream().map(ThreadView::of).toList(),
-                threads.count(caller.orgId(), agentId));
+        return page.result(threads.list(caller.orgId(), agentId, caller.projectIds(), page.perPage(), page.offset()).stream().map(ThreadView::of)
+                .toList(), threads.count(caller.orgId(), agentId, caller.projectIds()));
     }
 
     @GetMapping("/{id}")

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -49,16 +50,25 @@ class ThreadStore {
                 .optional();
     }
 
-    List<ChatThread> list(UUID orgId, UUID agentId, int limit, int offset) {
-        return jdbc.sql("""
-                select * from threads where org_id = :org and (cast(:agent as uuid) is null or agent_id = :agent)
-                order by created_at desc, id limit :limit offset :offset
-                """).param("org", orgId).param("agent", agentId).param("limit", limit).param("offset", offset).query(this::thread).list();
+    /**
+     * Threads of agents in the given projects only, unless {@code projects} is null (a key for all
+     * projects): a key limited to some projects lists what it may open.
+     */
+    private static final String VISIBLE = """
+            from threads t join agents a on a.id = t.agent_id
+            where t.org_id = :org and (cast(:agent as uuid) is null or t.agent_id = :agent)
+              and (cast(:projects as uuid[]) is null or a.project_id = any(cast(:projects as uuid[])))
+            """;
+
+    List<ChatThread> list(UUID orgId, UUID agentId, Set<UUID> projects, int limit, int offset) {
+        return jdbc.sql("select t.* " + VISIBLE + " order by t.created_at desc, t.id limit :limit offset :offset").param("org", orgId)
+                .param("agent", agentId).param("projects", projects == null ? null : projects.toArray(UUID[]::new)).param("limit", limit)
+                .param("offset", offset).query(this::thread).list();
     }
 
-    long count(UUID orgId, UUID agentId) {
-        return jdbc.sql("select count(*) from threads where org_id = :org and (cast(:agent as uuid) is null or agent_id = :agent)")
-                .param("org", orgId).param("agent", agentId).query(Long.class).single();
+    long count(UUID orgId, UUID agentId, Set<UUID> projects) {
+        return jdbc.sql("select count(*) " + VISIBLE).param("org", orgId).param("agent", agentId)
+                .param("projects", projects == null ? null : projects.toArray(UUID[]::new)).query(Long.class).single();
     }
 
     void touch(UUID id, Instant now) {

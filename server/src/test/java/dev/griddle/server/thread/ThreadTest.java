@@ -3,6 +3,7 @@ package dev.griddle.server.thread;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.griddle.sdk.GriddleClient;
+import dev.griddle.sdk.Models.CreateKey;
 import dev.griddle.sdk.Models.CreatedOrganization;
 import dev.griddle.sdk.RawResponse;
 import dev.griddle.server.ApiTest;
@@ -290,6 +291,25 @@ class ThreadTest extends ApiTest {
         expectError(404, "NOT_FOUND", () -> send(other, "POST", "/api/v1/threads/" + thread + "/stop", null));
         assertThat(send(other, "GET", "/api/v1/threads", null).path("data")).isEmpty();
         expectError(422, "VALIDATION_FAILED", () -> send(other, "POST", "/api/v1/threads", Map.of("agent_id", agent)));
+    }
+
+    @Test
+    void aKeyLimitedToProjectsListsOnlyTheirAgentsThreads() {
+        GriddleClient admin = org().client();
+        UUID mine = admin.projects().create("mine", null).id();
+        UUID theirs = admin.projects().create("theirs", null).id();
+        String mineAgent = send(admin, "POST", "/api/v1/agents", Map.of("name", "a-mine", "project_id", mine)).path("id").asString();
+        String theirAgent = send(admin, "POST", "/api/v1/agents", Map.of("name", "a-theirs", "project_id", theirs)).path("id").asString();
+        String visible = send(admin, "POST", "/api/v1/threads", Map.of("agent_id", mineAgent)).path("id").asString();
+        String hidden = send(admin, "POST", "/api/v1/threads", Map.of("agent_id", theirAgent)).path("id").asString();
+        GriddleClient limited = client(admin.keys().create(new CreateKey("limited", "contributor", List.of(mine), null)).secret());
+
+        JsonNode listed = send(limited, "GET", "/api/v1/threads", null);
+        assertThat(listed.path("data").findValuesAsString("id")).containsExactly(visible);
+        assertThat(listed.path("meta").path("total").asLong()).isEqualTo(1);
+        assertThat(send(limited, "GET", "/api/v1/threads?agent_id=" + theirAgent, null).path("data")).isEmpty();
+        expectError(404, "NOT_FOUND", () -> send(limited, "GET", "/api/v1/threads/" + hidden, null));
+        assertThat(send(admin, "GET", "/api/v1/threads", null).path("meta").path("total").asLong()).isEqualTo(2);
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.griddle.server.GriddleProperties;
 import dev.griddle.server.expr.ExpressionException;
 import dev.griddle.server.expr.Expressions;
 import dev.griddle.server.runner.StepSpec;
+import dev.griddle.server.secret.OrgSecrets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -32,10 +33,12 @@ class Advancer {
     private final ChildRuns children;
     private final Wakeups wakeups;
     private final JsonMapper json;
+    private final OrgSecrets secrets;
     private final long maxOutputBytes;
 
     Advancer(Expressions expressions, TaskQueue queue, StepRunStore stepRuns, ApprovalStore approvals, ChildRuns children, Wakeups wakeups,
-            JsonMapper json, GriddleProperties props) {
+            JsonMapper json, GriddleProperties props, OrgSecrets secrets) {
+        this.secrets = secrets;
         this.expressions = expressions;
         this.queue = queue;
         this.stepRuns = stepRuns;
@@ -78,7 +81,7 @@ class Advancer {
             StepLifecycle.skipped(run, step, Decider.Skip.DISABLED);
             return true;
         }
-        ObjectNode context = RunContext.of(run);
+        ObjectNode context = context(run);
         try {
             if (spec.condition() != null && !spec.condition().isBlank() && !expressions.test(spec.condition(), context)) {
                 StepLifecycle.skipped(run, step, Decider.Skip.CONDITION_FALSE);
@@ -229,6 +232,11 @@ class Advancer {
         run.event("approval_requested", spec.id(), data);
     }
 
+    /** The run's expression context; {@code secrets} holds placeholders, never values. */
+    ObjectNode context(RunTx run) {
+        return RunContext.of(run, secrets.placeholders(run.row.orgId()));
+    }
+
     /** The step's spec with this run's {@code step_overrides} merged into {@code with}. */
     StepSpec effective(RunTx run, String stepId) {
         StepSpec spec = run.specs.get(stepId);
@@ -311,7 +319,7 @@ class Advancer {
     private JsonNode runOutput(RunTx run) {
         JsonNode template = run.runner.spec().output();
         if (template != null && !template.isNull()) {
-            return expressions.render(template, RunContext.of(run));
+            return expressions.render(template, context(run));
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         java.util.Set<String> needed = new java.util.HashSet<>();

@@ -1,6 +1,7 @@
 package dev.griddle.server.engine;
 
 import dev.griddle.server.runner.StepSpec;
+import dev.griddle.server.secret.SecretMasking;
 import dev.griddle.server.step.StepOutcome;
 import java.util.Random;
 import java.util.UUID;
@@ -24,9 +25,11 @@ public class Completer {
     private final TaskQueue queue;
     private final StepRunStore stepRuns;
     private final Advancer advancer;
+    private final SecretMasking masking;
     private final Random random = new Random();
 
-    Completer(RunTransactions transactions, TaskQueue queue, StepRunStore stepRuns, Advancer advancer) {
+    Completer(RunTransactions transactions, TaskQueue queue, StepRunStore stepRuns, Advancer advancer, SecretMasking masking) {
+        this.masking = masking;
         this.transactions = transactions;
         this.queue = queue;
         this.stepRuns = stepRuns;
@@ -55,7 +58,9 @@ public class Completer {
         return Boolean.TRUE.equals(ok);
     }
 
-    public Result complete(TaskRow task, long token, StepOutcome outcome) {
+    /** Applies the outcome, its output, error and events masked of the organization's secret values first. */
+    public Result complete(TaskRow task, long token, StepOutcome reported) {
+        StepOutcome outcome = masking.mask(task.orgId(), reported);
         Result result = transactions.inRun(task.runId(), run -> {
             if (!queue.release(task.id(), token)) {
                 return Result.LEASE_LOST;
@@ -235,7 +240,7 @@ public class Completer {
         if (free <= 0) {
             return;
         }
-        ObjectNode context = RunContext.of(run);
+        ObjectNode context = advancer.context(run);
         for (StepRunStore.Item next : stepRuns.pendingItems(run.id(), step.stepId, (int) free)) {
             advancer.enqueueItem(run, spec, next.idx(), next.item(), 1, context);
         }

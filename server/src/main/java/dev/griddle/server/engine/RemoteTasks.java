@@ -1,5 +1,6 @@
 package dev.griddle.server.engine;
 
+import dev.griddle.server.secret.SecretMasking;
 import dev.griddle.server.step.StepOutcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +24,10 @@ public class RemoteTasks {
     private final Completer completer;
     private final RunTransactions transactions;
     private final Wakeups wakeups;
+    private final SecretMasking masking;
 
-    RemoteTasks(TaskQueue queue, Completer completer, RunTransactions transactions, Wakeups wakeups) {
+    RemoteTasks(TaskQueue queue, Completer completer, RunTransactions transactions, Wakeups wakeups, SecretMasking masking) {
+        this.masking = masking;
         this.queue = queue;
         this.completer = completer;
         this.transactions = transactions;
@@ -64,8 +67,9 @@ public class RemoteTasks {
         return completer.complete(task, token, outcome);
     }
 
-    /** Appends {@code log} events with the task's step id, if {@code token} still holds the task. */
-    public Completer.Result log(TaskRow task, long token, String stream, List<String> lines) {
+    /** Appends {@code log} events with the task's step id, if {@code token} still holds the task; secret values in lines are masked. */
+    public Completer.Result log(TaskRow task, long token, String stream, List<String> reported) {
+        List<String> lines = reported.stream().map(line -> masking.mask(task.orgId(), line)).toList();
         Completer.Result result = transactions.inRun(task.runId(), run -> {
             if (queue.leased(task.id(), token).isEmpty()) {
                 return Completer.Result.LEASE_LOST;

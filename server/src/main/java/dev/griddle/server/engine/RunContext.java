@@ -4,13 +4,17 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The expression context of a run: {@code {input, steps: {<id>: {output}}, run}}, plus {@code item} inside for_each. */
+/**
+ * The expression context of a run: {@code {input, steps: {<id>: {output}}, run, secrets}}, plus
+ * {@code item} inside for_each. {@code secrets} maps each name to its placeholder, never its value
+ * ({@link dev.griddle.server.secret.OrgSecrets}).
+ */
 final class RunContext {
 
     private RunContext() {
     }
 
-    static ObjectNode of(RunTx run) {
+    static ObjectNode of(RunTx run, ObjectNode secrets) {
         ObjectNode context = JsonNodeFactory.instance.objectNode();
         context.set("input", run.row.input());
         ObjectNode steps = context.putObject("steps");
@@ -24,7 +28,7 @@ final class RunContext {
         meta.put("runner_id", run.row.runnerId().toString());
         meta.put("version", run.row.runnerVersion());
         meta.put("trigger_type", run.row.triggerType());
-        context.putObject("secrets");
+        context.set("secrets", secrets);
         return context;
     }
 

@@ -12,4 +12,10 @@ import tools.jackson.databind.JsonNode;
 public record TaskRow(UUID id, UUID orgId, UUID runId, String stepId, int itemIndex, int attempt, String kind, String taskType,
         List<String> runsOn, JsonNode input, Long timeoutMs, Instant readyAt, String leaseOwner, Long leaseToken,
         Instant leaseExpiresAt) {
+
+    /** The same task with other input: what a remote worker is handed, secrets revealed (never stored). */
+    public TaskRow withInput(JsonNode other) {
+        return new TaskRow(id, orgId, runId, stepId, itemIndex, attempt, kind, taskType, runsOn, other, timeoutMs, readyAt, leaseOwner, leaseToken,
+                leaseExpiresAt);
+    }
 }

@@ -37,7 +37,8 @@ public class CelExpressions implements Expressions {
     static final List<String> VARIABLES = List.of("input", "steps", "item", "run", "secrets", "args");
     private static final int CACHE_SIZE = 4096;
 
-    private record Compiled(CelAbstractSyntaxTree ast, CelRuntime.Program program) {
+    /** {@code secrets}: the secret names the expression reads, checked against the context before it runs. */
+    private record Compiled(CelAbstractSyntaxTree ast, CelRuntime.Program program, Set<String> secrets) {
     }
 
     private final CelCompiler compiler;
@@ -62,6 +63,7 @@ public class CelExpressions implements Expressions {
     @Override
     public JsonNode evaluate(String expression, JsonNode context) {
         Compiled compiled = compile(expression);
+        checkSecrets(compiled, context);
         try {
             return CelValues.toJson(compiled.program().eval(variables(context)));
         } catch (CelEvaluationException e) {
@@ -184,18 +186,38 @@ public class CelExpressions implements Expressions {
     }
 
     private static Set<String> stepReferences(CelAbstractSyntaxTree ast) {
+        return references(ast, "steps");
+    }
+
+    /**
+     * An unknown {@code secrets.NAME} would otherwise fail as CEL's "no such key": say plainly which
+     * secret is missing. Only when the context has a {@code secrets} object (runs and HTTP tools).
+     */
+    private static void checkSecrets(Compiled compiled, JsonNode context) {
+        if (compiled.secrets().isEmpty() || context == null || !context.path("secrets").isObject()) {
+            return;
+        }
+        JsonNode defined = context.get("secrets");
+        for (String name : compiled.secrets()) {
+            if (!defined.has(name)) {
+                throw new ExpressionException("secret '" + name + "' is not defined");
+            }
+        }
+    }
+
+    private static Set<String> references(CelAbstractSyntaxTree ast, String variable) {
         Set<String> steps = new LinkedHashSet<>();
         CelNavigableAst.fromAst(ast).getRoot().allNodes().forEach(node -> {
             CelExpr expr = node.expr();
             switch (expr.getKind()) {
                 case SELECT -> {
-                    if (isFreeIdent(node, expr.select().operand(), "steps")) {
+                    if (isFreeIdent(node, expr.select().operand(), variable)) {
                         steps.add(expr.select().field());
                     }
                 }
                 case CALL -> {
                     var call = expr.call();
-                    if (call.function().equals("_[_]") && call.args().size() == 2 && isFreeIdent(node, call.args().get(0), "steps")
+                    if (call.function().equals("_[_]") && call.args().size() == 2 && isFreeIdent(node, call.args().get(0), variable)
                             && call.args().get(1).getKind() == CelExpr.ExprKind.Kind.CONSTANT
                             && call.args().get(1).constant().getKind() == dev.cel.common.ast.CelConstant.Kind.STRING_VALUE) {
                         steps.add(call.args().get(1).constant().stringValue());
@@ -235,7 +257,7 @@ public class CelExpressions implements Expressions {
         }
         try {
             CelAbstractSyntaxTree ast = compiler.compile(expression).getAst();
-            compiled = new Compiled(ast, runtime.createProgram(ast));
+            compiled = new Compiled(ast, runtime.createProgram(ast), references(ast, "secrets"));
         } catch (CelValidationException e) {
             String issues = e.getErrors().stream().map(CelExpressions::describe).collect(Collectors.joining("; "));
             throw new ExpressionException("Expression '" + expression + "' does not compile: " + issues, e);

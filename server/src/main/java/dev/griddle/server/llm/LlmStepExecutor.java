@@ -1,6 +1,8 @@
 package dev.griddle.server.llm;
 
+import dev.griddle.server.secret.OrgSecrets;
 import dev.griddle.server.runner.PinnedRunner;
+import dev.griddle.server.secret.OrgSecrets;
 import dev.griddle.server.runner.RunnerCatalog;
 import dev.griddle.server.step.StepExecutor;
 import dev.griddle.server.step.StepOutcome;
@@ -76,6 +78,12 @@ class LlmStepExecutor implements StepExecutor {
     @Override
     public StepOutcome execute(StepTask task) throws InterruptedException {
         JsonNode with = task.arguments();
+        String secret = OrgSecrets.firstPlaceholder(with);
+        if (secret != null) {
+            // a prompt would hand the value to the model provider, and its reply could carry it anywhere
+            return StepOutcome.failed("llm: secrets.%s cannot be sent to a model; use secrets in http steps and custom HTTP tools".formatted(secret),
+                    false);
+        }
         Optional<RunLedger.RunInfo> run = ledger.run(task.orgId(), task.runId());
         if (run.isEmpty()) {
             return StepOutcome.failed("llm: run " + task.runId() + " not found", false);

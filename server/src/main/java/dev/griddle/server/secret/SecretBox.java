@@ -13,13 +13,14 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.stereotype.Component;
 
 /**
  * Encryption at rest for every secret Griddle stores (webhook signing secrets, provider keys, MCP
- * headers, integration passwords): AES-256-GCM with a random 96-bit nonce per value. The key comes
+ * headers, integration passwords, the org's secrets store): AES-256-GCM with a random 96-bit nonce per value. The key comes
  * from {@code GRIDDLE_MASTER_KEY} (any string; its SHA-256 is the key) or, without it, from
  * {@code <data dir>/master.key}, created on first use with owner-only permissions.
  *
@@ -53,6 +54,23 @@ public class SecretBox {
             return PREFIX + Base64.getEncoder().encodeToString(out);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available in this JDK", e);
+        }
+    }
+
+    /**
+     * HMAC-SHA256 of {@code data} under a key derived from the master key for {@code purpose}: every
+     * node sharing the master key computes the same tag, and nobody without it can forge one.
+     */
+    public byte[] mac(String purpose, String data) {
+        try {
+            Mac derive = Mac.getInstance("HmacSHA256");
+            derive.init(key);
+            byte[] subkey = derive.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(subkey, "HmacSHA256"));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JDK", e);
         }
     }
 

@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import dev.griddle.server.secret.OrgSecrets;
+import dev.griddle.server.secret.SecretException;
 import dev.griddle.server.tool.OutboundGuard;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -20,6 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code http} steps: {@code method, url, headers, body, expect_status}. Output
  * {@code {status, headers, body}}, the body parsed when the response is JSON. Sends an
  * {@code Idempotency-Key} of run/step/attempt so receivers can deduplicate re-deliveries.
+ * Secret placeholders in url, headers and body become the values here, right before sending; the
+ * engine masks them out of the result when it stores it.
  */
 @Component
 class HttpStepExecutor implements StepExecutor {
@@ -33,8 +37,10 @@ class HttpStepExecutor implements StepExecutor {
             .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
     private final JsonMapper json;
     private final OutboundGuard guard;
+    private final OrgSecrets secrets;
 
-    HttpStepExecutor(JsonMapper json, OutboundGuard guard) {
+    HttpStepExecutor(JsonMapper json, OutboundGuard guard, OrgSecrets secrets) {
+        this.secrets = secrets;
         this.json = json;
         this.guard = guard;
     }
@@ -46,7 +52,12 @@ class HttpStepExecutor implements StepExecutor {
 
     @Override
     public StepOutcome execute(StepTask task) throws InterruptedException {
-        JsonNode with = task.arguments();
+        JsonNode with;
+        try {
+            with = secrets.reveal(task.orgId(), task.arguments());
+        } catch (SecretException e) {
+            return StepOutcome.failed("http: " + e.getMessage(), false);
+        }
         String method = with.path("method").asString("GET").toUpperCase(Locale.ROOT);
         if (!METHODS.contains(method)) {
             return StepOutcome.failed("http: unsupported method '" + method + "'", false);

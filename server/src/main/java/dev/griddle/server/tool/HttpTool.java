@@ -2,6 +2,9 @@ package dev.griddle.server.tool;
 
 import dev.griddle.server.expr.ExpressionException;
 import dev.griddle.server.expr.Expressions;
+import dev.griddle.server.secret.OrgSecrets;
+import dev.griddle.server.secret.SecretException;
+import dev.griddle.server.secret.SecretMasking;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,6 +22,9 @@ import tools.jackson.databind.node.ObjectNode;
  * A custom HTTP tool: its {@code http} template rendered with the call's arguments as
  * {@code args.<name>}, sent, and answered as {@code {status, body}} (the body parsed when JSON).
  * Any status is a result, for the model to read; only an unreachable server is an error.
+ * {@code secrets.<NAME>} renders to a placeholder that becomes the value only in the outgoing
+ * request; the result and errors have the organization's secret values masked before anyone (a
+ * model, a run, a thread) sees them.
  */
 final class HttpTool implements Tool {
 
@@ -28,8 +34,13 @@ final class HttpTool implements Tool {
     private final JsonMapper json;
 
     private final OutboundGuard guard;
+    private final OrgSecrets secrets;
+    private final SecretMasking masking;
 
-    HttpTool(StoredTool tool, Expressions expressions, HttpClient http, JsonMapper json, OutboundGuard guard) {
+    HttpTool(StoredTool tool, Expressions expressions, HttpClient http, JsonMapper json, OutboundGuard guard, OrgSecrets secrets,
+            SecretMasking masking) {
+        this.secrets = secrets;
+        this.masking = masking;
         this.guard = guard;
         this.tool = tool;
         this.expressions = expressions;
@@ -54,12 +65,21 @@ final class HttpTool implements Tool {
 
     @Override
     public JsonNode call(JsonNode arguments, ToolContext context) throws ToolException, InterruptedException {
+        try {
+            return masking.mask(context.orgId(), send(arguments, context));
+        } catch (ToolException e) {
+            throw new ToolException(masking.mask(context.orgId(), e.getMessage()), e.retryable());
+        }
+    }
+
+    private JsonNode send(JsonNode arguments, ToolContext context) throws ToolException, InterruptedException {
         ObjectNode scope = json.createObjectNode();
         scope.set("args", arguments == null ? json.createObjectNode() : arguments);
+        scope.set("secrets", secrets.placeholders(context.orgId()));
         JsonNode request;
         try {
-            request = expressions.render(tool.http(), scope);
-        } catch (ExpressionException e) {
+            request = secrets.reveal(context.orgId(), expressions.render(tool.http(), scope));
+        } catch (ExpressionException | SecretException e) {
             throw new ToolException(name() + ": cannot render the request: " + e.getMessage(), false);
         }
         String method = request.path("method").asString("GET").toUpperCase(Locale.ROOT);

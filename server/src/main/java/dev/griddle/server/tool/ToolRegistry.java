@@ -1,6 +1,8 @@
 package dev.griddle.server.tool;
 
 import dev.griddle.server.expr.Expressions;
+import dev.griddle.server.secret.OrgSecrets;
+import dev.griddle.server.secret.SecretMasking;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -23,8 +25,13 @@ public class ToolRegistry {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final OutboundGuard guard;
     private final ObjectProvider<ConnectedTools> connected;
+    private final OrgSecrets secrets;
+    private final SecretMasking masking;
 
-    ToolRegistry(ToolStore store, Expressions expressions, JsonMapper json, OutboundGuard guard, ObjectProvider<ConnectedTools> connected) {
+    ToolRegistry(ToolStore store, Expressions expressions, JsonMapper json, OutboundGuard guard, ObjectProvider<ConnectedTools> connected,
+            OrgSecrets secrets, SecretMasking masking) {
+        this.secrets = secrets;
+        this.masking = masking;
         this.guard = guard;
         this.connected = connected;
         this.store = store;
@@ -63,6 +70,6 @@ public class ToolRegistry {
     }
 
     private Tool tool(StoredTool t) {
-        return new HttpTool(t, expressions, http, json, guard);
+        return new HttpTool(t, expressions, http, json, guard, secrets, masking);
     }
 }

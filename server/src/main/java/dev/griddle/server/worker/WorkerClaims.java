@@ -2,6 +2,9 @@ package dev.griddle.server.worker;
 
 import dev.griddle.server.engine.RemoteTasks;
 import dev.griddle.server.engine.TaskRow;
+import dev.griddle.server.secret.OrgSecrets;
+import dev.griddle.server.secret.SecretException;
+import dev.griddle.server.step.StepOutcome;
 import dev.griddle.server.web.ApiException;
 import java.time.Clock;
 import java.time.Instant;
@@ -11,11 +14,14 @@ import java.util.UUID;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * A worker's long-polling claim: takes what matches its labels and task types, never more than its
  * free capacity, and otherwise waits for the engine's task signal (in-process, or {@code NOTIFY}
- * from another node) until {@code wait_ms} runs out. Polls once a second as the fallback.
+ * from another node) until {@code wait_ms} runs out. Polls once a second as the fallback. Secret
+ * placeholders in a task's input become the values in what the worker is handed, never in the
+ * stored task.
  */
 @Component
 class WorkerClaims implements SmartLifecycle {
@@ -28,8 +34,11 @@ class WorkerClaims implements SmartLifecycle {
     private final RemoteLease lease;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final OrgSecrets secrets;
 
-    WorkerClaims(WorkerStore workers, WorkerTaskHistory history, RemoteTasks tasks, RemoteLease lease, TransactionTemplate tx, Clock clock) {
+    WorkerClaims(WorkerStore workers, WorkerTaskHistory history, RemoteTasks tasks, RemoteLease lease, TransactionTemplate tx, Clock clock,
+            OrgSecrets secrets) {
+        this.secrets = secrets;
         this.workers = workers;
         this.history = history;
         this.tasks = tasks;
@@ -95,10 +104,16 @@ class WorkerClaims implements SmartLifecycle {
         });
         List<TaskRow> started = new ArrayList<>();
         for (TaskRow task : claimed) {
-            if (tasks.start(task)) {
-                started.add(task);
-            } else {
+            if (!tasks.start(task)) {
                 history.finished(task.id(), "dropped", null, clock.instant());
+                continue;
+            }
+            try {
+                started.add(task.withInput(secrets.reveal(orgId, task.input())));
+            } catch (SecretException e) {
+                // deleted since the step was rendered: the attempt fails here instead of reaching the worker
+                tasks.complete(task, task.leaseToken(), StepOutcome.failed(e.getMessage(), false));
+                history.finished(task.id(), "failed", JsonNodeFactory.instance.objectNode().put("message", e.getMessage()), clock.instant());
             }
         }
         return started;

@@ -1,0 +1,13 @@
+package dev.griddle.server.secret;
+
+/** A template or task refers to a secret the organization does not have (any more). */
+public class SecretException extends RuntimeException {
+
+    SecretException(String message) {
+        super(message);
+    }
+
+    static SecretException undefined(String name) {
+        return new SecretException("secret '" + name + "' is not defined");
+    }
+}

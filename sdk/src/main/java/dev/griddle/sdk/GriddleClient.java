@@ -106,6 +106,11 @@ public final class GriddleClient {
         return new ToolsClient(http);
     }
 
+    /** The organization's secrets, read by templates as {@code secrets.NAME}. */
+    public SecretsClient secrets() {
+        return new SecretsClient(http);
+    }
+
     /** The same server with another key. */
     public GriddleClient withApiKey(String apiKey) {
         return new GriddleClient(http.withApiKey(apiKey));

@@ -40,4 +40,8 @@ public final class Models {
     /** The create response: {@code adminKey} is the new organization's first admin key, shown once. */
     public record CreatedOrganization(UUID id, String name, Instant createdAt, String adminKey) {
     }
+
+    /** A secret of the organization: its name and timestamps. The value is never returned. */
+    public record Secret(String name, Instant createdAt, Instant updatedAt) {
+    }
 }

@@ -53,7 +53,8 @@ class ApplyTriageRunTest extends LlmTestBase {
         mcp.addTool("search_issues", "LIN-7 (open): login fails after password reset");
         helpdesk = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         helpdesk.createContext("/", exchange -> {
-            labels.add(exchange.getRequestURI().getPath() + " " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            labels.add(exchange.getRequestURI().getPath() + " " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+                    + " auth=" + exchange.getRequestHeaders().getFirst("Authorization"));
             byte[] ok = "{}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, ok.length);
@@ -75,8 +76,6 @@ class ApplyTriageRunTest extends LlmTestBase {
             ((ObjectNode) bundle.get("agents").get(0)).put("model", MODEL);
             ObjectNode label = (ObjectNode) bundle.get("runners").get(0).get("steps").get(2).get("with");
             label.put("url", "http://127.0.0.1:" + helpdesk.getAddress().getPort() + "/api/tickets/{{ input.ticket_id }}/labels");
-            // no secrets store yet: secrets.HELPDESK_TOKEN would not render, so the example's header is left out here
-            label.remove("headers");
             bundle.set("integrations", FakeProvider.JSON.readTree("""
                     [{"name": "crm", "kind": "postgresql", "url": "%s", "username": "postgres"}]""".formatted(dbUrl)));
             bundle.set("mcp_servers", FakeProvider.JSON.readTree("""
@@ -91,6 +90,7 @@ class ApplyTriageRunTest extends LlmTestBase {
     @Test
     void theAppliedTriageRunnerReachesItsAgentsDatabaseAndMcpTools() {
         GriddleClient client = newOrg();
+        client.secrets().put("HELPDESK_TOKEN", "helpdesk-token-123");
         ApplyResult applied = client.apply().json(bundle().toString(), false);
         UUID runner = applied.created().stream().filter(a -> a.kind().equals("runner")).findFirst().orElseThrow().id();
 
@@ -109,6 +109,7 @@ class ApplyTriageRunTest extends LlmTestBase {
         JsonNode offered = FAKE.requests(tag).getFirst().body().path("tools");
         assertThat(offered.findValuesAsString("name")).contains("crm__sql_query", "linear__search_issues");
         assertThat(mcp.authorizations()).contains("Bearer lin-token");
-        assertThat(labels).anySatisfy(l -> assertThat(l).startsWith("/api/tickets/" + tag + "/labels").contains("normal"));
+        assertThat(labels).anySatisfy(l -> assertThat(l).startsWith("/api/tickets/" + tag + "/labels").contains("normal")
+                .endsWith("auth=Bearer helpdesk-token-123"));
     }
 }

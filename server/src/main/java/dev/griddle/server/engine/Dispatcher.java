@@ -1,6 +1,7 @@
 package dev.griddle.server.engine;
 
 import dev.griddle.server.GriddleProperties;
+import dev.griddle.server.secret.SecretMasking;
 import dev.griddle.server.step.StepExecutor;
 import dev.griddle.server.step.StepOutcome;
 import dev.griddle.server.step.StepTask;
@@ -56,6 +57,7 @@ class Dispatcher implements SmartLifecycle {
     private final Semaphore permits;
     private final Map<UUID, Execution> inFlight = new ConcurrentHashMap<>();
     private final Duration drainTimeout;
+    private final SecretMasking masking;
 
     /** A task this process runs; only while {@code executing} (inside the step executor) may it be interrupted. */
     private static final class Execution {
@@ -85,7 +87,8 @@ class Dispatcher implements SmartLifecycle {
     private Thread loop;
 
     Dispatcher(TaskQueue queue, Completer completer, InternalTasks internal, Wakeups wakeups, Clock clock, List<StepExecutor> executors,
-            GriddleProperties props, MeterRegistry meters) {
+            GriddleProperties props, MeterRegistry meters, SecretMasking masking) {
+        this.masking = masking;
         this.queue = queue;
         this.completer = completer;
         this.internal = internal;
@@ -291,7 +294,15 @@ class Dispatcher implements SmartLifecycle {
         }
     }
 
-    private static StepOutcome call(StepExecutor executor, StepTask task) {
+    /** {@code e} as it may be logged: its message and its causes' with the org's secret values masked, the stack traces kept. */
+    private RuntimeException masked(UUID orgId, Throwable e) {
+        RuntimeException copy = new RuntimeException(e.getClass().getName() + ": " + masking.mask(orgId, String.valueOf(e.getMessage())),
+                e.getCause() == null || e.getCause() == e ? null : masked(orgId, e.getCause()));
+        copy.setStackTrace(e.getStackTrace());
+        return copy;
+    }
+
+    private StepOutcome call(StepExecutor executor, StepTask task) {
         // with a timeout the executor runs on a thread of its own: give it the task's log context too
         MDC.put("run_id", task.runId().toString());
         MDC.put("step_id", task.stepId());
@@ -301,7 +312,7 @@ class Dispatcher implements SmartLifecycle {
             Thread.currentThread().interrupt();
             return StepOutcome.failed("step interrupted", true);
         } catch (RuntimeException e) {
-            log.warn("{} step {} of run {} threw", task.type(), task.stepId(), task.runId(), e);
+            log.warn("{} step {} of run {} threw", task.type(), task.stepId(), task.runId(), masked(task.orgId(), e));
             return StepOutcome.failed(task.type() + " step failed: " + e.getMessage(), true);
         }
     }

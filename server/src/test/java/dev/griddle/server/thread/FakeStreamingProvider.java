@@ -96,6 +96,7 @@ final class FakeStreamingProvider {
         long first = 0;
         long last = 0;
         boolean hungUp = false;
+        boolean recorded = false;
         try (OutputStream out = exchange.getResponseBody()) {
             wire.start(out);
             for (Step step : steps) {
@@ -109,13 +110,18 @@ final class FakeStreamingProvider {
                     case Call c -> wire.call(out, c);
                 }
             }
+            // recorded before the end marker: the client may finish its turn (and a test read this list) as soon as it sees the end
+            served.add(new Served(path, tag, JSON.readTree(raw), first, last, false));
+            recorded = true;
             wire.end(out);
         } catch (IOException e) {
             hungUp = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            served.add(new Served(path, tag, JSON.readTree(raw), first, last, hungUp));
+            if (!recorded) {
+                served.add(new Served(path, tag, JSON.readTree(raw), first, last, hungUp));
+            }
         }
     }
 

@@ -174,7 +174,8 @@ class ThreadTest extends ApiTest {
         String tag = tag();
         FAKE.script(tag, List.of(new Text("Nice to meet you, Ada.")), List.of(new Text("You are Ada.")));
         UUID thread = thread(org.client(), tag);
-        new Stream(org.key(), thread, "I am Ada").rest();
+        List<Event> first = new Stream(org.key(), thread, "I am Ada").rest();
+        assertThat(first.getLast().data().path("message").path("status").asString()).as(first.toString()).isEqualTo("completed");
         List<Event> second = new Stream(org.key(), thread, "Who am I?").rest();
         assertThat(second.getLast().data().path("message").path("content").asString()).isEqualTo("You are Ada.");
 

@@ -37,6 +37,23 @@ public final class TestDatabase {
         return fresh(base);
     }
 
+    /**
+     * A database of its own with {@code statements} run in it, for tests that connect Griddle to it
+     * as an integration: its JDBC URL on 127.0.0.1 without the query (the credentials go separately).
+     */
+    public static String seeded(String... statements) {
+        String raw = another().replace("//localhost:", "//127.0.0.1:");
+        try (Connection c = DriverManager.getConnection(raw); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot seed the test database: " + e.getMessage(), e);
+        }
+        int q = raw.indexOf('?');
+        return q < 0 ? raw : raw.substring(0, q);
+    }
+
     private static String embedded() {
         try {
             EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start();

@@ -12,9 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,15 +37,11 @@ class ApplyTriageRunTest extends LlmTestBase {
 
     @BeforeAll
     static void start() throws Exception {
-        String raw = TestDatabase.another().replace("//localhost:", "//127.0.0.1:");
-        try (Connection c = DriverManager.getConnection(raw); Statement s = c.createStatement()) {
-            s.execute("create table customers (id int primary key, name text not null, email text not null, plan text)");
-            s.execute("insert into customers values (1, 'Ada', 'ada@example.com', 'pro'), (2, 'Grace', 'grace@example.com', 'free')");
-            s.execute("create table contracts (customer_id int, sla text)");
-            s.execute("create table payroll (id int primary key, salary int)");
-        }
-        int q = raw.indexOf('?');
-        dbUrl = q < 0 ? raw : raw.substring(0, q);
+        dbUrl = TestDatabase.seeded(
+                "create table customers (id int primary key, name text not null, email text not null, plan text)",
+                "insert into customers values (1, 'Ada', 'ada@example.com', 'pro'), (2, 'Grace', 'grace@example.com', 'free')",
+                "create table contracts (customer_id int, sla text)",
+                "create table payroll (id int primary key, salary int)");
         mcp = TestMcpServer.start();
         mcp.addTool("search_issues", "LIN-7 (open): login fails after password reset");
         helpdesk = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -14,9 +14,6 @@ import dev.griddle.sdk.RunnerModels.Runner;
 import dev.griddle.sdk.TraceModels.Span;
 import dev.griddle.server.TestDatabase;
 import dev.griddle.server.tool.mcp.TestMcpServer;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,14 +34,10 @@ class McpAndSqlToolsLlmTest extends LlmTestBase {
     @BeforeAll
     static void start() throws Exception {
         mcp = TestMcpServer.start();
-        String raw = TestDatabase.another().replace("//localhost:", "//127.0.0.1:");
-        try (Connection c = DriverManager.getConnection(raw); Statement s = c.createStatement()) {
-            s.execute("create table orders (id int primary key, customer text not null, total numeric(10, 2) not null)");
-            s.execute("insert into orders values (1, 'Ada', 19.50), (2, 'Grace', 22.50)");
-            s.execute("create table payroll (id int primary key, salary int)");
-        }
-        int q = raw.indexOf('?');
-        dbUrl = q < 0 ? raw : raw.substring(0, q);
+        dbUrl = TestDatabase.seeded(
+                "create table orders (id int primary key, customer text not null, total numeric(10, 2) not null)",
+                "insert into orders values (1, 'Ada', 19.50), (2, 'Grace', 22.50)",
+                "create table payroll (id int primary key, salary int)");
     }
 
     @AfterAll

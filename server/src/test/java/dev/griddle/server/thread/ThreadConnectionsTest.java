@@ -12,9 +12,6 @@ import dev.griddle.server.process.ServerProcess;
 import dev.griddle.server.thread.FakeStreamingProvider.Call;
 import dev.griddle.server.thread.FakeStreamingProvider.Text;
 import dev.griddle.server.tool.mcp.TestMcpServer;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,14 +49,10 @@ class ThreadConnectionsTest extends ApiTest {
     @BeforeAll
     static void start() throws Exception {
         mcp = TestMcpServer.start();
-        String raw = TestDatabase.another().replace("//localhost:", "//127.0.0.1:");
-        try (Connection c = DriverManager.getConnection(raw); Statement s = c.createStatement()) {
-            s.execute("create table customers (id int primary key, name text not null)");
-            s.execute("insert into customers values (1, 'Ada'), (2, 'Grace')");
-            s.execute("create table payroll (id int primary key, salary int)");
-        }
-        int q = raw.indexOf('?');
-        dbUrl = q < 0 ? raw : raw.substring(0, q);
+        dbUrl = TestDatabase.seeded(
+                "create table customers (id int primary key, name text not null)",
+                "insert into customers values (1, 'Ada'), (2, 'Grace')",
+                "create table payroll (id int primary key, salary int)");
     }
 
     @AfterAll

@@ -40,12 +40,23 @@ public record GriddleProperties(
         return databaseUrl == null || databaseUrl.isBlank();
     }
 
-    /** HTTP limits, and how often idle event streams get a keep-alive comment. */
+    /**
+     * HTTP limits, how often idle event streams get a keep-alive comment, how often an open event
+     * stream's key is checked again (a revoked or expired key's streams are closed), and how many
+     * event streams one key may hold open on a node.
+     */
     public record Http(@DefaultValue("2MB") DataSize maxBodySize, @DefaultValue("24h") Duration idempotencyTtl,
-            @DefaultValue("15s") Duration sseKeepAlive) {
+            @DefaultValue("15s") Duration sseKeepAlive, @DefaultValue("10s") Duration streamKeyCheck,
+            @DefaultValue("20") int maxStreamsPerKey) {
         public Http {
             if (maxBodySize.toBytes() < 1024) {
                 throw new IllegalArgumentException("griddle.http.max-body-size must be at least 1KB, was " + maxBodySize);
+            }
+            if (streamKeyCheck.toMillis() < 100) {
+                throw new IllegalArgumentException("griddle.http.stream-key-check must be at least 100ms, was " + streamKeyCheck);
+            }
+            if (maxStreamsPerKey < 1) {
+                throw new IllegalArgumentException("griddle.http.max-streams-per-key must be at least 1, was " + maxStreamsPerKey);
             }
         }
     }

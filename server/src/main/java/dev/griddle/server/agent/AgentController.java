@@ -1,6 +1,7 @@
 package dev.griddle.server.agent;
 
 import dev.griddle.server.web.ApiException;
+import dev.griddle.server.web.Audit;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
@@ -122,6 +123,7 @@ class AgentController {
     Map<String, Boolean> putCredentials(Caller caller, @PathVariable UUID id, @RequestBody CredentialsBody body) {
         Agent agent = find(caller, id);
         agents.setCredentials(caller.orgId(), id, credentials.seal(AgentCredentials.merged(directory.credentials(agent), body)));
+        Audit.record(caller, "agent.credentials", id);
         return credentials(caller, id);
     }
 

@@ -2,6 +2,7 @@ package dev.griddle.server.apply;
 
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
+import dev.griddle.server.web.RevealsSecret;
 import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -41,6 +42,7 @@ class ApplyController {
             + "problem fails the whole bundle: 422 with details.errors [{kind, name, path, message}], nothing written. ?dry_run=true "
             + "reports without writing. 200 {dry_run, created, updated, unchanged: [{kind, name, id, runner, ingress_url, signing_secret, "
             + "changed}], warnings}; a created webhook trigger's signing_secret appears here once.")
+    @RevealsSecret
     BundleApplier.Result apply(Caller caller, @RequestBody(required = false) byte[] body,
             @RequestHeader(name = "Content-Type", required = false) String contentType,
             @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun) {

@@ -61,23 +61,49 @@ class ApiKeyStore {
                 .param("hash", KeySecrets.hash(secret)).query(ApiKeyStore::row).optional();
     }
 
+    /** By id alone: only to check again a key already authenticated (its id came from its own row). */
+    Optional<Row> findById(UUID id) {
+        return jdbc.sql("select " + COLUMNS + " from api_keys where id = :id").param("id", id).query(ApiKeyStore::row).optional();
+    }
+
     Optional<Row> find(UUID orgId, UUID id) {
         return jdbc.sql("select " + COLUMNS + " from api_keys where org_id = :org and id = :id")
                 .param("org", orgId).param("id", id).query(ApiKeyStore::row).optional();
     }
 
-    List<Row> list(UUID orgId, PageQuery page) {
-        return jdbc.sql("select " + COLUMNS + " from api_keys where org_id = :org order by created_at, id limit :limit offset :offset")
-                .param("org", orgId).param("limit", page.perPage()).param("offset", page.offset()).query(ApiKeyStore::row).list();
+    /** A key the caller may see (see {@link #scoped}). */
+    Optional<Row> visible(Caller caller, UUID id) {
+        return scoped("select " + COLUMNS + " from api_keys where org_id = :org and id = :id", "", caller)
+                .param("id", id).query(ApiKeyStore::row).optional();
     }
 
-    long count(UUID orgId) {
-        return jdbc.sql("select count(*) from api_keys where org_id = :org").param("org", orgId).query(Long.class).single();
+    List<Row> list(Caller caller, PageQuery page) {
+        return scoped("select " + COLUMNS + " from api_keys where org_id = :org", " order by created_at, id limit :limit offset :offset", caller)
+                .param("limit", page.perPage()).param("offset", page.offset()).query(ApiKeyStore::row).list();
     }
 
-    boolean revoke(UUID orgId, UUID id, Instant now) {
-        return jdbc.sql("update api_keys set revoked_at = coalesce(revoked_at, :now) where org_id = :org and id = :id")
-                .param("now", ts(now)).param("org", orgId).param("id", id).update() == 1;
+    long count(Caller caller) {
+        return scoped("select count(*) from api_keys where org_id = :org", "", caller).query(Long.class).single();
+    }
+
+    /** Revokes a key the caller may see; false when there is none. */
+    boolean revoke(Caller caller, UUID id, Instant now) {
+        return scoped("update api_keys set revoked_at = coalesce(revoked_at, :now) where org_id = :org and id = :id", "", caller)
+                .param("now", ts(now)).param("id", id).update() == 1;
+    }
+
+    /**
+     * {@code where} (which ends in the organization's condition), narrowed to the keys the caller
+     * may see, list and revoke, then {@code tail}. A key for all projects sees every key of its
+     * organization; a key limited to some projects only keys limited to projects among its own,
+     * never a key for all projects (such as the instance admin's).
+     */
+    private JdbcClient.StatementSpec scoped(String where, String tail, Caller caller) {
+        if (caller.allProjects()) {
+            return jdbc.sql(where + tail).param("org", caller.orgId());
+        }
+        return jdbc.sql(where + " and project_ids is not null and project_ids <@ :mine" + tail)
+                .param("org", caller.orgId()).param("mine", caller.projectIds().toArray(UUID[]::new));
     }
 
     private static Row row(ResultSet rs, int n) throws SQLException {

@@ -1,17 +1,22 @@
 package dev.griddle.server.auth;
 
 import dev.griddle.server.web.ApiException;
+import dev.griddle.server.web.Audit;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
+import dev.griddle.server.web.RevealsSecret;
 import dev.griddle.server.web.Role;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -21,7 +26,11 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/v1/keys}: admin only (enforced by the auth filter's role rules). */
+/**
+ * {@code /api/v1/keys}: admin only (the auth filter's role rules, and each handler again). An
+ * admin key limited to some projects sees, and may revoke, only keys limited to projects among its
+ * own; any other key is a 404 to it.
+ */
 @RestController
 @RequestMapping("/api/v1/keys")
 class KeyController {
@@ -40,7 +49,9 @@ class KeyController {
     }
 
     @PostMapping
+    @RevealsSecret
     ResponseEntity<ApiKey> create(Caller caller, @RequestBody CreateKey body) {
+        caller.requireAdmin("manage API keys");
         Instant now = clock.instant();
         FieldErrors errors = new FieldErrors().required("name", body.name()).maxLength("name", body.name(), 200).required("role", body.role());
         Role role = body.role() == null ? null : Role.fromWire(body.role());
@@ -72,24 +83,36 @@ class KeyController {
         UUID id = UUID.randomUUID();
         keys.insert(id, caller.orgId(), body.name().strip(), role, projectIds, secret, false, body.expiresAt(), now);
         ApiKey created = keys.find(caller.orgId(), id).orElseThrow().view().withSecret(secret);
+        Audit.record(caller, "key.create", id, auditFields(role, projectIds));
         return ResponseEntity.created(URI.create("/api/v1/keys/" + id)).body(created);
     }
 
     @GetMapping
     PageQuery.Paged<ApiKey> list(Caller caller, PageQuery page) {
-        return page.result(keys.list(caller.orgId(), page).stream().map(ApiKeyStore.Row::view).toList(), keys.count(caller.orgId()));
+        caller.requireAdmin("manage API keys");
+        return page.result(keys.list(caller, page).stream().map(ApiKeyStore.Row::view).toList(), keys.count(caller));
     }
 
     @GetMapping("/{id}")
     ApiKey get(Caller caller, @PathVariable UUID id) {
-        return keys.find(caller.orgId(), id).map(ApiKeyStore.Row::view).orElseThrow(() -> ApiException.notFound("API key", id));
+        caller.requireAdmin("manage API keys");
+        return keys.visible(caller, id).map(ApiKeyStore.Row::view).orElseThrow(() -> ApiException.notFound("API key", id));
     }
 
     @DeleteMapping("/{id}")
     ResponseEntity<Void> revoke(Caller caller, @PathVariable UUID id) {
-        if (!keys.revoke(caller.orgId(), id, clock.instant())) {
+        caller.requireAdmin("manage API keys");
+        if (!keys.revoke(caller, id, clock.instant())) {
             throw ApiException.notFound("API key", id);
         }
+        Audit.record(caller, "key.revoke", id);
         return ResponseEntity.noContent().build();
+    }
+
+    private static Map<String, Object> auditFields(Role role, Set<UUID> projectIds) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("role", role.wireName());
+        fields.put("project_ids", projectIds == null ? "all" : projectIds.stream().map(UUID::toString).collect(Collectors.joining(",")));
+        return fields;
     }
 }

@@ -1,8 +1,11 @@
 package dev.griddle.server.auth;
 
 import dev.griddle.server.web.ApiException;
+import dev.griddle.server.web.Audit;
+import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
+import dev.griddle.server.web.RevealsSecret;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,7 +18,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /api/v1/organizations}: instance admin only (enforced by the auth filter). */
+/** {@code /api/v1/organizations}: instance admin only (the auth filter's role rules, and each handler again). */
 @RestController
 @RequestMapping("/api/v1/organizations")
 class OrganizationController {
@@ -27,6 +30,8 @@ class OrganizationController {
     record CreatedOrganization(UUID id, String name, Instant createdAt, String adminKey) {
     }
 
+    private static final String MANAGE = "manage organizations";
+
     private final OrganizationStore organizations;
     private final Clock clock;
 
@@ -36,21 +41,26 @@ class OrganizationController {
     }
 
     @PostMapping
-    ResponseEntity<CreatedOrganization> create(@RequestBody CreateOrganization body) {
+    @RevealsSecret
+    ResponseEntity<CreatedOrganization> create(Caller caller, @RequestBody CreateOrganization body) {
+        caller.requireInstanceAdmin(MANAGE);
         new FieldErrors().required("name", body.name()).maxLength("name", body.name(), 200).throwIfAny();
         String secret = KeySecrets.generate();
         OrganizationStore.Organization org = organizations.create(body.name().strip(), secret, false, clock.instant());
+        Audit.record(caller, "organization.create", org.id());
         return ResponseEntity.created(URI.create("/api/v1/organizations/" + org.id()))
                 .body(new CreatedOrganization(org.id(), org.name(), org.createdAt(), secret));
     }
 
     @GetMapping
-    PageQuery.Paged<OrganizationStore.Organization> list(PageQuery page) {
+    PageQuery.Paged<OrganizationStore.Organization> list(Caller caller, PageQuery page) {
+        caller.requireInstanceAdmin(MANAGE);
         return page.result(organizations.list(page), organizations.count());
     }
 
     @GetMapping("/{id}")
-    OrganizationStore.Organization get(@PathVariable UUID id) {
+    OrganizationStore.Organization get(Caller caller, @PathVariable UUID id) {
+        caller.requireInstanceAdmin(MANAGE);
         return organizations.find(id).orElseThrow(() -> ApiException.notFound("organization", id));
     }
 }

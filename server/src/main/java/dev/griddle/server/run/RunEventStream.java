@@ -6,6 +6,7 @@ import dev.griddle.server.engine.RunRow;
 import dev.griddle.server.engine.RunStore;
 import dev.griddle.server.engine.Wakeups;
 import dev.griddle.server.web.Caller;
+import dev.griddle.server.web.EventStreams;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.springframework.context.SmartLifecycle;
 import java.util.UUID;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -27,7 +29,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * {@code GET /runs/{id}/events/stream}: the run's events as Server-Sent Events, each with
  * {@code id: <seq>}, resuming after {@code Last-Event-ID} (or {@code ?after=}) so a client that
  * reconnects misses nothing. Comment lines keep idle connections open through proxies. The stream
- * ends once the run has finished and every event has been sent.
+ * ends once the run has finished and every event has been sent, or when {@link EventStreams} ends
+ * it (the key was revoked or expired).
  */
 @RestController
 class RunEventStream implements SmartLifecycle {
@@ -38,11 +41,13 @@ class RunEventStream implements SmartLifecycle {
     private final RunStore runs;
     private final EventLog events;
     private final Wakeups wakeups;
+    private final EventStreams streams;
     private final Duration keepAlive;
     private final Set<Thread> pumps = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
 
-    RunEventStream(RunAccess access, RunStore runs, EventLog events, Wakeups wakeups, GriddleProperties props) {
+    RunEventStream(RunAccess access, RunStore runs, EventLog events, Wakeups wakeups, EventStreams streams, GriddleProperties props) {
+        this.streams = streams;
         this.keepAlive = props.http().sseKeepAlive();
         this.access = access;
         this.runs = runs;
@@ -55,7 +60,7 @@ class RunEventStream implements SmartLifecycle {
             @RequestParam(required = false) String after) {
         RunRow run = access.visible(caller, id);
         long cursor = RunDetailsController.cursor(lastEventId != null ? lastEventId : after);
-        SseEmitter emitter = new SseEmitter(MAX_STREAM.toMillis());
+        SseEmitter emitter = streams.open(caller, MAX_STREAM);
         Thread.ofVirtual().name("sse-" + id).start(() -> {
             pumps.add(Thread.currentThread());
             try {
@@ -91,10 +96,15 @@ class RunEventStream implements SmartLifecycle {
 
     private void pump(UUID orgId, UUID runId, long from, SseEmitter emitter) {
         Semaphore signal = new Semaphore(0);
+        AtomicBoolean ended = new AtomicBoolean();
+        emitter.onCompletion(() -> {
+            ended.set(true);
+            signal.release();
+        });
         long cursor = from;
         try (AutoCloseable ignored = wakeups.onEvents(runId, signal::release)) {
             long deadline = System.nanoTime() + MAX_STREAM.toNanos();
-            while (System.nanoTime() < deadline) {
+            while (System.nanoTime() < deadline && !ended.get()) {
                 signal.drainPermits();
                 List<EventLog.Event> batch = events.after(orgId, runId, cursor, 500);
                 for (EventLog.Event event : batch) {

@@ -1,6 +1,7 @@
 package dev.griddle.server.secret;
 
 import dev.griddle.server.web.ApiException;
+import dev.griddle.server.web.Audit;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
@@ -73,6 +74,7 @@ class SecretController {
         errors.throwIfAny();
         SecretStore.Upserted done = store.upsert(caller.orgId(), name, box.encrypt(value.asString()), clock.instant());
         secrets.invalidate(caller.orgId());
+        Audit.record(caller, done.created() ? "secret.create" : "secret.update", name);
         return ResponseEntity.status(done.created() ? HttpStatus.CREATED : HttpStatus.OK).body(SecretView.of(done.entry()));
     }
 
@@ -83,6 +85,7 @@ class SecretController {
             throw ApiException.notFound("No secret named '" + name + "'");
         }
         secrets.invalidate(caller.orgId());
+        Audit.record(caller, "secret.delete", name);
         return ResponseEntity.noContent().build();
     }
 

@@ -2,6 +2,7 @@ package dev.griddle.server.thread;
 
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
+import dev.griddle.server.web.EventStreams;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
 import io.swagger.v3.oas.annotations.Operation;
@@ -68,8 +69,10 @@ class ThreadController {
     private final ThreadStore threads;
     private final Turns turns;
     private final Clock clock;
+    private final EventStreams streams;
 
-    ThreadController(ThreadStore threads, Turns turns, Clock clock) {
+    ThreadController(ThreadStore threads, Turns turns, Clock clock, EventStreams streams) {
+        this.streams = streams;
         this.threads = threads;
         this.turns = turns;
         this.clock = clock;
@@ -114,8 +117,13 @@ class ThreadController {
         ChatThread thread = find(caller, id);
         new FieldErrors().required("content", body.content()).maxLength("content", body.content(), MAX_CONTENT).throwIfAny();
         Turns.Prepared prepared = turns.prepare(thread);
-        SseEmitter emitter = new SseEmitter(MAX_STREAM.toMillis());
-        turns.start(prepared, body.content(), emitter);
+        SseEmitter emitter = streams.open(caller, MAX_STREAM);
+        try {
+            turns.start(prepared, body.content(), emitter);
+        } catch (RuntimeException e) {
+            streams.abandon(caller, emitter);
+            throw e;
+        }
         return emitter;
     }
 

@@ -4,6 +4,7 @@ import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
+import dev.griddle.server.web.RevealsSecret;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Clock;
@@ -63,6 +64,7 @@ class NotificationController {
             + "X-Griddle-Event, X-Griddle-Delivery (the delivery id; retries keep it) and X-Griddle-Signature: sha256=<hex HMAC-SHA256("
             + "signing_secret, body)>. Non-2xx answers are retried with exponential backoff. Only events after creation are sent. "
             + "signing_secret is in this response only.")
+    @RevealsSecret
     ResponseEntity<NotificationView> create(Caller caller, @PathVariable UUID runnerId, @RequestBody NotificationRequest body) {
         runner(caller, runnerId);
         FieldErrors errors = new FieldErrors();

@@ -1,9 +1,11 @@
 package dev.griddle.server.trigger;
 
 import dev.griddle.server.web.ApiException;
+import dev.griddle.server.web.Audit;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
+import dev.griddle.server.web.RevealsSecret;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Clock;
@@ -50,6 +52,7 @@ class TriggerController {
     @Operation(summary = "Create a trigger", description = "{type: cron|webhook, enabled (default true), input (default run input; a webhook's "
             + "payload is merged over it), cron: {schedule (5-field cron or @hourly/@daily/@weekly/@monthly/@yearly), timezone (IANA, default UTC), "
             + "overlap: allow|skip (default allow)}}. A webhook's response alone carries signing_secret; ingress_url is where to POST.")
+    @RevealsSecret
     ResponseEntity<TriggerView> create(Caller caller, @PathVariable UUID runnerId, @RequestBody TriggerRequest body) {
         runner(caller, runnerId);
         FieldErrors errors = new FieldErrors();
@@ -95,6 +98,7 @@ class TriggerController {
     @Operation(summary = "Rotate a webhook's signing secret", description = "Returns the trigger with the new signing_secret (shown once). The "
             + "previous secret is still accepted until previous_secret_expires_at: grace_period_seconds from the body, else "
             + "griddle.triggers.rotation-grace (24h). 0 retires it at once.")
+    @RevealsSecret
     TriggerView rotate(Caller caller, @PathVariable UUID id, @RequestBody(required = false) Rotate body) {
         StoredTrigger current = find(caller, id);
         if (current.cron()) {
@@ -111,6 +115,7 @@ class TriggerController {
         String secret = secrets.generate();
         Instant now = clock.instant();
         store.rotate(caller.orgId(), id, secrets.seal(secret), current.signingSecret(), now.plus(grace), now);
+        Audit.record(caller, "trigger.rotate_secret", id);
         return view(store.find(caller.orgId(), id).orElseThrow(), secret);
     }
 

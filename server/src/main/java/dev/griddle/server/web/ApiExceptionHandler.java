@@ -142,6 +142,9 @@ class ApiExceptionHandler {
     }
 
     private ResponseEntity<ErrorEnvelope> respond(ApiException e, HttpServletRequest request, HttpHeaders headers) {
+        if (e.status() == HttpStatus.FORBIDDEN && request.getAttribute(AuthFilter.CALLER) instanceof Caller caller) {
+            Audit.denied(caller, request.getMethod(), PathRules.routed(request), e.getMessage());
+        }
         log.warn("{} {} -> {} {}: {}", request.getMethod(), request.getRequestURI(), e.status().value(), e.code(), e.getMessage());
         ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.status());
         if (headers != null) {

@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates {@code /api/**} by bearer key, applies the role rules of API.md, then the per-key
- * rate limit. The resolved {@link Caller} rides on the request for controllers.
+ * rate limit. The resolved {@link Caller} rides on the request for controllers. It decides on the
+ * path Spring routes ({@link PathRules#routed}); {@link PathGuardFilter} has already refused any
+ * other spelling of it. Only the OpenAPI document (and the Swagger UI's config beside it) is open,
+ * on its exact path.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
@@ -30,6 +34,7 @@ class AuthFilter extends OncePerRequestFilter {
 
     static final String CALLER = Caller.class.getName();
     private static final String PREFIX = "/api/";
+    private static final Set<String> OPEN = Set.of("/api/v1/openapi.json", "/api/v1/openapi.json/swagger-config");
 
     private final CallerResolver resolver;
     private final ErrorWriter errors;
@@ -44,8 +49,8 @@ class AuthFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        return !path.startsWith(PREFIX) || path.equals("/api/v1/openapi.json") || path.startsWith("/api/v1/openapi.json/");
+        String path = PathRules.routed(request);
+        return !path.startsWith(PREFIX) || OPEN.contains(path);
     }
 
     @Override
@@ -66,8 +71,10 @@ class AuthFilter extends OncePerRequestFilter {
             return;
         }
         Caller caller = ((CallerResolver.Result.Accepted) result).caller();
-        String denied = denial(caller, request.getMethod(), request.getRequestURI());
+        String path = PathRules.routed(request);
+        String denied = denial(caller, request.getMethod(), path);
         if (denied != null) {
+            Audit.denied(caller, request.getMethod(), path, denied);
             errors.write(request, response, ApiException.forbidden(denied));
             return;
         }

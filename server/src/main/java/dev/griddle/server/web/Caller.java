@@ -13,6 +13,24 @@ public record Caller(UUID orgId, UUID keyId, Role role, Set<UUID> projectIds, bo
         return projectIds == null;
     }
 
+    /**
+     * Refuses ({@code 403}) any key but an admin. The auth filter's role rules already refuse such
+     * keys by path; a handler that must be admin-only checks again, so that no spelling of a path
+     * or a new route can bypass its role.
+     */
+    public void requireAdmin(String what) {
+        if (role != Role.ADMIN) {
+            throw ApiException.forbidden("Role '" + role.wireName() + "' may not " + what + "; it needs an admin key");
+        }
+    }
+
+    /** Refuses ({@code 403}) any key but the instance admin (the bootstrap key); see {@link #requireAdmin}. */
+    public void requireInstanceAdmin(String what) {
+        if (!instanceAdmin) {
+            throw ApiException.forbidden("Only the instance admin key may " + what);
+        }
+    }
+
     /** Whether a resource in {@code projectId} (null = in no project) is visible to this key. */
     public boolean sees(UUID projectId) {
         return projectIds == null || (projectId != null && projectIds.contains(projectId));

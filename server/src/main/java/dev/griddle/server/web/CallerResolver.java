@@ -1,6 +1,7 @@
 package dev.griddle.server.web;
 
 import java.util.Optional;
+import java.util.UUID;
 
 /** Turns a presented API key secret into a caller, or nothing when unknown, revoked or expired. */
 public interface CallerResolver {
@@ -15,6 +16,12 @@ public interface CallerResolver {
     }
 
     Result resolve(String secret);
+
+    /**
+     * Checks again a key that was accepted earlier (for a long-lived stream): why it is no longer
+     * accepted (revoked, expired, gone), or empty while it still is.
+     */
+    Optional<String> refusal(UUID keyId);
 
     static Optional<Caller> accepted(Result result) {
         return result instanceof Result.Accepted a ? Optional.of(a.caller()) : Optional.empty();

@@ -18,10 +18,13 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
 /**
- * {@code Idempotency-Key} on {@code POST}: the first response (2xx or 4xx but 429) is stored for the
- * TTL and replayed with {@code Idempotent-Replayed: true}; the same key with another body is
- * {@code 422 IDEMPOTENCY_KEY_REUSED}; the same key while the first request is still running is
- * {@code 409}. A 5xx or 429 frees the key so the caller can retry.
+ * {@code Idempotency-Key} on {@code POST}, per API key: the first response (2xx or 4xx but 429) is
+ * stored for the TTL and replayed to the same API key with {@code Idempotent-Replayed: true}; the
+ * same key with another body is {@code 422 IDEMPOTENCY_KEY_REUSED}; the same key while the first
+ * request is still running is {@code 409}. A 5xx or 429 frees the key so the caller can retry.
+ * A successful response of a {@link RevealsSecret} handler is not stored, only marked: its replay
+ * is {@code 409 IDEMPOTENCY_REPLAY_UNAVAILABLE}. Another API key of the organization using the same
+ * {@code Idempotency-Key} has its own request processed.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 30)
@@ -40,8 +43,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return !"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null
-                || request.getAttribute(AuthFilter.CALLER) == null || !request.getRequestURI().startsWith("/api/")
-                || streamsItsAnswer(request.getRequestURI());
+                || request.getAttribute(AuthFilter.CALLER) == null || !PathRules.routed(request).startsWith("/api/")
+                || streamsItsAnswer(PathRules.routed(request));
     }
 
     /** A thread message is answered as a live event stream, which cannot be buffered to be replayed; the key is ignored there. */
@@ -65,11 +68,26 @@ class IdempotencyFilter extends OncePerRequestFilter {
             errors.write(request, response, ApiException.tooLarge(e.limitBytes()));
             return;
         }
-        String fingerprint = IdempotencyStore.fingerprint(request.getMethod(), request.getRequestURI(), request.getQueryString(), body);
-        IdempotencyStore.Claim claim = store.claim(caller.orgId(), key, fingerprint);
+        String fingerprint = IdempotencyStore.fingerprint(request.getMethod(), PathRules.routed(request), request.getQueryString(), body);
+        IdempotencyStore.Owner owner = IdempotencyStore.Owner.of(caller, key);
+        IdempotencyStore.Claim claim = store.claim(owner, fingerprint);
         switch (claim) {
             case IdempotencyStore.Claim.Replay replay -> {
                 replay.response().writeTo(response);
+                return;
+            }
+            case IdempotencyStore.Claim.Withheld withheld -> {
+                Map<String, Object> details = new java.util.LinkedHashMap<>();
+                details.put("idempotency_key", key);
+                details.put("first_status", withheld.status());
+                if (withheld.location() != null) {
+                    details.put("location", withheld.location());
+                }
+                errors.write(request, response, new ApiException(HttpStatus.CONFLICT, "IDEMPOTENCY_REPLAY_UNAVAILABLE",
+                        "The request with Idempotency-Key '" + key + "' was already processed (" + withheld.status()
+                                + "), but its response showed a secret once and was not kept", details,
+                        withheld.location() == null ? "Read the resource with GET; its secret cannot be shown again."
+                                : "GET " + withheld.location() + " reads the resource; its secret cannot be shown again."));
                 return;
             }
             case IdempotencyStore.Claim.Mismatch m -> {
@@ -89,12 +107,16 @@ class IdempotencyFilter extends OncePerRequestFilter {
                     chain.doFilter(new ReplayableRequest(request, body), wrapped);
                     int status = wrapped.getStatus();
                     if (status < 500 && status != 429) {
-                        store.complete(caller.orgId(), key, StoredResponse.capture(wrapped));
+                        if (status < 300 && request.getAttribute(WebConfig.REVEALS_SECRET) != null) {
+                            store.withhold(owner, status, wrapped.getHeader("Location"));
+                        } else {
+                            store.complete(owner, StoredResponse.capture(wrapped));
+                        }
                         stored = true;
                     }
                 } finally {
                     if (!stored) {
-                        store.release(caller.orgId(), key);
+                        store.release(owner);
                     }
                     wrapped.copyBodyToResponse();
                 }

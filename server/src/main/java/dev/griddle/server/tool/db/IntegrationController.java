@@ -66,6 +66,7 @@ class IntegrationController {
 
     @PostMapping
     ResponseEntity<IntegrationView> create(Caller caller, @RequestBody IntegrationBody body) {
+        caller.requireAllProjects("create integrations");
         check(body);
         if (store.findByName(caller.orgId(), body.name()).isPresent()) {
             throw ApiException.conflict("An integration named '" + body.name() + "' already exists");
@@ -96,6 +97,7 @@ class IntegrationController {
     @PatchMapping("/{id}")
     IntegrationView update(Caller caller, @PathVariable UUID id, @RequestBody JsonNode body) {
         Integration current = find(caller, id);
+        caller.requireAllProjects("change integrations");
         FieldErrors shape = new FieldErrors();
         if (body == null || !body.isObject()) {
             throw ApiException.fieldErrors(Map.of("body", List.of("must be an object of the fields to change")));
@@ -129,6 +131,7 @@ class IntegrationController {
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);
+        caller.requireAllProjects("delete integrations");
         store.delete(caller.orgId(), id);
         return ResponseEntity.noContent().build();
     }

@@ -62,8 +62,8 @@ class IntegrationSection implements BundleSection {
 
     @Override
     public List<Planned> plan(Bundle bundle, JsonNode objects) {
-        return bundle.planEach(this, objects, IntegrationController.IntegrationBody.class, FIELDS, IntegrationController.IntegrationBody::name,
-                checks::check, body -> plan(bundle, body));
+        return Planned.orgWide(bundle.caller(), section(), bundle.planEach(this, objects, IntegrationController.IntegrationBody.class, FIELDS,
+                IntegrationController.IntegrationBody::name, checks::check, body -> plan(bundle, body)));
     }
 
     private Planned plan(Bundle bundle, IntegrationController.IntegrationBody body) {

@@ -65,6 +65,7 @@ class McpServerController {
 
     @PostMapping
     ResponseEntity<McpServerView> create(Caller caller, @RequestBody McpServerBody body) {
+        caller.requireAllProjects("create MCP servers");
         check(body);
         if (store.nameOrSlugTaken(caller.orgId(), body.name(), body.slug())) {
             throw ApiException.conflict("An MCP server named '" + body.name() + "' or with slug '" + body.slug() + "' already exists");
@@ -91,6 +92,7 @@ class McpServerController {
     @PatchMapping("/{id}")
     McpServerView update(Caller caller, @PathVariable UUID id, @RequestBody McpServerBody body) {
         McpServerRow current = find(caller, id);
+        caller.requireAllProjects("change MCP servers");
         McpServerBody merged = new McpServerBody(or(body.name(), current.name()), or(body.slug(), current.slug()),
                 or(body.transport(), current.transport()), or(body.url(), current.url()), body.headers(), or(body.command(), current.command()),
                 body.args() == null ? current.args() : body.args());
@@ -114,6 +116,7 @@ class McpServerController {
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);
+        caller.requireAllProjects("delete MCP servers");
         store.delete(caller.orgId(), id);
         sessions.evict(id);
         return ResponseEntity.noContent().build();

@@ -74,6 +74,7 @@ class IntegrationController {
         Instant now = clock.instant();
         Integration i = new Integration(UUID.randomUUID(), caller.orgId(), body.name(), body.kind(), body.url(), body.username(),
                 body.password() == null ? null : secrets.encrypt(body.password()), now, now);
+        requireReadOnly(i);
         store.insert(i);
         return ResponseEntity.created(URI.create("/api/v1/integrations/" + i.id())).body(IntegrationView.of(i));
     }
@@ -112,13 +113,17 @@ class IntegrationController {
         shape.throwIfAny();
         IntegrationBody merged = new IntegrationBody(text(body, "name", current.name()), text(body, "kind", current.kind()),
                 text(body, "url", current.url()), text(body, "username", current.username()), body.path("password").asString(null));
-        check(merged);
+        FieldErrors errors = new FieldErrors();
+        checks.check(merged, "", errors);
+        checks.checkPasswordFollows(current, merged, body.has("password"), "", errors);
+        errors.throwIfAny();
         if (!merged.name().equals(current.name()) && store.findByName(caller.orgId(), merged.name()).isPresent()) {
             throw ApiException.conflict("An integration named '" + merged.name() + "' already exists");
         }
         String sealed = !body.has("password") ? current.passwordSealed() : body.get("password").isNull() ? null : secrets.encrypt(merged.password());
         Integration updated = new Integration(id, caller.orgId(), merged.name(), merged.kind(), merged.url(), merged.username(), sealed,
                 current.createdAt(), clock.instant());
+        requireReadOnly(updated);
         store.update(updated);
         return IntegrationView.of(updated);
     }
@@ -153,6 +158,12 @@ class IntegrationController {
 
     private Integration find(Caller caller, UUID id) {
         return store.find(caller.orgId(), id).orElseThrow(() -> ApiException.notFound("integration", id));
+    }
+
+    private void requireReadOnly(Integration candidate) {
+        FieldErrors errors = new FieldErrors();
+        checks.checkH2ReadOnly(candidate, "", errors);
+        errors.throwIfAny();
     }
 
     private void check(IntegrationBody body) {

@@ -88,7 +88,10 @@ class McpServerController {
         return view(find(caller, id));
     }
 
-    /** Fields left out keep their value; {@code headers} replaces all headers ({@code {}} removes them). The pooled session is reopened. */
+    /**
+     * Fields left out keep their value; {@code headers} replaces all headers ({@code {}} removes them).
+     * A {@code url} that points at another origin needs the headers again. The pooled session is reopened.
+     */
     @PatchMapping("/{id}")
     McpServerView update(Caller caller, @PathVariable UUID id, @RequestBody McpServerBody body) {
         McpServerRow current = find(caller, id);
@@ -96,7 +99,10 @@ class McpServerController {
         McpServerBody merged = new McpServerBody(or(body.name(), current.name()), or(body.slug(), current.slug()),
                 or(body.transport(), current.transport()), or(body.url(), current.url()), body.headers(), or(body.command(), current.command()),
                 body.args() == null ? current.args() : body.args());
-        check(merged);
+        FieldErrors errors = new FieldErrors();
+        checks.check(merged, "", errors);
+        checks.checkHeadersFollow(current, merged, body.headers() != null, "", errors);
+        errors.throwIfAny();
         if (store.nameOrSlugTakenByAnother(caller.orgId(), id, merged.name(), merged.slug())) {
             throw ApiException.conflict("An MCP server named '" + merged.name() + "' or with slug '" + merged.slug() + "' already exists");
         }
@@ -129,7 +135,7 @@ class McpServerController {
         try {
             return new Validation(true, sessions.freshTools(row).stream().map(ToolView::of).toList(), null);
         } catch (RuntimeException e) {
-            return new Validation(false, List.of(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return new Validation(false, List.of(), e.getMessage() == null ? e.getClass().getSimpleName() : McpUrls.scrub(e.getMessage(), row.url()));
         }
     }
 
@@ -139,7 +145,8 @@ class McpServerController {
         try {
             return new ToolList(sessions.tools(row).stream().map(ToolView::of).toList());
         } catch (RuntimeException e) {
-            throw ApiException.validation("MCP_SERVER_UNREACHABLE", "Cannot list the tools of '" + row.slug() + "': " + e.getMessage(), Map.of());
+            throw ApiException.validation("MCP_SERVER_UNREACHABLE", "Cannot list the tools of '" + row.slug() + "': "
+                    + McpUrls.scrub(e.getMessage(), row.url()), Map.of());
         }
     }
 
@@ -150,7 +157,7 @@ class McpServerController {
     private McpServerView view(McpServerRow row) {
         List<String> names = row.headersSealed() == null ? List.of()
                 : json.readTree(secrets.decrypt(row.headersSealed())).propertyNames().stream().sorted().toList();
-        return new McpServerView(row.id(), row.name(), row.slug(), row.transport(), row.url(), names, row.command(), row.args(), row.createdAt(),
+        return new McpServerView(row.id(), row.name(), row.slug(), row.transport(), McpUrls.redacted(row.url()), names, row.command(), row.args(), row.createdAt(),
                 row.updatedAt());
     }
 

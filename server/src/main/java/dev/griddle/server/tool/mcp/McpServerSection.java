@@ -86,6 +86,8 @@ class McpServerSection implements BundleSection {
                     if (body.name() != null && !names.add(body.name())) {
                         errors.add(prefix + "name", "the bundle has two MCP servers named '" + body.name() + "'");
                     }
+                    store.findBySlug(bundle.caller().orgId(), body.slug())
+                            .ifPresent(current -> checks.checkHeadersFollow(current, body, body.headers() != null, prefix, errors));
                     if (errors.isEmpty() && nameTaken(bundle, body)) {
                         errors.add(prefix + "name", "another MCP server of this organization is named '" + body.name() + "' (servers are matched by slug)");
                     }

@@ -83,11 +83,11 @@ class EmbeddedDatabasePasswordIT {
         for (String host : List.of("127.0.0.1", "localhost")) {
             SQLException refused = catchThrowableOfType(SQLException.class,
                     () -> DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", "postgres", null).close());
-            assertThat(refused).as("a passwordless connection to %s:%s", host, port).isNotNull();
+            assertThat((Throwable) refused).as("a passwordless connection to %s:%s", host, port).isNotNull();
             assertThat(refused.getMessage()).containsAnyOf("password", "authentication");
             SQLException wrong = catchThrowableOfType(SQLException.class,
                     () -> DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", "postgres", "guess").close());
-            assertThat(wrong).as("a wrong password").isNotNull();
+            assertThat((Throwable) wrong).as("a wrong password").isNotNull();
         }
         Path file = dataDir.resolve("postgres.password");
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));

@@ -14,19 +14,19 @@ import org.springframework.stereotype.Component;
 class StdioRequirements {
 
     StdioRequirements(McpProperties mcp, GriddleProperties griddle) {
-        check(mcp, griddle);
+        check(mcp, griddle.masterKey(), griddle.dataDir());
     }
 
-    static void check(McpProperties mcp, GriddleProperties griddle) {
+    static void check(McpProperties mcp, String masterKey, Path dataDirectory) {
         if (!mcp.stdioEnabled()) {
             return;
         }
-        if (griddle.masterKey() == null || griddle.masterKey().isBlank()) {
+        if (masterKey == null || masterKey.isBlank()) {
             throw new IllegalStateException("griddle.mcp.stdio-enabled=true needs GRIDDLE_MASTER_KEY (griddle.master-key): stdio MCP servers "
-                    + "run with the Griddle server's rights, so the master key must not be a file they could read (" + griddle.dataDir()
+                    + "run with the Griddle server's rights, so the master key must not be a file they could read (" + dataDirectory
                     + "/master.key)");
         }
-        Path dataDir = griddle.dataDir().toAbsolutePath().normalize();
+        Path dataDir = dataDirectory.toAbsolutePath().normalize();
         if (mcp.stdioWorkDir().startsWith(dataDir)) {
             throw new IllegalStateException("griddle.mcp.stdio-work-dir (" + mcp.stdioWorkDir() + ") must lie outside the data directory "
                     + dataDir + ": stdio MCP servers must not start next to Griddle's own files");

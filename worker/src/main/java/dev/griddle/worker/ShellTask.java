@@ -12,8 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
@@ -22,8 +26,11 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The built-in {@code shell} task type. Input: {@code command} (run by {@code /bin/sh -c}) or
- * {@code argv} (a list, run as is), optional {@code env} (object of strings, added to the worker's
- * environment) and {@code timeout_ms} (default 60 s). Runs in a fresh temporary directory that is
+ * {@code argv} (a list, run as is), optional {@code env} (object of strings) and {@code timeout_ms}
+ * (default 60 s). The child's environment is the task's {@code env} over only the worker's variables
+ * named in {@link #DEFAULT_PASS_ENV} (or the worker's {@code --pass-env}), never one starting with
+ * {@code GRIDDLE_}: a task's command is written by any runner author, and the worker's own
+ * environment holds its key ({@code GRIDDLE_WORKER_KEY}), which claims the organization's tasks. Runs in a fresh temporary directory that is
  * deleted afterwards; stdout and stderr stream to the run as {@code log} events. Output:
  * {@code {exit_code, stdout, stderr}} with the last {@link #TAIL_CHARS} characters of each; a
  * non-zero exit or a timeout fails the task (retryable: the step's retry policy decides) with the
@@ -35,6 +42,33 @@ final class ShellTask implements TaskHandler {
     static final long MAX_TIMEOUT_MS = 24L * 3600 * 1000;
     static final int TAIL_CHARS = 64 * 1024;
     static final int LOG_LINE_CHARS = 8 * 1024;
+    static final List<String> DEFAULT_PASS_ENV = List.of("PATH", "HOME", "LANG", "TZ", "TMPDIR");
+
+    private final Map<String, String> workerEnv;
+    private final Set<String> passEnv;
+
+    /** {@code passEnv}: the names of the worker's variables a child sees. */
+    ShellTask(Map<String, String> workerEnv, Collection<String> passEnv) {
+        this.workerEnv = Map.copyOf(workerEnv);
+        this.passEnv = Set.copyOf(passEnv);
+    }
+
+    /** The child's environment: the passed variables of the worker, then the task's {@code env}. */
+    static Map<String, String> environment(Map<String, String> workerEnv, Set<String> passEnv, JsonNode taskEnv) {
+        Map<String, String> out = new HashMap<>();
+        workerEnv.forEach((name, value) -> {
+            if (passEnv.contains(name) && !name.startsWith("GRIDDLE_")) {
+                out.put(name, value);
+            }
+        });
+        for (var field : taskEnv.properties()) {
+            if (!field.getValue().isString()) {
+                throw new TaskFailure("shell: env." + field.getKey() + " must be a string", false);
+            }
+            out.put(field.getKey(), field.getValue().asString());
+        }
+        return out;
+    }
 
     @Override
     public JsonNode handle(JsonNode input, TaskContext context) throws Exception {
@@ -43,14 +77,11 @@ final class ShellTask implements TaskHandler {
         if (timeout < 1 || timeout > MAX_TIMEOUT_MS) {
             throw new TaskFailure("shell: timeout_ms must be between 1 and " + MAX_TIMEOUT_MS + ", was " + timeout, false);
         }
+        Map<String, String> env = environment(workerEnv, passEnv, input.path("env"));
         Path dir = Files.createTempDirectory("griddle-task-");
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
-        for (var field : input.path("env").properties()) {
-            if (!field.getValue().isString()) {
-                throw new TaskFailure("shell: env." + field.getKey() + " must be a string", false);
-            }
-            builder.environment().put(field.getKey(), field.getValue().asString());
-        }
+        builder.environment().clear();
+        builder.environment().putAll(env);
         Process process;
         try {
             process = builder.start();

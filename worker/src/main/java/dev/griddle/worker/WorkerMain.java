@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * {@code java -jar griddle-worker.jar --server URL --key KEY [--name N] [--labels a,b]
- * [--max-concurrency N] [--drain-timeout 30s]}. The key may also come from
- * {@code GRIDDLE_WORKER_KEY} (keeps it out of the process list). Handles the task types
+ * [--max-concurrency N] [--drain-timeout 30s] [--pass-env PATH,HOME,LANG,TZ,TMPDIR]}. The key may also
+ * come from {@code GRIDDLE_WORKER_KEY} (keeps it out of the process list). {@code --pass-env} (or
+ * {@code GRIDDLE_WORKER_PASS_ENV}) names the worker's environment variables shell tasks inherit. Handles the task types
  * {@code shell} and {@code echo} (returns its input: a no-op for testing and measuring). SIGTERM
  * drains: no new claims, running tasks get the drain timeout to finish.
  */
@@ -25,7 +26,7 @@ public final class WorkerMain {
         } catch (IllegalArgumentException e) {
             System.err.println("griddle-worker: " + e.getMessage());
             System.err.println("usage: java -jar griddle-worker.jar --server URL --key KEY [--name NAME] [--labels a,b] "
-                    + "[--max-concurrency N] [--drain-timeout 30s]");
+                    + "[--max-concurrency N] [--drain-timeout 30s] [--pass-env PATH,HOME,LANG,TZ,TMPDIR]");
             System.exit(2);
             return;
         }
@@ -33,7 +34,7 @@ public final class WorkerMain {
                 .maxConcurrency(Integer.parseInt(options.getOrDefault("max-concurrency", "4")))
                 .drainTimeout(Duration.parse("PT" + options.getOrDefault("drain-timeout", "30s").toUpperCase()))
                 .version(version())
-                .handle("shell", new ShellTask())
+                .handle("shell", new ShellTask(System.getenv(), passEnv(options)))
                 .handle("echo", (input, ctx) -> input);
         if (options.containsKey("name")) {
             builder.name(options.get("name"));
@@ -51,7 +52,7 @@ public final class WorkerMain {
 
     static Map<String, String> parse(String[] args) {
         Map<String, String> options = new java.util.HashMap<>();
-        List<String> known = List.of("server", "key", "name", "labels", "max-concurrency", "drain-timeout");
+        List<String> known = List.of("server", "key", "name", "labels", "max-concurrency", "drain-timeout", "pass-env");
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--")) {
@@ -73,6 +74,11 @@ public final class WorkerMain {
             }
             options.put(name, value);
         }
+        String envPass = System.getenv("GRIDDLE_WORKER_PASS_ENV");
+        if (!options.containsKey("pass-env") && envPass != null) {
+            options.put("pass-env", envPass);
+        }
+        passEnv(options);
         String envKey = System.getenv("GRIDDLE_WORKER_KEY");
         if (!options.containsKey("key") && envKey != null && !envKey.isBlank()) {
             options.put("key", envKey);
@@ -91,6 +97,21 @@ public final class WorkerMain {
             throw new IllegalArgumentException("--max-concurrency must be a positive integer, was '" + options.get("max-concurrency") + "'");
         }
         return options;
+    }
+
+    /** {@code --pass-env PATH,HOME} (or {@code GRIDDLE_WORKER_PASS_ENV}): the worker's variables shell tasks see; never GRIDDLE_ ones. */
+    static List<String> passEnv(Map<String, String> options) {
+        if (!options.containsKey("pass-env")) {
+            return ShellTask.DEFAULT_PASS_ENV;
+        }
+        List<String> names = Arrays.stream(options.get("pass-env").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (String name : names) {
+            if (name.startsWith("GRIDDLE_")) {
+                throw new IllegalArgumentException("--pass-env (GRIDDLE_WORKER_PASS_ENV) must not list " + name
+                        + ": GRIDDLE_ variables (the worker key among them) never reach shell tasks");
+            }
+        }
+        return names;
     }
 
     private static String version() {

@@ -126,6 +126,12 @@ class WorkerProcessIT {
         List<Event> logs = o.admin().runs().events(ok, null, 100).data().stream().filter(e -> e.type().equals("log")).toList();
         assertThat(logs).extracting(e -> e.data().path("line").asString()).contains("warn").anyMatch(l -> l.startsWith("hello from"));
 
+        // the worker's own key (its GRIDDLE_WORKER_KEY) never reaches a task's command
+        UUID probe = start(o.admin(), runner, "{\"command\": \"echo key=$GRIDDLE_WORKER_KEY path=${PATH:+set}\"}");
+        Run probed = o.admin().runs().await(probe, Duration.ofSeconds(60));
+        assertThat(probed.status()).as("%s", probed.error()).isEqualTo("succeeded");
+        assertThat(probed.output().path("sh").path("stdout").asString()).isEqualTo("key= path=set\n");
+
         UUID bad = start(o.admin(), runner, "{\"command\": \"echo broken pipe >&2; exit 3\"}");
         Run failed = o.admin().runs().await(bad, Duration.ofSeconds(60));
         assertThat(failed.status()).isEqualTo("failed");

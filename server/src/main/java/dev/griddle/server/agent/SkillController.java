@@ -42,6 +42,7 @@ class SkillController {
 
     @PostMapping
     ResponseEntity<SkillView> create(Caller caller, @RequestBody SkillBody body) {
+        caller.requireAllProjects("create skills");
         check(body, true);
         String name = body.name().strip();
         if (skills.nameTaken(caller.orgId(), name, null)) {
@@ -67,6 +68,7 @@ class SkillController {
     @PatchMapping("/{id}")
     SkillView update(Caller caller, @PathVariable UUID id, @RequestBody SkillBody body) {
         Skill current = find(caller, id);
+        caller.requireAllProjects("change skills");
         check(body, false);
         String name = body.name() == null ? current.name() : body.name().strip();
         if (!name.equals(current.name()) && skills.nameTaken(caller.orgId(), name, id)) {
@@ -81,6 +83,7 @@ class SkillController {
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);
+        caller.requireAllProjects("delete skills");
         skills.delete(caller.orgId(), id);
         return ResponseEntity.noContent().build();
     }

@@ -53,8 +53,8 @@ class SkillSection implements BundleSection {
 
     @Override
     public List<Planned> plan(Bundle bundle, JsonNode objects) {
-        return bundle.planEach(this, objects, SkillController.SkillBody.class, FIELDS, SkillController.SkillBody::name,
-                (body, prefix, errors) -> SkillChecks.check(body, true, prefix, errors), body -> plan(bundle, body));
+        return Planned.orgWide(bundle.caller(), section(), bundle.planEach(this, objects, SkillController.SkillBody.class, FIELDS,
+                SkillController.SkillBody::name, (body, prefix, errors) -> SkillChecks.check(body, true, prefix, errors), body -> plan(bundle, body)));
     }
 
     private Planned plan(Bundle bundle, SkillController.SkillBody body) {

@@ -24,6 +24,8 @@ class DatabaseConfig {
         if (props.embeddedDatabase()) {
             embedded = EmbeddedPostgresServer.start(props.dataDir());
             config.setJdbcUrl(embedded.jdbcUrl());
+            config.setUsername(embedded.user());
+            config.setPassword(embedded.password());
         } else {
             config.setJdbcUrl(props.databaseUrl());
             if (props.databaseUsername() != null) {

@@ -45,6 +45,7 @@ class ToolController {
 
     @PostMapping
     ResponseEntity<ToolView> create(Caller caller, @RequestBody ToolBody body) {
+        caller.requireAllProjects("create tools");
         check(body, true);
         if (tools.findByName(caller.orgId(), body.name()).isPresent()) {
             throw ApiException.conflict("A tool named '" + body.name() + "' already exists");
@@ -68,6 +69,7 @@ class ToolController {
     @PatchMapping("/{id}")
     ToolView update(Caller caller, @PathVariable UUID id, @RequestBody ToolBody body) {
         StoredTool current = find(caller, id);
+        caller.requireAllProjects("change tools");
         check(body, false);
         String name = body.name() == null ? current.name() : body.name();
         if (!name.equals(current.name()) && tools.findByName(caller.orgId(), name).isPresent()) {
@@ -83,6 +85,7 @@ class ToolController {
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);
+        caller.requireAllProjects("delete tools");
         tools.delete(caller.orgId(), id);
         return ResponseEntity.noContent().build();
     }

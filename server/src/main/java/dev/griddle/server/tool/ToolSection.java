@@ -55,8 +55,8 @@ class ToolSection implements BundleSection {
 
     @Override
     public List<Planned> plan(Bundle bundle, JsonNode objects) {
-        return bundle.planEach(this, objects, ToolController.ToolBody.class, FIELDS, ToolController.ToolBody::name,
-                (body, prefix, errors) -> checks.check(body, true, prefix, errors), body -> plan(bundle, body));
+        return Planned.orgWide(bundle.caller(), section(), bundle.planEach(this, objects, ToolController.ToolBody.class, FIELDS,
+                ToolController.ToolBody::name, (body, prefix, errors) -> checks.check(body, true, prefix, errors), body -> plan(bundle, body)));
     }
 
     private Planned plan(Bundle bundle, ToolController.ToolBody body) {

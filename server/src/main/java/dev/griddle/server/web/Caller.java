@@ -35,4 +35,16 @@ public record Caller(UUID orgId, UUID keyId, Role role, Set<UUID> projectIds, bo
     public boolean sees(UUID projectId) {
         return projectIds == null || (projectId != null && projectIds.contains(projectId));
     }
+
+    /**
+     * Refuses ({@code 403}) a key limited to some projects: org-wide objects such as integrations
+     * and MCP servers are used by every project, so only a key for all of them may change them.
+     * {@code what} names the action, like {@code "change integrations"}.
+     */
+    public void requireAllProjects(String what) {
+        if (!allProjects()) {
+            throw ApiException.forbidden("A key limited to some projects may not " + what + ": they belong to the whole organization; "
+                    + "use a key for all projects");
+        }
+    }
 }

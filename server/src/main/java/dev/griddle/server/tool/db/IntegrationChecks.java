@@ -13,9 +13,50 @@ class IntegrationChecks {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]|_(?!_)){0,47}");
 
     private final OutboundGuard guard;
+    private final ReadOnlyDatabase database;
 
-    IntegrationChecks(OutboundGuard guard) {
+    IntegrationChecks(OutboundGuard guard, ReadOnlyDatabase database) {
         this.guard = guard;
+        this.database = database;
+    }
+
+    /**
+     * An h2 integration whose user can write is refused when it is written, if the server can be
+     * reached with the given credentials; it is refused again at every connection either way.
+     */
+    void checkH2ReadOnly(Integration candidate, String prefix, FieldErrors errors) {
+        if (!"h2".equals(candidate.kind())) {
+            return;
+        }
+        try {
+            database.checkReadOnly(candidate);
+        } catch (ReadOnlyDatabase.WritableUser e) {
+            errors.add(prefix + "username", e.getMessage());
+        } catch (java.sql.SQLException | RuntimeException unreachableOrRefused) {
+            // judged at the first connection, which fails the same way until the details are fixed
+        }
+    }
+
+    /**
+     * A stored password is sent only to the database it was given for: a change of the kind, host,
+     * port or database needs it again (or {@code null} to connect without one); it would otherwise
+     * go to whoever the new URL names, and a server that asks for cleartext authentication gets it.
+     */
+    void checkPasswordFollows(Integration current, IntegrationController.IntegrationBody desired, boolean passwordGiven, String prefix,
+            FieldErrors errors) {
+        if (passwordGiven || current.passwordSealed() == null || desired.kind() == null || desired.url() == null) {
+            return;
+        }
+        boolean same;
+        try {
+            same = JdbcUrls.parse(desired.kind(), desired.url()).sameDestination(JdbcUrls.parse(current.kind(), current.url()));
+        } catch (JdbcUrls.Invalid e) {
+            same = false;
+        }
+        if (!same) {
+            errors.add(prefix + "password", "required again: the url now points at another database (kind, host, port or database) than "
+                    + "the stored password was given for; send it again, or null to connect without one");
+        }
     }
 
     void check(IntegrationController.IntegrationBody body, String prefix, FieldErrors errors) {
@@ -30,15 +71,10 @@ class IntegrationChecks {
         }
         errors.required(prefix + "url", body.url());
         if (body.url() != null && body.kind() != null && JdbcUrls.PREFIXES.containsKey(body.kind())) {
-            String problem = JdbcUrls.problem(body.kind(), body.url());
-            if (problem != null) {
-                errors.add(prefix + "url", problem);
-            } else {
-                try {
-                    guard.check(JdbcUrls.host(body.url()));
-                } catch (IllegalArgumentException | OutboundGuard.Refused e) {
-                    errors.add(prefix + "url", e.getMessage());
-                }
+            try {
+                guard.check(JdbcUrls.parse(body.kind(), body.url()).address());
+            } catch (JdbcUrls.Invalid | OutboundGuard.Refused e) {
+                errors.add(prefix + "url", e.getMessage());
             }
         }
         errors.maxLength(prefix + "username", body.username(), 200);

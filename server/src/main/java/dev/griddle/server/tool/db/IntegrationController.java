@@ -66,6 +66,7 @@ class IntegrationController {
 
     @PostMapping
     ResponseEntity<IntegrationView> create(Caller caller, @RequestBody IntegrationBody body) {
+        caller.requireAllProjects("create integrations");
         check(body);
         if (store.findByName(caller.orgId(), body.name()).isPresent()) {
             throw ApiException.conflict("An integration named '" + body.name() + "' already exists");
@@ -73,6 +74,7 @@ class IntegrationController {
         Instant now = clock.instant();
         Integration i = new Integration(UUID.randomUUID(), caller.orgId(), body.name(), body.kind(), body.url(), body.username(),
                 body.password() == null ? null : secrets.encrypt(body.password()), now, now);
+        requireReadOnly(i);
         store.insert(i);
         return ResponseEntity.created(URI.create("/api/v1/integrations/" + i.id())).body(IntegrationView.of(i));
     }
@@ -96,6 +98,7 @@ class IntegrationController {
     @PatchMapping("/{id}")
     IntegrationView update(Caller caller, @PathVariable UUID id, @RequestBody JsonNode body) {
         Integration current = find(caller, id);
+        caller.requireAllProjects("change integrations");
         FieldErrors shape = new FieldErrors();
         if (body == null || !body.isObject()) {
             throw ApiException.fieldErrors(Map.of("body", List.of("must be an object of the fields to change")));
@@ -110,13 +113,17 @@ class IntegrationController {
         shape.throwIfAny();
         IntegrationBody merged = new IntegrationBody(text(body, "name", current.name()), text(body, "kind", current.kind()),
                 text(body, "url", current.url()), text(body, "username", current.username()), body.path("password").asString(null));
-        check(merged);
+        FieldErrors errors = new FieldErrors();
+        checks.check(merged, "", errors);
+        checks.checkPasswordFollows(current, merged, body.has("password"), "", errors);
+        errors.throwIfAny();
         if (!merged.name().equals(current.name()) && store.findByName(caller.orgId(), merged.name()).isPresent()) {
             throw ApiException.conflict("An integration named '" + merged.name() + "' already exists");
         }
         String sealed = !body.has("password") ? current.passwordSealed() : body.get("password").isNull() ? null : secrets.encrypt(merged.password());
         Integration updated = new Integration(id, caller.orgId(), merged.name(), merged.kind(), merged.url(), merged.username(), sealed,
                 current.createdAt(), clock.instant());
+        requireReadOnly(updated);
         store.update(updated);
         return IntegrationView.of(updated);
     }
@@ -129,6 +136,7 @@ class IntegrationController {
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);
+        caller.requireAllProjects("delete integrations");
         store.delete(caller.orgId(), id);
         return ResponseEntity.noContent().build();
     }
@@ -150,6 +158,12 @@ class IntegrationController {
 
     private Integration find(Caller caller, UUID id) {
         return store.find(caller.orgId(), id).orElseThrow(() -> ApiException.notFound("integration", id));
+    }
+
+    private void requireReadOnly(Integration candidate) {
+        FieldErrors errors = new FieldErrors();
+        checks.checkH2ReadOnly(candidate, "", errors);
+        errors.throwIfAny();
     }
 
     private void check(IntegrationBody body) {

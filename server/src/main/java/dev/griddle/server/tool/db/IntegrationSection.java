@@ -7,6 +7,7 @@ import dev.griddle.server.apply.BundleSection;
 import dev.griddle.server.apply.Planned;
 import dev.griddle.server.secret.SecretBox;
 import dev.griddle.server.web.Caller;
+import dev.griddle.server.web.FieldErrors;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,8 +63,12 @@ class IntegrationSection implements BundleSection {
 
     @Override
     public List<Planned> plan(Bundle bundle, JsonNode objects) {
-        return bundle.planEach(this, objects, IntegrationController.IntegrationBody.class, FIELDS, IntegrationController.IntegrationBody::name,
-                checks::check, body -> plan(bundle, body));
+        return Planned.orgWide(bundle.caller(), section(), bundle.planEach(this, objects, IntegrationController.IntegrationBody.class, FIELDS,
+                IntegrationController.IntegrationBody::name, (body, prefix, errors) -> {
+                    checks.check(body, prefix, errors);
+                    store.findByName(bundle.caller().orgId(), body.name())
+                            .ifPresent(current -> checks.checkPasswordFollows(current, body, body.password() != null, prefix, errors));
+                }, body -> plan(bundle, body)));
     }
 
     private Planned plan(Bundle bundle, IntegrationController.IntegrationBody body) {
@@ -73,6 +78,7 @@ class IntegrationSection implements BundleSection {
         if (existing.isEmpty()) {
             Integration created = new Integration(bundle.idFor(kind(), body.name()), orgId, body.name(), body.kind(), body.url(), body.username(),
                     body.password() == null ? null : secrets.encrypt(body.password()), now, now);
+            readOnly(bundle, created);
             return new Planned(Action.CREATE, Applied.of(kind(), body.name(), created.id(), null), () -> store.insert(created));
         }
         Integration current = existing.get();
@@ -96,7 +102,14 @@ class IntegrationSection implements BundleSection {
         }
         Integration updated = new Integration(current.id(), orgId, body.name(), body.kind(), body.url(), body.username(), sealed,
                 current.createdAt(), now);
+        readOnly(bundle, updated);
         return new Planned(Action.UPDATE, Applied.of(kind(), body.name(), current.id(), changed), () -> store.update(updated));
+    }
+
+    private void readOnly(Bundle bundle, Integration candidate) {
+        FieldErrors errors = new FieldErrors();
+        checks.checkH2ReadOnly(candidate, section() + "[" + candidate.name() + "].", errors);
+        bundle.problems(kind(), candidate.name(), errors);
     }
 
     private boolean samePassword(String sealed, String password) {

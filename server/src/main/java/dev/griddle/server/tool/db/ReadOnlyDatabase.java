@@ -29,6 +29,25 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class ReadOnlyDatabase {
 
+    /** The H2 user can write: H2 has no read-only transactions, so its grants are the only fence. */
+    static final class WritableUser extends SQLException {
+        WritableUser(String message) {
+            super(message, "28000");
+        }
+    }
+
+    /**
+     * Whether the connected H2 user may change anything: an admin, a schema owner, or a non-SELECT
+     * table right held by the user, by PUBLIC or by any role (H2 does not show a non-admin which
+     * roles it has, so a role with write rights counts against every user).
+     */
+    private static final String H2_WRITE_RIGHTS = """
+            select (select count(*) from information_schema.users where user_name = current_user and is_admin) as admin,
+                   (select count(*) from information_schema.schemata where schema_owner = current_user) as owner,
+                   (select count(*) from information_schema.table_privileges where privilege_type <> 'SELECT'
+                     and (grantee = current_user or grantee = 'PUBLIC' or grantee in (select role_name from information_schema.roles))) as rights
+            """;
+
     /** A query's result as JSON, {@code {columns, rows, row_count, truncated}}. */
     record Result(ObjectNode json) {
     }
@@ -68,11 +87,13 @@ class ReadOnlyDatabase {
     }
 
     private Connection open(Integration integration) throws SQLException {
-        String problem = JdbcUrls.problem(integration.kind(), integration.url());
-        if (problem != null) {
-            throw new SQLException("the integration's url " + problem, "08001");
+        JdbcUrls.Target target;
+        try {
+            target = JdbcUrls.parse(integration.kind(), integration.url());
+        } catch (JdbcUrls.Invalid e) {
+            throw new SQLException("the integration's url " + e.getMessage(), "08001");
         }
-        guard.check(JdbcUrls.host(integration.url()));
+        guard.check(target.address());
         Properties p = new Properties();
         if (integration.username() != null) {
             p.setProperty("user", integration.username());
@@ -89,11 +110,38 @@ class ReadOnlyDatabase {
             p.setProperty("connectTimeout", Long.toString(connectSeconds * 1000));
         }
         // h2: user and password only; every other property would be an H2 setting
-        Connection c = DriverManager.getConnection(jdbcUrl(integration), p);
+        // the vetted parts, never the stored URL: its options could point the driver at another host
+        Connection c = DriverManager.getConnection(target.driverUrl(), p);
         try {
+            if ("h2".equals(integration.kind())) {
+                refuseWritable(c, integration.username());
+            }
             c.setAutoCommit(false);
             c.setReadOnly(true);
             return c;
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Connects and checks that an h2 integration's user cannot write. Throws {@link WritableUser}
+     * when it can; any other failure (unreachable, wrong password) is the caller's to judge.
+     */
+    void checkReadOnly(Integration integration) throws SQLException {
+        open(integration).close();
+    }
+
+    private static void refuseWritable(Connection c, String user) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(H2_WRITE_RIGHTS)) {
+            rs.next();
+            String why = rs.getLong("admin") > 0 ? "is an admin" : rs.getLong("owner") > 0 ? "owns a schema"
+                    : rs.getLong("rights") > 0 ? "has (or may have, through a role) rights other than SELECT" : null;
+            if (why != null) {
+                throw new WritableUser("the H2 user '" + user + "' " + why + ": H2 has no read-only transactions, so an h2 integration "
+                        + "must connect as a user with SELECT rights only (CREATE USER reader PASSWORD '...'; GRANT SELECT ON ... TO reader)");
+            }
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -116,12 +164,6 @@ class ReadOnlyDatabase {
                 st.execute("start transaction read only");
             }
         }
-    }
-
-    /** {@code jdbc:mysql://} is served by the MariaDB driver, which answers to it only under its own scheme. */
-    private static String jdbcUrl(Integration integration) {
-        return integration.url().startsWith("jdbc:mysql://") ? "jdbc:mariadb://" + integration.url().substring("jdbc:mysql://".length())
-                : integration.url();
     }
 
     private ObjectNode rows(ResultSet rs, int cap) throws SQLException {

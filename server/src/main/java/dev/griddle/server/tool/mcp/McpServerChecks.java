@@ -3,6 +3,7 @@ package dev.griddle.server.tool.mcp;
 import dev.griddle.server.tool.OutboundGuard;
 import dev.griddle.server.web.FieldErrors;
 import java.net.URI;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
@@ -22,6 +23,20 @@ class McpServerChecks {
         this.props = props;
     }
 
+    /**
+     * Stored headers are sent only where they were given for: a change of the URL's scheme, host
+     * or port (or from stdio to a URL) needs them again, or {@code {}} to send none; they would
+     * otherwise go to whoever the new URL names.
+     */
+    void checkHeadersFollow(McpServerRow current, McpServerController.McpServerBody desired, boolean headersGiven, String prefix,
+            FieldErrors errors) {
+        if (!headersGiven && current.headersSealed() != null && !"stdio".equals(desired.transport())
+                && !McpUrls.sameOrigin(current.url(), desired.url())) {
+            errors.add(prefix + "headers", "required again: the url now points at another origin (scheme, host or port) than the stored "
+                    + "headers were given for; send them again, or {} to send none");
+        }
+    }
+
     void check(McpServerController.McpServerBody body, String prefix, FieldErrors errors) {
         errors.required(prefix + "name", body.name());
         errors.maxLength(prefix + "name", body.name(), 200);
@@ -38,9 +53,13 @@ class McpServerChecks {
             errors.required(prefix + "command", body.command());
             if (!props.stdioEnabled()) {
                 errors.add(prefix + "transport", "stdio servers are disabled on this server; an operator may set griddle.mcp.stdio-enabled=true");
-            } else if (body.command() != null && !body.command().isBlank() && !props.stdioAllows(body.command())) {
+            } else if (body.command() != null && !body.command().isBlank() && !props.stdioListsCommand(body.command())) {
                 errors.add(prefix + "command", "'" + body.command() + "' is not one of the commands this server lets stdio MCP servers run "
                         + "(an operator lists them in griddle.mcp.stdio-commands)");
+            } else if (body.command() != null && !body.command().isBlank()
+                    && !props.stdioAllows(body.command(), body.args() == null ? List.of() : body.args())) {
+                errors.add(prefix + "args", "do not match the command lines this server pins for '" + body.command() + "' "
+                        + props.stdioEntriesFor(body.command()) + " (an operator sets them in griddle.mcp.stdio-commands)");
             }
         } else if (body.transport() != null) {
             errors.required(prefix + "url", body.url());
@@ -48,7 +67,7 @@ class McpServerChecks {
                 try {
                     URI url = URI.create(body.url());
                     if (url.getScheme() == null || !url.getScheme().startsWith("http") || url.getHost() == null) {
-                        errors.add(prefix + "url", "must be an http(s) URL, was '" + body.url() + "'");
+                        errors.add(prefix + "url", "must be an http(s) URL, was '" + McpUrls.redacted(body.url()) + "'");
                     } else {
                         guard.check(url);
                     }

@@ -65,6 +65,7 @@ class McpServerController {
 
     @PostMapping
     ResponseEntity<McpServerView> create(Caller caller, @RequestBody McpServerBody body) {
+        caller.requireAllProjects("create MCP servers");
         check(body);
         if (store.nameOrSlugTaken(caller.orgId(), body.name(), body.slug())) {
             throw ApiException.conflict("An MCP server named '" + body.name() + "' or with slug '" + body.slug() + "' already exists");
@@ -87,14 +88,21 @@ class McpServerController {
         return view(find(caller, id));
     }
 
-    /** Fields left out keep their value; {@code headers} replaces all headers ({@code {}} removes them). The pooled session is reopened. */
+    /**
+     * Fields left out keep their value; {@code headers} replaces all headers ({@code {}} removes them).
+     * A {@code url} that points at another origin needs the headers again. The pooled session is reopened.
+     */
     @PatchMapping("/{id}")
     McpServerView update(Caller caller, @PathVariable UUID id, @RequestBody McpServerBody body) {
         McpServerRow current = find(caller, id);
+        caller.requireAllProjects("change MCP servers");
         McpServerBody merged = new McpServerBody(or(body.name(), current.name()), or(body.slug(), current.slug()),
                 or(body.transport(), current.transport()), or(body.url(), current.url()), body.headers(), or(body.command(), current.command()),
                 body.args() == null ? current.args() : body.args());
-        check(merged);
+        FieldErrors errors = new FieldErrors();
+        checks.check(merged, "", errors);
+        checks.checkHeadersFollow(current, merged, body.headers() != null, "", errors);
+        errors.throwIfAny();
         if (store.nameOrSlugTakenByAnother(caller.orgId(), id, merged.name(), merged.slug())) {
             throw ApiException.conflict("An MCP server named '" + merged.name() + "' or with slug '" + merged.slug() + "' already exists");
         }
@@ -114,6 +122,7 @@ class McpServerController {
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);
+        caller.requireAllProjects("delete MCP servers");
         store.delete(caller.orgId(), id);
         sessions.evict(id);
         return ResponseEntity.noContent().build();
@@ -126,7 +135,7 @@ class McpServerController {
         try {
             return new Validation(true, sessions.freshTools(row).stream().map(ToolView::of).toList(), null);
         } catch (RuntimeException e) {
-            return new Validation(false, List.of(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            return new Validation(false, List.of(), e.getMessage() == null ? e.getClass().getSimpleName() : McpUrls.scrub(e.getMessage(), row.url()));
         }
     }
 
@@ -136,7 +145,8 @@ class McpServerController {
         try {
             return new ToolList(sessions.tools(row).stream().map(ToolView::of).toList());
         } catch (RuntimeException e) {
-            throw ApiException.validation("MCP_SERVER_UNREACHABLE", "Cannot list the tools of '" + row.slug() + "': " + e.getMessage(), Map.of());
+            throw ApiException.validation("MCP_SERVER_UNREACHABLE", "Cannot list the tools of '" + row.slug() + "': "
+                    + McpUrls.scrub(e.getMessage(), row.url()), Map.of());
         }
     }
 
@@ -147,7 +157,7 @@ class McpServerController {
     private McpServerView view(McpServerRow row) {
         List<String> names = row.headersSealed() == null ? List.of()
                 : json.readTree(secrets.decrypt(row.headersSealed())).propertyNames().stream().sorted().toList();
-        return new McpServerView(row.id(), row.name(), row.slug(), row.transport(), row.url(), names, row.command(), row.args(), row.createdAt(),
+        return new McpServerView(row.id(), row.name(), row.slug(), row.transport(), McpUrls.redacted(row.url()), names, row.command(), row.args(), row.createdAt(),
                 row.updatedAt());
     }
 

@@ -80,16 +80,18 @@ class McpServerSection implements BundleSection {
     @Override
     public List<Planned> plan(Bundle bundle, JsonNode objects) {
         Set<String> names = new HashSet<>();
-        return bundle.planEach(this, objects, McpServerController.McpServerBody.class, FIELDS, McpServerController.McpServerBody::slug,
+        return Planned.orgWide(bundle.caller(), section(), bundle.planEach(this, objects, McpServerController.McpServerBody.class, FIELDS, McpServerController.McpServerBody::slug,
                 (body, prefix, errors) -> {
                     checks.check(body, prefix, errors);
                     if (body.name() != null && !names.add(body.name())) {
                         errors.add(prefix + "name", "the bundle has two MCP servers named '" + body.name() + "'");
                     }
+                    store.findBySlug(bundle.caller().orgId(), body.slug())
+                            .ifPresent(current -> checks.checkHeadersFollow(current, body, body.headers() != null, prefix, errors));
                     if (errors.isEmpty() && nameTaken(bundle, body)) {
                         errors.add(prefix + "name", "another MCP server of this organization is named '" + body.name() + "' (servers are matched by slug)");
                     }
-                }, body -> plan(bundle, body));
+                }, body -> plan(bundle, body)));
     }
 
     private boolean nameTaken(Bundle bundle, McpServerController.McpServerBody body) {

@@ -9,7 +9,12 @@ import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTranspor
 import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Instant;
@@ -201,20 +206,36 @@ class McpSessions {
         }
     }
 
+    /** {@code <stdio-work-dir>/<server id>}, created owner-only: outside the data directory, one per server. */
+    private Path workDir(McpServerRow server) {
+        Path dir = props.stdioWorkDir().resolve(server.id().toString());
+        try {
+            Files.createDirectories(dir);
+            try {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // the directory keeps the platform's default permissions
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the working directory " + dir + " of stdio MCP server '" + server.slug() + "'", e);
+        }
+        return dir;
+    }
+
     private McpClientTransport transport(McpServerRow server) {
         if ("stdio".equals(server.transport())) {
             if (!props.stdioEnabled()) {
                 throw new IllegalStateException("stdio MCP servers are disabled on this server (griddle.mcp.stdio-enabled)");
             }
-            if (!props.stdioAllows(server.command())) {
-                throw new IllegalStateException("the command '" + server.command() + "' of stdio MCP server '" + server.slug()
-                        + "' is not in griddle.mcp.stdio-commands");
+            if (!props.stdioAllows(server.command(), server.args())) {
+                throw new IllegalStateException("the command line of stdio MCP server '" + server.slug() + "' ('" + server.command()
+                        + "' and its arguments) is not pinned in griddle.mcp.stdio-commands");
             }
             String why = StdioProcess.notRunnable(server.command());
             if (why != null) {
                 throw new IllegalStateException("cannot start stdio MCP server '" + server.slug() + "': " + why);
             }
-            return new StdioProcess(server.slug(), server.command(), server.args());
+            return new StdioProcess(server.slug(), server.command(), server.args(), workDir(server));
         }
         URI url = URI.create(server.url());
         guard.check(url);

@@ -51,9 +51,12 @@ final class StdioProcess extends StdioClientTransport {
     private volatile Process process;
     private volatile boolean stopping;
 
-    StdioProcess(String slug, String command, List<String> args) {
+    private final Path workDir;
+
+    StdioProcess(String slug, String command, List<String> args, Path workDir) {
         super(ServerParameters.builder(command).args(args).build(), McpJsonDefaults.getMapper());
         this.slug = slug;
+        this.workDir = workDir;
         setStdErrorHandler(this::stderr);
     }
 
@@ -76,11 +79,15 @@ final class StdioProcess extends StdioClientTransport {
         return "'" + command + "' was not found on the Griddle server's PATH";
     }
 
-    /** The SDK adds its inherited variables to whatever the builder holds: start from none, not from the server's own. */
+    /**
+     * The SDK adds its inherited variables to whatever the builder holds: start from none, not from
+     * the server's own; and in the server's own working directory, not the Griddle server's.
+     */
     @Override
     protected ProcessBuilder getProcessBuilder() {
         ProcessBuilder builder = new ProcessBuilder();
         builder.environment().clear();
+        builder.directory(workDir.toFile());
         return builder;
     }
 

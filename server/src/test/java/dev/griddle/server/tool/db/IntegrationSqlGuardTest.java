@@ -44,4 +44,57 @@ class IntegrationSqlGuardTest {
         assertThat(refusal("selec nonsense")).contains("cannot parse");
         assertThatCode(() -> SqlGuard.check("select * from anything", null)).doesNotThrowAnyException();
     }
+
+    /** A function can read what the table check never sees: every call must be on the allow-list, wherever it is nested. */
+    @Test
+    void functionsOffTheAllowListAreRefusedWhereverTheyHide() {
+        for (String sql : List.of(
+                "select query_to_xml('select v from secrets', true, false, '')::text",
+                "select table_to_xml('salaries', true, false, '')",
+                "select cursor_to_xml('c', 10, true, false, '')",
+                "select pg_read_file('../master.key')",
+                "select * from pg_ls_dir('.')",
+                "select * from dblink('dbname=postgres', 'select v from secrets') as t(v text)",
+                "select pg_sleep(60)",
+                "select pg_catalog.pg_sleep(60)",
+                "select \"pg_sleep\"(60)",
+                "select pg_advisory_lock(1)",
+                "select pg_terminate_backend(1)",
+                "select load_file('/etc/passwd')",
+                "select file_read('/etc/passwd')",
+                "select * from customers where id = (select length(query_to_xml('select 1', true, false, '')::text))",
+                "select * from customers where name in (select pg_read_file('x') from customers)",
+                "with x as (select table_to_xml('payroll', true, false, '') as v) select * from customers",
+                "select c.id from customers c join sales.orders o on o.id = pg_backend_pid()",
+                "select count(*) from customers group by id having max(id) > pg_backend_pid()",
+                "select id from customers order by pg_sleep(1)",
+                "select count(*) filter (where pg_sleep(1) is null) from customers",
+                "select row_number() over (partition by pg_sleep(1)) from customers",
+                "select string_agg(name, ',' order by pg_sleep(1)) from customers",
+                "select coalesce(name, query_to_xml('select 1', true, false, '')::text) from customers",
+                "select lower(upper(pg_read_file('x'))) from customers",
+                "select public.my_function(1)",
+                "select pg_catalog.query_to_xml('select 1', true, false, '')")) {
+            assertThat(refusal(sql)).as(sql).contains("is not allowed");
+        }
+        assertThat(refusal("select query_to_xml('select v from secrets', true, false, '')::text")).contains("'query_to_xml'");
+        SqlGuard.Refused unlisted = catchThrowableOfType(SqlGuard.Refused.class, () -> SqlGuard.check("select pg_read_file('x')", null));
+        assertThat(unlisted).as("no allowed_tables does not mean any function").isNotNull();
+    }
+
+    @Test
+    void aggregatesWindowsAndPlainBuiltInsPass() {
+        for (String sql : List.of(
+                "select count(*), sum(id), avg(id), min(name), max(name) from customers",
+                "select lower(name), upper(name), coalesce(plan, 'none'), length(name), substring(name, 1, 2) from customers",
+                "select round(avg(id), 2), date_trunc('day', now()), cast(id as text), id::text from customers group by id",
+                "select name, row_number() over (partition by plan order by id), rank() over (order by id) from customers",
+                "select count(*) filter (where plan = 'pro') from customers",
+                "select extract(year from current_timestamp), current_date from customers",
+                "select string_agg(name, ',' order by name) from customers where id in (select max(id) from sales.orders)",
+                "with top as (select id, count(*) as n from customers group by id) select * from top",
+                "select PG_CATALOG.COUNT(*) from customers")) {
+            assertThatCode(() -> SqlGuard.check(sql, ALLOWED)).as(sql).doesNotThrowAnyException();
+        }
+    }
 }

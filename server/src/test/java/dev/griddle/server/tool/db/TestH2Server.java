@@ -15,7 +15,8 @@ import org.h2.tools.Server;
 /**
  * An H2 TCP server on 127.0.0.1 serving an in-memory database of its own: {@code customers} (3
  * rows), {@code payroll}, and {@code blobs} holding a serialized Java object. User {@code reader}
- * (password {@code reader-pw}) may read customers and blobs only.
+ * (password {@code reader-pw}) may read customers and blobs only; {@code writer} ({@code writer-pw})
+ * may also insert into customers; {@code sa} is the admin (no password).
  */
 final class TestH2Server implements AutoCloseable {
 
@@ -38,6 +39,8 @@ final class TestH2Server implements AutoCloseable {
             s.execute("create user reader password 'reader-pw'");
             s.execute("grant select on customers to reader");
             s.execute("grant select on blobs to reader");
+            s.execute("create user writer password 'writer-pw'");
+            s.execute("grant select, insert on customers to writer");
         }
         try (PreparedStatement p = keeper.prepareStatement("insert into blobs values (1, ?)")) {
             p.setBytes(1, serialized());
@@ -61,6 +64,13 @@ final class TestH2Server implements AutoCloseable {
 
     int port() {
         return server.getPort();
+    }
+
+    /** Runs {@code sql} as the admin, for a test that changes grants. */
+    void execute(String sql) throws SQLException {
+        try (Statement s = keeper.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     int count(String table) throws SQLException {

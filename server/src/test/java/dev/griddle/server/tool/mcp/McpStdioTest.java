@@ -13,6 +13,7 @@ import dev.griddle.sdk.RunModels.Run;
 import dev.griddle.sdk.RunModels.StartRun;
 import dev.griddle.sdk.RunnerModels.Runner;
 import dev.griddle.server.ApiTest;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,6 +41,7 @@ class McpStdioTest extends ApiTest {
 
     private static final String JAVA = ProcessHandle.current().info().command().orElseThrow();
     private static final String MISSING = "/nonexistent/griddle-mcp-server";
+    private static final Path WORK_DIR = Path.of(System.getProperty("java.io.tmpdir"), "griddle-mcp-test-" + UUID.randomUUID());
 
     @Autowired
     McpSessions sessions;
@@ -47,7 +49,10 @@ class McpStdioTest extends ApiTest {
     @DynamicPropertySource
     static void stdio(DynamicPropertyRegistry registry) {
         registry.add("griddle.mcp.stdio-enabled", () -> "true");
-        registry.add("griddle.mcp.stdio-commands", () -> JAVA + "," + MISSING);
+        // the test server's command line pinned, with any further lower-case flags and numbers
+        registry.add("griddle.mcp.stdio-commands", () -> JAVA + " " + String.join(" ", serverArgs()) + " {[-a-z0-9]+}*," + MISSING);
+        registry.add("griddle.mcp.stdio-work-dir", () -> WORK_DIR.toString());
+        registry.add("griddle.master-key", () -> "mcp-stdio-test-master-key");
         registry.add("griddle.mcp.request-timeout", () -> "20s");
     }
 
@@ -152,6 +157,35 @@ class McpStdioTest extends ApiTest {
         Run quitRun = runTool(client, quitter.id(), "quitter", "echo", "{text: x}");
         assertThat(quitRun.status()).isEqualTo("failed");
         assertThat(quitRun.error().path("message").asString()).contains("exited with code 3");
+    }
+
+    /** Arguments are pinned by the operator: a registration that points the pinned command elsewhere is refused. */
+    @Test
+    void argumentsOutsideThePinnedCommandLineAreRefused() {
+        GriddleClient client = newOrg();
+        List<String[]> refused = List.of(new String[] {"-version"}, serverArgs("--root", "/"), serverArgs("--exit-now", "3;rm"),
+                new String[] {"-cp", "/", StdioTestMcpServer.class.getName()});
+        for (String[] args : refused) {
+            GriddleApiException e = expectError(422, "VALIDATION_FAILED",
+                    () -> client.mcpServers().create(McpServerInput.stdio("Bad", "bad", JAVA, args)));
+            assertThat(e.getMessage()).as(String.join(" ", args)).contains("args", "griddle.mcp.stdio-commands");
+        }
+        expectError(422, "VALIDATION_FAILED", () -> client.mcpServers().create(McpServerInput.stdio("Bad", "bad", MISSING, "--root", "/")));
+        McpServer ok = register(client, "pinned");
+        GriddleApiException changed = expectError(422, "VALIDATION_FAILED", () -> client.mcpServers().update(ok.id(),
+                new McpServerInput(null, null, null, null, null, null, List.of("-version"))));
+        assertThat(changed.getMessage()).contains("args");
+        assertThat(client.mcpServers().get(ok.id()).args()).containsExactly(serverArgs());
+    }
+
+    /** The child starts in its own directory under griddle.mcp.stdio-work-dir, not in the Griddle server's (whose data dir is near). */
+    @Test
+    void theChildRunsInItsOwnWorkingDirectory() {
+        GriddleClient client = newOrg();
+        McpServer server = register(client, "cwd");
+        String cwd = text(client, runTool(client, server.id(), "cwd", "cwd", "{}"));
+        assertThat(Path.of(cwd)).isEqualTo(WORK_DIR.toAbsolutePath().resolve(server.id().toString()));
+        assertThat(Path.of(cwd)).isNotEqualTo(Path.of("").toAbsolutePath());
     }
 
     @Test

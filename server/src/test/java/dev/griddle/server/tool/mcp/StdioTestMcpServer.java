@@ -8,6 +8,7 @@ import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.PrintStream;
 import java.util.List;
+import java.nio.file.Path;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,7 @@ public final class StdioTestMcpServer {
                 .tools(tool("echo", "{\"type\": \"object\", \"properties\": {\"text\": {\"type\": \"string\"}}, \"required\": [\"text\"]}",
                         a -> "echo:" + a.get("text")),
                         tool("pid", "{\"type\": \"object\"}", a -> Long.toString(ProcessHandle.current().pid())),
+                        tool("cwd", "{\"type\": \"object\"}", a -> Path.of("").toAbsolutePath().toString()),
                         tool("env", "{\"type\": \"object\"}", a -> String.join(",", new TreeSet<>(System.getenv().keySet()))),
                         tool("crash", "{\"type\": \"object\"}", a -> {
                             System.err.println("stdio test server: crashing on purpose");

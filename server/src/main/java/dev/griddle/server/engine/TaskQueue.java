@@ -3,6 +3,7 @@ package dev.griddle.server.engine;
 import static dev.griddle.server.store.Sql.instant;
 import static dev.griddle.server.store.Sql.ts;
 
+import dev.griddle.server.auth.ProjectScope;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -82,41 +83,21 @@ public class TaskQueue {
 
     /**
      * Claims for a remote worker: tasks whose {@code runs_on} labels the worker has, whose task
-     * type it handles, and that are meant for workers ({@code task} steps or labelled steps).
+     * type it handles, and that are meant for workers ({@code task} steps or labelled steps), limited to one organization and to the projects of the worker's key: a
+     * worker key only ever sees its own organization's work, and a key limited to projects only
+     * the tasks of runs in them (a run in no project is for keys of all projects). The project
+     * test is a subquery on the run's primary key, so only task rows are locked.
      */
-    public List<TaskRow> claimRemote(String owner, Collection<String> labels, Collection<String> taskTypes, int max, Duration lease,
-            Instant now) {
-        return jdbc.sql("""
-                with picked as (
-                    select id from tasks
-                    where lease_owner is null and not held and ready_at <= :now
-                      and (kind = 'task' or runs_on <> '{}')
-                      and task_type = any(:types) and runs_on <@ cast(:labels as text[])
-                    order by ready_at
-                    limit :max
-                    for update skip locked
-                )
-                update tasks t set lease_owner = :owner, lease_token = nextval('lease_tokens'), lease_expires_at = :expires, claimed_at = :now
-                from picked where t.id = picked.id
-                returning t.*
-                """)
-                .param("now", ts(now)).param("types", taskTypes.toArray(String[]::new)).param("labels", labels.toArray(String[]::new))
-                .param("max", max).param("owner", owner).param("expires", ts(now.plus(lease)))
-                .query(this::row).list();
-    }
-
-    /**
-     * {@link #claimRemote} limited to one organization: a worker key only ever sees its own
-     * organization's work. Added for the worker protocol ({@code dev.griddle.server.worker}).
-     */
-    public List<TaskRow> claimRemote(java.util.UUID orgId, String owner, Collection<String> labels, Collection<String> taskTypes, int max,
-            Duration lease, Instant now) {
+    public List<TaskRow> claimRemote(java.util.UUID orgId, ProjectScope scope, String owner, Collection<String> labels,
+            Collection<String> taskTypes, int max, Duration lease, Instant now) {
         return jdbc.sql("""
                 with picked as (
                     select id from tasks
                     where lease_owner is null and not held and ready_at <= :now and org_id = :org
                       and (kind = 'task' or runs_on <> '{}')
                       and task_type = any(:types) and runs_on <@ cast(:labels as text[])
+                      and (cast(:projects as uuid[]) is null
+                           or exists (select 1 from runs r where r.id = tasks.run_id and r.project_id = any(cast(:projects as uuid[]))))
                     order by ready_at
                     limit :max
                     for update skip locked
@@ -125,7 +106,7 @@ public class TaskQueue {
                 from picked where t.id = picked.id
                 returning t.*
                 """)
-                .param("now", ts(now)).param("org", orgId).param("types", taskTypes.toArray(String[]::new))
+                .param("now", ts(now)).param("org", orgId).param("projects", scope.sqlArray()).param("types", taskTypes.toArray(String[]::new))
                 .param("labels", labels.toArray(String[]::new)).param("max", max).param("owner", owner)
                 .param("expires", ts(now.plus(lease)))
                 .query(this::row).list();

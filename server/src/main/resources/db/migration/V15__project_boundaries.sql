@@ -9,3 +9,8 @@ alter table agents add constraint agents_org_project_name_key unique nulls not d
 
 -- The projects whose runs may resolve a secret; empty = every project (and runs in no project).
 alter table secrets add column project_ids uuid[] not null default '{}';
+
+-- A task carries its run's project: a worker key limited to projects claims only their tasks, and a
+-- step's secrets are those available to that project.
+alter table tasks add column project_id uuid;
+update tasks t set project_id = r.project_id from runs r where r.id = t.run_id;

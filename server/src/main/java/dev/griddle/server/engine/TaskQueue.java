@@ -40,9 +40,9 @@ public class TaskQueue {
     void enqueue(TaskRow task, Instant now, boolean held) {
         jdbc.sql("""
                 insert into tasks (id, org_id, run_id, step_id, item_index, attempt, kind, task_type, runs_on, input, timeout_ms, held,
-                                   ready_at, created_at)
+                                   ready_at, created_at, project_id)
                 values (:id, :org, :run, :step, :item, :attempt, :kind, :taskType, :runsOn, cast(:input as jsonb), :timeout, :held,
-                        :ready, :now)
+                        :ready, :now, (select project_id from runs where id = :run))
                 on conflict (run_id, step_id, item_index) do nothing
                 """)
                 .param("id", task.id()).param("org", task.orgId()).param("run", task.runId()).param("step", task.stepId())
@@ -85,8 +85,7 @@ public class TaskQueue {
      * Claims for a remote worker: tasks whose {@code runs_on} labels the worker has, whose task
      * type it handles, and that are meant for workers ({@code task} steps or labelled steps), limited to one organization and to the projects of the worker's key: a
      * worker key only ever sees its own organization's work, and a key limited to projects only
-     * the tasks of runs in them (a run in no project is for keys of all projects). The project
-     * test is a subquery on the run's primary key, so only task rows are locked.
+     * the tasks of runs in them (a run in no project is for keys of all projects).
      */
     public List<TaskRow> claimRemote(java.util.UUID orgId, ProjectScope scope, String owner, Collection<String> labels,
             Collection<String> taskTypes, int max, Duration lease, Instant now) {
@@ -96,8 +95,7 @@ public class TaskQueue {
                     where lease_owner is null and not held and ready_at <= :now and org_id = :org
                       and (kind = 'task' or runs_on <> '{}')
                       and task_type = any(:types) and runs_on <@ cast(:labels as text[])
-                      and (cast(:projects as uuid[]) is null
-                           or exists (select 1 from runs r where r.id = tasks.run_id and r.project_id = any(cast(:projects as uuid[]))))
+                      and (cast(:projects as uuid[]) is null or project_id = any(cast(:projects as uuid[])))
                     order by ready_at
                     limit :max
                     for update skip locked
@@ -178,6 +176,7 @@ public class TaskQueue {
         return new TaskRow(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getObject("run_id", UUID.class),
                 rs.getString("step_id"), rs.getInt("item_index"), rs.getInt("attempt"), rs.getString("kind"), rs.getString("task_type"),
                 runsOn == null ? List.of() : Arrays.asList((String[]) runsOn.getArray()), json.readTree(rs.getString("input")), timeout,
-                instant(rs.getTimestamp("ready_at")), rs.getString("lease_owner"), token, instant(rs.getTimestamp("lease_expires_at")));
+                instant(rs.getTimestamp("ready_at")), rs.getString("lease_owner"), token, instant(rs.getTimestamp("lease_expires_at")),
+                rs.getObject("project_id", UUID.class));
     }
 }

@@ -5,6 +5,7 @@ import dev.griddle.server.engine.RemoteTasks;
 import dev.griddle.server.engine.TaskRow;
 import dev.griddle.server.secret.OrgSecrets;
 import dev.griddle.server.secret.SecretException;
+import dev.griddle.server.secret.SecretUse;
 import dev.griddle.server.step.StepOutcome;
 import dev.griddle.server.web.ApiException;
 import java.time.Clock;
@@ -110,7 +111,8 @@ class WorkerClaims implements SmartLifecycle {
                 continue;
             }
             try {
-                started.add(task.withInput(secrets.reveal(orgId, task.input())));
+                // only placeholders rendered for this step of this run are revealed; copied ones stay text
+                started.add(task.withInput(secrets.reveal(SecretUse.step(orgId, task.projectId(), task.runId(), task.stepId()), task.input())));
             } catch (SecretException e) {
                 // deleted since the step was rendered: the attempt fails here instead of reaching the worker
                 tasks.complete(task, task.leaseToken(), StepOutcome.failed(e.getMessage(), false));

@@ -71,6 +71,11 @@ public final class Bundle {
         return !errors.isEmpty();
     }
 
+    /** Whether a problem was already reported at {@code path} (so a second check of the same value does not repeat it). */
+    public boolean hasProblemAt(String path) {
+        return problems.stream().anyMatch(p -> path.equals(p.path()));
+    }
+
     public void warning(String kind, String name, String path, String message) {
         warnings.add(new Warning(kind, name, path, message));
     }

@@ -89,7 +89,8 @@ class RunnerSection implements BundleSection {
             List<ValidationError> errors = new ArrayList<>();
             Optional<RunnerDefinitions.Planned> planned = runners.plan(bundle.caller(), withResolvedReferences(bundle, node, path), path, errors,
                     bundle.idFor("runner", name), bundle::declaredProject);
-            errors.forEach(e -> bundle.problem("runner", name, e.path(), e.message()));
+            // a reference apply could not resolve is reported once, by the resolver
+            errors.stream().filter(e -> !bundle.hasProblemAt(e.path())).forEach(e -> bundle.problem("runner", name, e.path(), e.message()));
             UUID id = planned.map(RunnerDefinitions.Planned::id).orElseGet(UUID::randomUUID);
             boolean created = planned.map(p -> p.action() == RunnerDefinitions.Action.CREATE).orElse(true);
             List<OwnerFields.Change> changes = bundle.ownerFields(new OwnerFields.Owner("runner", name, id, created), node, path);

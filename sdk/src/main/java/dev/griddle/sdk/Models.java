@@ -41,7 +41,10 @@ public final class Models {
     public record CreatedOrganization(UUID id, String name, Instant createdAt, String adminKey) {
     }
 
-    /** A secret of the organization: its name and timestamps. The value is never returned. */
-    public record Secret(String name, Instant createdAt, Instant updatedAt) {
+    /**
+     * A secret of the organization: its name, the projects whose runs may use it ({@code projectIds}
+     * empty = every project) and timestamps. The value is never returned.
+     */
+    public record Secret(String name, List<UUID> projectIds, Instant createdAt, Instant updatedAt) {
     }
 }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.Objects;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -64,7 +65,7 @@ class AgentController {
     @PostMapping
     ResponseEntity<AgentView> create(Caller caller, @RequestBody AgentBody body) {
         check(caller, body, true);
-        if (agents.nameTaken(caller.orgId(), body.name().strip(), null)) {
+        if (agents.nameTaken(caller.orgId(), body.projectId(), body.name().strip(), null)) {
             throw ApiException.conflict("An agent named '" + body.name().strip() + "' already exists");
         }
         Instant now = clock.instant();
@@ -90,7 +91,8 @@ class AgentController {
         Agent current = find(caller, id);
         check(caller, body, false);
         String name = body.name() == null ? current.name() : body.name().strip();
-        if (!name.equals(current.name()) && agents.nameTaken(caller.orgId(), name, id)) {
+        UUID project = body.projectId() == null ? current.projectId() : body.projectId();
+        if ((!name.equals(current.name()) || !Objects.equals(project, current.projectId())) && agents.nameTaken(caller.orgId(), project, name, id)) {
             throw ApiException.conflict("An agent named '" + name + "' already exists");
         }
         Agent updated = new Agent(id, caller.orgId(), body.projectId() == null ? current.projectId() : body.projectId(), name,

@@ -27,7 +27,7 @@ class AgentDirectory implements Agents, ProjectMembers {
 
     @Override
     public Optional<Profile> find(UUID orgId, UUID agentId) {
-        return agents.find(orgId, agentId).map(a -> new Profile(a.id(), a.name(), a.model(), a.instructions(), a.temperature(), credentials(a)));
+        return agents.find(orgId, agentId).map(a -> new Profile(a.id(), a.projectId(), a.name(), a.model(), a.instructions(), a.temperature(), credentials(a)));
     }
 
     Map<String, String> credentials(Agent a) {

@@ -6,6 +6,7 @@ import dev.griddle.server.apply.Bundle;
 import dev.griddle.server.apply.BundleSection;
 import dev.griddle.server.apply.OwnerFields;
 import dev.griddle.server.apply.Planned;
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import java.time.Clock;
@@ -57,7 +58,19 @@ class AgentSection implements BundleSection {
 
     @Override
     public Optional<UUID> findByKey(Caller caller, String key) {
-        return store.findByName(caller.orgId(), key).filter(a -> caller.sees(a.projectId())).map(Agent::id);
+        return store.findVisibleByName(caller.orgId(), ProjectScope.of(caller.projectIds()), key).map(Agent::id);
+    }
+
+    /** Names are unique per project: the declared agent is the one of its own {@code project_id}. */
+    @Override
+    public Optional<UUID> findDeclared(Caller caller, String key, JsonNode object) {
+        UUID project;
+        try {
+            project = object.path("project_id").isString() ? UUID.fromString(object.path("project_id").asString()) : null;
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // the agent's own checks report the malformed project_id
+        }
+        return caller.sees(project) ? store.findByName(caller.orgId(), project, key).map(Agent::id) : Optional.empty();
     }
 
     @Override
@@ -88,11 +101,9 @@ class AgentSection implements BundleSection {
             }
             boolean invalid = bundle.problems(kind(), body.name(), errors);
             String name = body.name() == null || body.name().isBlank() ? null : body.name().strip();
-            Optional<Agent> existing = name == null ? Optional.empty() : store.findByName(bundle.caller().orgId(), name);
-            if (existing.filter(a -> !bundle.caller().sees(a.projectId())).isPresent()) {
-                bundle.problem(kind(), name, path + ".name", "an agent named '" + name + "' exists in a project this key cannot see");
-                invalid = true;
-            }
+            // names are unique per project: the agent to update is the one of this project, which the checks above hold visible
+            Optional<Agent> existing = name == null || !bundle.caller().sees(body.projectId()) ? Optional.empty()
+                    : store.findByName(bundle.caller().orgId(), body.projectId(), name);
             UUID id = existing.map(Agent::id).orElseGet(() -> bundle.idFor(kind(), name));
             // connections are checked even when the agent itself is invalid, so one response lists every problem
             List<OwnerFields.Change> changes = bundle.ownerFields(new OwnerFields.Owner(kind(), name, id, existing.isEmpty()), node, path);

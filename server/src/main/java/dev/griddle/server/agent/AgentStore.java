@@ -3,6 +3,7 @@ package dev.griddle.server.agent;
 import static dev.griddle.server.store.Sql.instant;
 import static dev.griddle.server.store.Sql.ts;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.web.Caller;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -57,14 +58,30 @@ class AgentStore {
         return jdbc.sql("select * from agents where org_id = :org and id = :id").param("org", orgId).param("id", id).query(this::row).optional();
     }
 
-    Optional<Agent> findByName(UUID orgId, String name) {
-        return jdbc.sql("select * from agents where org_id = :org and name = :name").param("org", orgId).param("name", name).query(this::row)
-                .optional();
+    /** The agent named {@code name} in {@code projectId} (null = the org-level namespace): names are unique per project. */
+    Optional<Agent> findByName(UUID orgId, UUID projectId, String name) {
+        return jdbc.sql("select * from agents where org_id = :org and project_id is not distinct from cast(:project as uuid) and name = :name")
+                .param("org", orgId).param("project", projectId).param("name", name).query(this::row).optional();
     }
 
-    boolean nameTaken(UUID orgId, String name, UUID except) {
-        return jdbc.sql("select count(*) from agents where org_id = :org and name = :name and (cast(:except as uuid) is null or id <> :except)")
-                .param("org", orgId).param("name", name).param("except", except).query(Long.class).single() > 0;
+    /**
+     * An agent named {@code name} that a key of {@code scope} sees, for references by name: the
+     * org-level one first, then the oldest (the same name may exist in several visible projects).
+     */
+    Optional<Agent> findVisibleByName(UUID orgId, ProjectScope scope, String name) {
+        return jdbc.sql("""
+                select * from agents
+                where org_id = :org and name = :name and (cast(:ids as uuid[]) is null or project_id = any(cast(:ids as uuid[])))
+                order by project_id is not null, created_at, id limit 1
+                """).param("org", orgId).param("name", name).param("ids", scope.sqlArray()).query(this::row).optional();
+    }
+
+    /** Whether another agent of {@code projectId} (null = the org-level namespace) has this name. */
+    boolean nameTaken(UUID orgId, UUID projectId, String name, UUID except) {
+        return jdbc.sql("""
+                select count(*) from agents where org_id = :org and project_id is not distinct from cast(:project as uuid) and name = :name
+                  and (cast(:except as uuid) is null or id <> :except)
+                """).param("org", orgId).param("project", projectId).param("name", name).param("except", except).query(Long.class).single() > 0;
     }
 
     private static final String VISIBLE = """

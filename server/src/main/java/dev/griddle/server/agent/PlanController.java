@@ -1,5 +1,6 @@
 package dev.griddle.server.agent;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
@@ -69,11 +70,13 @@ class PlanController {
         if (todos.size() > 500) {
             errors.add("todos", "at most 500, was " + todos.size());
         }
-        if (body.threadId() != null && !store.exists("threads", caller.orgId(), body.threadId())) {
-            errors.add("thread_id", "no thread '" + body.threadId() + "' in this organization");
+        // checked before anything is written: another project's thread or run reads as unknown
+        ProjectScope scope = ProjectScope.of(caller.projectIds());
+        if (body.threadId() != null && !store.threadInScope(caller.orgId(), scope, body.threadId())) {
+            errors.add("thread_id", "no thread '" + body.threadId() + "' visible to this key");
         }
-        if (body.runId() != null && !store.exists("runs", caller.orgId(), body.runId())) {
-            errors.add("run_id", "no run '" + body.runId() + "' in this organization");
+        if (body.runId() != null && !store.runInScope(caller.orgId(), scope, body.runId())) {
+            errors.add("run_id", "no run '" + body.runId() + "' visible to this key");
         }
         errors.throwIfAny();
         Plan plan = planner.create(caller.orgId(), body.title().strip(), body.threadId(), body.runId(),
@@ -84,8 +87,9 @@ class PlanController {
     @GetMapping
     PageQuery.Paged<PlanView> list(Caller caller, PageQuery page, @RequestParam(name = "thread_id", required = false) UUID threadId,
             @RequestParam(name = "run_id", required = false) UUID runId) {
-        return page.result(planner.list(caller.orgId(), threadId, runId, page.perPage(), page.offset()).stream().map(PlanView::of).toList(),
-                planner.count(caller.orgId(), threadId, runId));
+        ProjectScope scope = ProjectScope.of(caller.projectIds());
+        return page.result(planner.list(caller.orgId(), scope, threadId, runId, page.perPage(), page.offset()).stream().map(PlanView::of).toList(),
+                planner.count(caller.orgId(), scope, threadId, runId));
     }
 
     @GetMapping("/{id}")
@@ -179,7 +183,7 @@ class PlanController {
     }
 
     private Plan find(Caller caller, UUID id) {
-        return planner.find(caller.orgId(), id).orElseThrow(() -> ApiException.notFound("plan", id));
+        return planner.find(caller.orgId(), ProjectScope.of(caller.projectIds()), id).orElseThrow(() -> ApiException.notFound("plan", id));
     }
 
     private static UUID blockedBy(Plan plan, UUID blockedBy) {

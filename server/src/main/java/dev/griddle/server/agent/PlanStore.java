@@ -3,6 +3,7 @@ package dev.griddle.server.agent;
 import static dev.griddle.server.store.Sql.instant;
 import static dev.griddle.server.store.Sql.ts;
 
+import dev.griddle.server.auth.ProjectScope;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -60,10 +61,43 @@ class PlanStore {
             where org_id = :org and (cast(:thread as uuid) is null or thread_id = :thread) and (cast(:run as uuid) is null or run_id = :run)
             """;
 
-    List<Plan> list(UUID orgId, UUID threadId, UUID runId, int limit, int offset) {
-        return jdbc.sql("select * from plans " + FILTER + " order by created_at, id limit :limit offset :offset").param("org", orgId)
-                .param("thread", threadId).param("run", runId).param("limit", limit).param("offset", offset).query(this::plan).list().stream()
-                .map(p -> p.withTodos(todos(p.id()))).toList();
+    /**
+     * A plan is in its run's project, or its thread's (the thread's agent's); one with neither (or
+     * whose run is gone) is org-level. A key limited to projects sees only plans of those projects.
+     */
+    private static final String IN_SCOPE = """
+             and (cast(:projects as uuid[]) is null or coalesce(
+                   (select r.project_id from runs r where r.id = plans.run_id),
+                   (select a.project_id from threads t join agents a on a.id = t.agent_id where t.id = plans.thread_id))
+                 = any(cast(:projects as uuid[])))
+            """;
+
+    List<Plan> list(UUID orgId, ProjectScope scope, UUID threadId, UUID runId, int limit, int offset) {
+        return jdbc.sql("select * from plans " + FILTER + IN_SCOPE + " order by created_at, id limit :limit offset :offset").param("org", orgId)
+                .param("thread", threadId).param("run", runId).param("projects", scope.sqlArray()).param("limit", limit).param("offset", offset)
+                .query(this::plan).list().stream().map(p -> p.withTodos(todos(p.id()))).toList();
+    }
+
+    /** The plan, when a key of {@code scope} sees it. */
+    Optional<Plan> find(UUID orgId, ProjectScope scope, UUID id) {
+        return jdbc.sql("select * from plans where org_id = :org and id = :id" + IN_SCOPE).param("org", orgId).param("id", id)
+                .param("projects", scope.sqlArray()).query(this::plan).optional().map(p -> p.withTodos(todos(p.id())));
+    }
+
+    /** Whether a key of {@code scope} sees this run (in its project), for attaching a plan to it. */
+    boolean runInScope(UUID orgId, ProjectScope scope, UUID runId) {
+        return jdbc.sql("""
+                select count(*) from runs where org_id = :org and id = :id
+                  and (cast(:projects as uuid[]) is null or project_id = any(cast(:projects as uuid[])))
+                """).param("org", orgId).param("id", runId).param("projects", scope.sqlArray()).query(Long.class).single() > 0;
+    }
+
+    /** Whether a key of {@code scope} sees this thread (in its agent's project), for attaching a plan to it. */
+    boolean threadInScope(UUID orgId, ProjectScope scope, UUID threadId) {
+        return jdbc.sql("""
+                select count(*) from threads t join agents a on a.id = t.agent_id where t.org_id = :org and t.id = :id
+                  and (cast(:projects as uuid[]) is null or a.project_id = any(cast(:projects as uuid[])))
+                """).param("org", orgId).param("id", threadId).param("projects", scope.sqlArray()).query(Long.class).single() > 0;
     }
 
     /** The owner's newest plan: the one the plan tools work on. */
@@ -83,14 +117,9 @@ class PlanStore {
                 .query(Object.class).single();
     }
 
-    long count(UUID orgId, UUID threadId, UUID runId) {
-        return jdbc.sql("select count(*) from plans " + FILTER).param("org", orgId).param("thread", threadId).param("run", runId)
-                .query(Long.class).single();
-    }
-
-    boolean exists(String table, UUID orgId, UUID id) {
-        return jdbc.sql("select count(*) from " + table + " where org_id = :org and id = :id").param("org", orgId).param("id", id)
-                .query(Long.class).single() > 0;
+    long count(UUID orgId, ProjectScope scope, UUID threadId, UUID runId) {
+        return jdbc.sql("select count(*) from plans " + FILTER + IN_SCOPE).param("org", orgId).param("thread", threadId).param("run", runId)
+                .param("projects", scope.sqlArray()).query(Long.class).single();
     }
 
     void insertTodo(UUID planId, Plan.Todo t) {

@@ -1,5 +1,6 @@
 package dev.griddle.server.agent;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.web.ApiException;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,12 +37,17 @@ public class Planner {
         return plans.find(orgId, id);
     }
 
-    public List<Plan> list(UUID orgId, UUID threadId, UUID runId, int limit, int offset) {
-        return plans.list(orgId, threadId, runId, limit, offset);
+    /** The plan, when a key of {@code scope} sees it (its run's or thread's project). */
+    public Optional<Plan> find(UUID orgId, ProjectScope scope, UUID id) {
+        return plans.find(orgId, scope, id);
     }
 
-    public long count(UUID orgId, UUID threadId, UUID runId) {
-        return plans.count(orgId, threadId, runId);
+    public List<Plan> list(UUID orgId, ProjectScope scope, UUID threadId, UUID runId, int limit, int offset) {
+        return plans.list(orgId, scope, threadId, runId, limit, offset);
+    }
+
+    public long count(UUID orgId, ProjectScope scope, UUID threadId, UUID runId) {
+        return plans.count(orgId, scope, threadId, runId);
     }
 
     /** The newest plan of a thread or a run. */

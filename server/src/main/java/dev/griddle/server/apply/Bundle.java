@@ -46,6 +46,7 @@ public final class Bundle {
     private final Map<String, BundleSection> sections = new HashMap<>();
     private final List<OwnerFields> ownerFields;
     private final Map<String, Map<String, UUID>> declared = new HashMap<>();
+    private final Map<UUID, Optional<UUID>> declaredProjects = new HashMap<>();
     private final List<Problem> problems = new ArrayList<>();
     private final List<Warning> warnings = new ArrayList<>();
 
@@ -70,8 +71,22 @@ public final class Bundle {
         return !errors.isEmpty();
     }
 
+    /** Whether a problem was already reported at {@code path} (so a second check of the same value does not repeat it). */
+    public boolean hasProblemAt(String path) {
+        return problems.stream().anyMatch(p -> path.equals(p.path()));
+    }
+
     public void warning(String kind, String name, String path, String message) {
         warnings.add(new Warning(kind, name, path, message));
+    }
+
+    /**
+     * The {@code project_id} the bundle gives the object it declares with this id (empty inside:
+     * none), or empty when the bundle declares no object with this id. For the reference rule on
+     * objects that apply has yet to create.
+     */
+    public Optional<Optional<UUID>> declaredProject(UUID id) {
+        return Optional.ofNullable(declaredProjects.get(id));
     }
 
     /** The id the bundle's object of this kind and key has (when it exists) or will get (when apply creates it). */
@@ -225,7 +240,8 @@ public final class Bundle {
                         "the bundle has " + section.kind().replace('_', ' ') + " '" + key + "' twice");
                 continue;
             }
-            keys.put(key, section.findByKey(caller, key).orElseGet(UUID::randomUUID));
+            keys.put(key, section.findDeclared(caller, key, objects.get(i)).orElseGet(UUID::randomUUID));
+            declaredProjects.put(keys.get(key), Optional.ofNullable(uuid(objects.get(i).path("project_id").asString("")).orElse(null)));
         }
     }
 

@@ -28,6 +28,15 @@ public interface BundleSection {
     /** The id of the object of the caller's organization (and visible to its key) whose key is {@code key}. */
     Optional<UUID> findByKey(Caller caller, String key);
 
+    /**
+     * The id the object the bundle declares as {@code object} already has, when it exists: by
+     * default the one {@link #findByKey} finds. Kinds whose names are unique per project look in
+     * the object's own {@code project_id}, so a same-named object of another project is never taken for it.
+     */
+    default Optional<UUID> findDeclared(Caller caller, String key, JsonNode object) {
+        return findByKey(caller, key);
+    }
+
     /** Whether the caller's organization has such an object with this id, visible to the caller's key. */
     boolean exists(Caller caller, UUID id);
 

@@ -5,6 +5,7 @@ import dev.griddle.server.expr.ExpressionException;
 import dev.griddle.server.expr.Expressions;
 import dev.griddle.server.runner.StepSpec;
 import dev.griddle.server.secret.OrgSecrets;
+import dev.griddle.server.secret.SecretUse;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ class Advancer {
             StepLifecycle.skipped(run, step, Decider.Skip.DISABLED);
             return true;
         }
-        ObjectNode context = context(run);
+        ObjectNode context = context(run, stepId);
         try {
             if (spec.condition() != null && !spec.condition().isBlank() && !expressions.test(spec.condition(), context)) {
                 StepLifecycle.skipped(run, step, Decider.Skip.CONDITION_FALSE);
@@ -232,9 +233,12 @@ class Advancer {
         run.event("approval_requested", spec.id(), data);
     }
 
-    /** The run's expression context; {@code secrets} holds placeholders, never values. */
-    ObjectNode context(RunTx run) {
-        return RunContext.of(run, secrets.placeholders(run.row.orgId()));
+    /**
+     * The expression context of one step of the run (null: the run's output); {@code secrets} holds
+     * placeholders bound to that step, for the secrets available to the run's project, never values.
+     */
+    ObjectNode context(RunTx run, String stepId) {
+        return RunContext.of(run, secrets.placeholders(SecretUse.step(run.row.orgId(), run.row.projectId(), run.id(), stepId == null ? "" : stepId)));
     }
 
     /** The step's spec with this run's {@code step_overrides} merged into {@code with}. */
@@ -319,7 +323,7 @@ class Advancer {
     private JsonNode runOutput(RunTx run) {
         JsonNode template = run.runner.spec().output();
         if (template != null && !template.isNull()) {
-            return expressions.render(template, context(run));
+            return expressions.render(template, context(run, null));
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         java.util.Set<String> needed = new java.util.HashSet<>();

@@ -3,6 +3,7 @@ package dev.griddle.server.engine;
 import static dev.griddle.server.store.Sql.instant;
 import static dev.griddle.server.store.Sql.ts;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.web.PageQuery;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -67,20 +68,23 @@ public class ApprovalStore {
                 .param("now", ts(now)).param("run", runId).update();
     }
 
-    public List<Approval> list(UUID orgId, String status, UUID runId, PageQuery page) {
-        return jdbc.sql("""
-                select * from approvals where org_id = :org and (cast(:status as text) is null or status = :status)
-                  and (cast(:run as uuid) is null or run_id = :run)
-                order by created_at desc, id limit :limit offset :offset
-                """).param("org", orgId).param("status", status).param("run", runId).param("limit", page.perPage())
-                .param("offset", page.offset()).query(this::row).list();
+    /** An approval is in its run's project: a key limited to projects sees only those runs' approvals. */
+    private static final String FILTER = """
+            where org_id = :org and (cast(:status as text) is null or status = :status)
+              and (cast(:run as uuid) is null or run_id = :run)
+              and (cast(:projects as uuid[]) is null
+                   or exists (select 1 from runs r where r.id = approvals.run_id and r.project_id = any(cast(:projects as uuid[]))))
+            """;
+
+    public List<Approval> list(UUID orgId, ProjectScope scope, String status, UUID runId, PageQuery page) {
+        return jdbc.sql("select * from approvals " + FILTER + " order by created_at desc, id limit :limit offset :offset")
+                .param("org", orgId).param("status", status).param("run", runId).param("projects", scope.sqlArray())
+                .param("limit", page.perPage()).param("offset", page.offset()).query(this::row).list();
     }
 
-    public long count(UUID orgId, String status, UUID runId) {
-        return jdbc.sql("""
-                select count(*) from approvals where org_id = :org and (cast(:status as text) is null or status = :status)
-                  and (cast(:run as uuid) is null or run_id = :run)
-                """).param("org", orgId).param("status", status).param("run", runId).query(Long.class).single();
+    public long count(UUID orgId, ProjectScope scope, String status, UUID runId) {
+        return jdbc.sql("select count(*) from approvals " + FILTER).param("org", orgId).param("status", status).param("run", runId)
+                .param("projects", scope.sqlArray()).query(Long.class).single();
     }
 
     private Approval row(ResultSet rs, int n) throws SQLException {

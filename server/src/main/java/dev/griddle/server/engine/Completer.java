@@ -240,7 +240,7 @@ public class Completer {
         if (free <= 0) {
             return;
         }
-        ObjectNode context = advancer.context(run);
+        ObjectNode context = advancer.context(run, step.stepId);
         for (StepRunStore.Item next : stepRuns.pendingItems(run.id(), step.stepId, (int) free)) {
             advancer.enqueueItem(run, spec, next.idx(), next.item(), 1, context);
         }

@@ -275,7 +275,7 @@ class Dispatcher implements SmartLifecycle {
     private StepOutcome invoke(TaskRow task) {
         StepExecutor executor = executors.get(task.kind());
         StepTask stepTask = new StepTask(task.id(), task.orgId(), task.runId(), task.stepId(), task.itemIndex(), task.attempt(), task.kind(),
-                task.input(), task.timeoutMs());
+                task.input(), task.timeoutMs(), task.projectId());
         if (task.timeoutMs() == null) {
             return call(executor, stepTask);
         }

@@ -1,5 +1,6 @@
 package dev.griddle.server.engine;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.secret.SecretMasking;
 import dev.griddle.server.step.StepOutcome;
 import java.time.Duration;
@@ -34,10 +35,10 @@ public class RemoteTasks {
         this.wakeups = wakeups;
     }
 
-    /** Claims up to {@code max} of this organization's tasks that the labels and task types match. */
-    public List<TaskRow> claim(UUID orgId, String owner, Collection<String> labels, Collection<String> taskTypes, int max, Duration lease,
-            Instant now) {
-        return queue.claimRemote(orgId, owner, labels, taskTypes, max, lease, now);
+    /** Claims up to {@code max} of this organization's tasks within {@code scope} (the worker key's projects) that the labels and task types match. */
+    public List<TaskRow> claim(UUID orgId, ProjectScope scope, String owner, Collection<String> labels, Collection<String> taskTypes, int max,
+            Duration lease, Instant now) {
+        return queue.claimRemote(orgId, scope, owner, labels, taskTypes, max, lease, now);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.griddle.server.engine;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.runner.PinnedRunner;
 import dev.griddle.server.runner.RunnerCatalog;
 import dev.griddle.server.web.ApiException;
@@ -44,11 +45,15 @@ public class RunStarter {
     }
 
     /**
-     * @throws ApiException 404 unknown runner or version, 422 invalid draft, input or overrides
+     * Starts a run of a runner within {@code scope} (the starting key's projects; {@link ProjectScope#ALL}
+     * for the runner's own triggers). A runner outside the scope is a 404 before anything is
+     * written: no run, and no publish of its draft.
+     *
+     * @throws ApiException 404 unknown (or invisible) runner or version, 422 invalid draft, input or overrides
      */
-    public RunRow start(UUID orgId, UUID runnerId, StartRequest request, Trigger trigger) {
+    public RunRow start(UUID orgId, UUID runnerId, StartRequest request, Trigger trigger, ProjectScope scope) {
         return tx.execute(status -> {
-            PinnedRunner runner = catalog.pinForRun(orgId, runnerId, request.version());
+            PinnedRunner runner = catalog.pinForRun(orgId, runnerId, request.version(), scope);
             JsonNode input = request.input() == null || request.input().isNull() ? JsonNodeFactory.instance.objectNode() : request.input();
             catalog.validateInput(runner, input);
             checkOverrides(runner, request.stepOverrides());
@@ -57,9 +62,13 @@ public class RunStarter {
         });
     }
 
-    /** Inside the caller's transaction: a child run of {@code parent}'s step. */
+    /**
+     * Inside the caller's transaction: a child run of {@code parent}'s step. The reference rule: the
+     * child runner must be in the parent run's project (any runner of the organization when the
+     * parent has none); another is a 404, as if it did not exist.
+     */
     UUID startChild(RunTx parent, String parentStep, UUID runnerId, Integer version, JsonNode input) {
-        PinnedRunner runner = catalog.pinForRun(parent.row.orgId(), runnerId, version);
+        PinnedRunner runner = catalog.pinForRun(parent.row.orgId(), runnerId, version, ProjectScope.ofOwner(parent.row.projectId()));
         JsonNode in = input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input;
         catalog.validateInput(runner, in);
         return create(parent.row.orgId(), runner, in, null, new Trigger("runner", parent.id()), parent.id(), parentStep);

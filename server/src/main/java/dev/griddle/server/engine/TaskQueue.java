@@ -3,6 +3,7 @@ package dev.griddle.server.engine;
 import static dev.griddle.server.store.Sql.instant;
 import static dev.griddle.server.store.Sql.ts;
 
+import dev.griddle.server.auth.ProjectScope;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,9 +40,9 @@ public class TaskQueue {
     void enqueue(TaskRow task, Instant now, boolean held) {
         jdbc.sql("""
                 insert into tasks (id, org_id, run_id, step_id, item_index, attempt, kind, task_type, runs_on, input, timeout_ms, held,
-                                   ready_at, created_at)
+                                   ready_at, created_at, project_id)
                 values (:id, :org, :run, :step, :item, :attempt, :kind, :taskType, :runsOn, cast(:input as jsonb), :timeout, :held,
-                        :ready, :now)
+                        :ready, :now, (select project_id from runs where id = :run))
                 on conflict (run_id, step_id, item_index) do nothing
                 """)
                 .param("id", task.id()).param("org", task.orgId()).param("run", task.runId()).param("step", task.stepId())
@@ -82,41 +83,19 @@ public class TaskQueue {
 
     /**
      * Claims for a remote worker: tasks whose {@code runs_on} labels the worker has, whose task
-     * type it handles, and that are meant for workers ({@code task} steps or labelled steps).
+     * type it handles, and that are meant for workers ({@code task} steps or labelled steps), limited to one organization and to the projects of the worker's key: a
+     * worker key only ever sees its own organization's work, and a key limited to projects only
+     * the tasks of runs in them (a run in no project is for keys of all projects).
      */
-    public List<TaskRow> claimRemote(String owner, Collection<String> labels, Collection<String> taskTypes, int max, Duration lease,
-            Instant now) {
-        return jdbc.sql("""
-                with picked as (
-                    select id from tasks
-                    where lease_owner is null and not held and ready_at <= :now
-                      and (kind = 'task' or runs_on <> '{}')
-                      and task_type = any(:types) and runs_on <@ cast(:labels as text[])
-                    order by ready_at
-                    limit :max
-                    for update skip locked
-                )
-                update tasks t set lease_owner = :owner, lease_token = nextval('lease_tokens'), lease_expires_at = :expires, claimed_at = :now
-                from picked where t.id = picked.id
-                returning t.*
-                """)
-                .param("now", ts(now)).param("types", taskTypes.toArray(String[]::new)).param("labels", labels.toArray(String[]::new))
-                .param("max", max).param("owner", owner).param("expires", ts(now.plus(lease)))
-                .query(this::row).list();
-    }
-
-    /**
-     * {@link #claimRemote} limited to one organization: a worker key only ever sees its own
-     * organization's work. Added for the worker protocol ({@code dev.griddle.server.worker}).
-     */
-    public List<TaskRow> claimRemote(java.util.UUID orgId, String owner, Collection<String> labels, Collection<String> taskTypes, int max,
-            Duration lease, Instant now) {
+    public List<TaskRow> claimRemote(java.util.UUID orgId, ProjectScope scope, String owner, Collection<String> labels,
+            Collection<String> taskTypes, int max, Duration lease, Instant now) {
         return jdbc.sql("""
                 with picked as (
                     select id from tasks
                     where lease_owner is null and not held and ready_at <= :now and org_id = :org
                       and (kind = 'task' or runs_on <> '{}')
                       and task_type = any(:types) and runs_on <@ cast(:labels as text[])
+                      and (cast(:projects as uuid[]) is null or project_id = any(cast(:projects as uuid[])))
                     order by ready_at
                     limit :max
                     for update skip locked
@@ -125,7 +104,7 @@ public class TaskQueue {
                 from picked where t.id = picked.id
                 returning t.*
                 """)
-                .param("now", ts(now)).param("org", orgId).param("types", taskTypes.toArray(String[]::new))
+                .param("now", ts(now)).param("org", orgId).param("projects", scope.sqlArray()).param("types", taskTypes.toArray(String[]::new))
                 .param("labels", labels.toArray(String[]::new)).param("max", max).param("owner", owner)
                 .param("expires", ts(now.plus(lease)))
                 .query(this::row).list();
@@ -197,6 +176,7 @@ public class TaskQueue {
         return new TaskRow(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getObject("run_id", UUID.class),
                 rs.getString("step_id"), rs.getInt("item_index"), rs.getInt("attempt"), rs.getString("kind"), rs.getString("task_type"),
                 runsOn == null ? List.of() : Arrays.asList((String[]) runsOn.getArray()), json.readTree(rs.getString("input")), timeout,
-                instant(rs.getTimestamp("ready_at")), rs.getString("lease_owner"), token, instant(rs.getTimestamp("lease_expires_at")));
+                instant(rs.getTimestamp("ready_at")), rs.getString("lease_owner"), token, instant(rs.getTimestamp("lease_expires_at")),
+                rs.getObject("project_id", UUID.class));
     }
 }

@@ -7,15 +7,25 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A unit of live work in the queue: one attempt of one step (or one for_each item). {@code kind}
- * is the step type; {@code taskType} what a remote worker must handle.
+ * is the step type; {@code taskType} what a remote worker must handle. {@code projectId} is the
+ * run's project, copied from the run when the task is queued (null on a row not read back from the
+ * queue, and for runs in no project).
  */
 public record TaskRow(UUID id, UUID orgId, UUID runId, String stepId, int itemIndex, int attempt, String kind, String taskType,
         List<String> runsOn, JsonNode input, Long timeoutMs, Instant readyAt, String leaseOwner, Long leaseToken,
-        Instant leaseExpiresAt) {
+        Instant leaseExpiresAt, UUID projectId) {
+
+    /** A task to enqueue: the queue takes the project from the run. */
+    public TaskRow(UUID id, UUID orgId, UUID runId, String stepId, int itemIndex, int attempt, String kind, String taskType,
+            List<String> runsOn, JsonNode input, Long timeoutMs, Instant readyAt, String leaseOwner, Long leaseToken,
+            Instant leaseExpiresAt) {
+        this(id, orgId, runId, stepId, itemIndex, attempt, kind, taskType, runsOn, input, timeoutMs, readyAt, leaseOwner, leaseToken,
+                leaseExpiresAt, null);
+    }
 
     /** The same task with other input: what a remote worker is handed, secrets revealed (never stored). */
     public TaskRow withInput(JsonNode other) {
         return new TaskRow(id, orgId, runId, stepId, itemIndex, attempt, kind, taskType, runsOn, other, timeoutMs, readyAt, leaseOwner, leaseToken,
-                leaseExpiresAt);
+                leaseExpiresAt, projectId);
     }
 }

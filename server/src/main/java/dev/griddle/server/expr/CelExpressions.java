@@ -200,7 +200,8 @@ public class CelExpressions implements Expressions {
         JsonNode defined = context.get("secrets");
         for (String name : compiled.secrets()) {
             if (!defined.has(name)) {
-                throw new ExpressionException("secret '" + name + "' is not defined");
+                // the context holds only the secrets available to the run's project (docs/secrets.md)
+                throw new ExpressionException("secret '" + name + "' is not defined, or not available to this run's project");
             }
         }
     }

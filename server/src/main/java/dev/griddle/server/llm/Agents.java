@@ -8,7 +8,7 @@ import java.util.UUID;
 public interface Agents {
 
     /** An agent's settings; {@code credentials} holds its own provider keys ({@code openai_api_key}, ...), decrypted. */
-    record Profile(UUID id, String name, String model, String instructions, Double temperature, Map<String, String> credentials) {
+    record Profile(UUID id, UUID projectId, String name, String model, String instructions, Double temperature, Map<String, String> credentials) {
     }
 
     Optional<Profile> find(UUID orgId, UUID agentId);

@@ -217,7 +217,7 @@ final class Conversation {
             return error;
         }
         entry.set("arguments", arguments);
-        ToolCalls.Call result = toolCalls.call(tool, arguments, new ToolContext(task.orgId(), task.runId(), task.stepId(), task.idempotencyKey()));
+        ToolCalls.Call result = toolCalls.call(tool, arguments, new ToolContext(task.orgId(), task.runId(), task.stepId(), task.idempotencyKey(), task.projectId()));
         events.add(new StepOutcome.Event("tool_call", result.event()));
         if (!result.ok()) {
             entry.put("error", result.error());

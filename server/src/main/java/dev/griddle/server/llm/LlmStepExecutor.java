@@ -1,9 +1,9 @@
 package dev.griddle.server.llm;
 
-import dev.griddle.server.secret.OrgSecrets;
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.runner.PinnedRunner;
-import dev.griddle.server.secret.OrgSecrets;
 import dev.griddle.server.runner.RunnerCatalog;
+import dev.griddle.server.secret.OrgSecrets;
 import dev.griddle.server.step.StepExecutor;
 import dev.griddle.server.step.StepOutcome;
 import dev.griddle.server.step.StepTask;
@@ -92,7 +92,11 @@ class LlmStepExecutor implements StepExecutor {
         Agents.Profile agent = null;
         if (with.hasNonNull("agent_id")) {
             String raw = with.get("agent_id").asString("");
-            Optional<Agents.Profile> found = parseUuid(raw).flatMap(id -> Optional.ofNullable(agents.getIfAvailable()).flatMap(a -> a.find(task.orgId(), id)));
+            // the reference rule: only an agent of the run's project (any of the organization's when the run has none);
+            // another project's agent reads as unknown, so the failure reveals nothing about it
+            ProjectScope scope = ProjectScope.ofOwner(run.get().projectId());
+            Optional<Agents.Profile> found = parseUuid(raw).flatMap(id -> Optional.ofNullable(agents.getIfAvailable()).flatMap(a -> a.find(task.orgId(), id)))
+                    .filter(a -> scope.sees(a.projectId()));
             if (found.isEmpty()) {
                 return StepOutcome.failed("llm: no agent with id '" + raw + "'", false);
             }

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Repository;
 class RunLedger {
 
     /** A run as budgets and the llm step see it. */
-    record RunInfo(UUID runnerId, int version, BigDecimal costUsd, long tokens, BigDecimal extraUsd) {
+    record RunInfo(UUID runnerId, UUID projectId, int version, BigDecimal costUsd, long tokens, BigDecimal extraUsd) {
     }
 
     private final JdbcClient jdbc;
@@ -29,10 +29,10 @@ class RunLedger {
 
     Optional<RunInfo> run(UUID orgId, UUID runId) {
         return jdbc.sql("""
-                select runner_id, runner_version, cost_usd, input_tokens + output_tokens as tokens, budget_extra_usd
+                select runner_id, project_id, runner_version, cost_usd, input_tokens + output_tokens as tokens, budget_extra_usd
                 from runs where org_id = :org and id = :id
                 """).param("org", orgId).param("id", runId)
-                .query((rs, n) -> new RunInfo(rs.getObject("runner_id", UUID.class), rs.getInt("runner_version"), rs.getBigDecimal("cost_usd"),
+                .query((rs, n) -> new RunInfo(rs.getObject("runner_id", UUID.class), rs.getObject("project_id", UUID.class), rs.getInt("runner_version"), rs.getBigDecimal("cost_usd"),
                         rs.getLong("tokens"), rs.getBigDecimal("budget_extra_usd")))
                 .optional();
     }

@@ -1,5 +1,6 @@
 package dev.griddle.server.run;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.engine.Approval;
 import dev.griddle.server.engine.ApprovalStore;
 import dev.griddle.server.engine.RunCommands;
@@ -42,13 +43,15 @@ class ApprovalController {
         if (status != null && !STATUSES.contains(status)) {
             throw ApiException.fieldErrors(Map.of("status", List.of("must be one of " + STATUSES + ", was '" + status + "'")));
         }
-        return page.result(approvals.list(caller.orgId(), status, null, page), approvals.count(caller.orgId(), status, null));
+        ProjectScope scope = ProjectScope.of(caller.projectIds());
+        return page.result(approvals.list(caller.orgId(), scope, status, null, page), approvals.count(caller.orgId(), scope, status, null));
     }
 
     @GetMapping("/api/v1/runs/{runId}/approvals")
     PageQuery.Paged<Approval> forRun(Caller caller, PageQuery page, @PathVariable UUID runId) {
         access.visible(caller, runId);
-        return page.result(approvals.list(caller.orgId(), null, runId, page), approvals.count(caller.orgId(), null, runId));
+        return page.result(approvals.list(caller.orgId(), ProjectScope.ALL, null, runId, page),
+                approvals.count(caller.orgId(), ProjectScope.ALL, null, runId));
     }
 
     @GetMapping("/api/v1/approvals/{id}")

@@ -1,5 +1,6 @@
 package dev.griddle.server.run;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.engine.RunCommands;
 import dev.griddle.server.engine.RunRow;
 import dev.griddle.server.engine.RunStarter;
@@ -53,10 +54,7 @@ class RunController {
     ResponseEntity<RunView> start(Caller caller, @PathVariable UUID runnerId, @RequestBody(required = false) StartRun body) {
         StartRun request = body == null ? new StartRun(null, null, null) : body;
         RunRow run = starter.start(caller.orgId(), runnerId, new RunStarter.StartRequest(request.input(), request.version(), request.stepOverrides()),
-                Trigger.api());
-        if (!caller.sees(run.projectId())) {
-            throw ApiException.notFound("runner", runnerId);
-        }
+                Trigger.api(), ProjectScope.of(caller.projectIds()));
         return ResponseEntity.created(URI.create("/api/v1/runs/" + run.id())).body(RunView.of(run));
     }
 

@@ -9,7 +9,11 @@ import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -39,11 +43,13 @@ class RunnerController {
     private final VersionStore versionStore;
     private final RunnerValidator validator;
     private final ProjectStore projects;
+    private final StepReferences references;
     private final JsonMapper json;
     private final Clock clock;
 
     RunnerController(RunnerStore runners, RunnerVersions versions, VersionStore versionStore, RunnerValidator validator, ProjectStore projects,
-            JsonMapper json, Clock clock) {
+            StepReferences references, JsonMapper json, Clock clock) {
+        this.references = references;
         this.runners = runners;
         this.versions = versions;
         this.versionStore = versionStore;
@@ -59,7 +65,8 @@ class RunnerController {
         checkShape(body, true);
         String name = body.name().strip();
         checkProject(caller, body.projectId());
-        if (runners.nameTaken(caller.orgId(), name, null)) {
+        checkReferences(caller, body.projectId(), body.steps());
+        if (runners.nameTaken(caller.orgId(), body.projectId(), name, null)) {
             throw ApiException.conflict("A runner named '" + name + "' already exists");
         }
         Instant now = clock.instant();
@@ -90,7 +97,11 @@ class RunnerController {
         if (body.projectId() != null) {
             checkProject(caller, body.projectId());
         }
-        if (!name.equals(current.name()) && runners.nameTaken(caller.orgId(), name, id)) {
+        UUID project = body.projectId() == null ? current.projectId() : body.projectId();
+        if (body.steps() != null || !Objects.equals(project, current.projectId())) {
+            checkReferences(caller, project, body.steps() == null ? current.steps() : body.steps());
+        }
+        if ((!name.equals(current.name()) || !Objects.equals(project, current.projectId())) && runners.nameTaken(caller.orgId(), project, name, id)) {
             throw ApiException.conflict("A runner named '" + name + "' already exists");
         }
         StoredRunner updated = withHash(new StoredRunner(id, caller.orgId(), body.projectId() == null ? current.projectId() : body.projectId(),
@@ -115,7 +126,8 @@ class RunnerController {
     @Operation(summary = "Validate the draft", description = "Dry run: 200 {valid, errors: [{step_id, path, message}]}; nothing is saved.")
     RunnerViews.Validation validate(Caller caller, @PathVariable UUID id) {
         StoredRunner runner = find(caller, id);
-        List<ValidationError> errors = validator.validate(runner.steps(), runner.output(), runner.inputSchema());
+        List<ValidationError> errors = new ArrayList<>(validator.validate(runner.steps(), runner.output(), runner.inputSchema()));
+        errors.addAll(references.check(caller.orgId(), runner.projectId(), runner.steps(), ""));
         return new RunnerViews.Validation(errors.isEmpty(), errors);
     }
 
@@ -164,6 +176,16 @@ class RunnerController {
         Optional<?> project = projects.visible(caller, projectId);
         if (project.isEmpty()) {
             throw ApiException.fieldErrors(java.util.Map.of("project_id", List.of("no project '" + projectId + "' visible to this key")));
+        }
+    }
+
+    /** The reference rule (docs/security.md): a literal runner_id or agent_id must be one a key of the runner's project sees. */
+    private void checkReferences(Caller caller, UUID projectId, List<RunnerDraft.Step> steps) {
+        List<ValidationError> refused = references.check(caller.orgId(), projectId, steps, "");
+        if (!refused.isEmpty()) {
+            Map<String, List<String>> fields = new LinkedHashMap<>();
+            refused.forEach(e -> fields.computeIfAbsent(e.path(), k -> new ArrayList<>()).add(e.message()));
+            throw ApiException.fieldErrors(fields);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.griddle.server.runner;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.auth.ProjectStore;
 import dev.griddle.server.web.Caller;
 import java.time.Clock;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -62,10 +64,13 @@ public class RunnerDefinitions {
     private final RunnerValidator validator;
     private final RunnerVersions versions;
     private final ProjectStore projects;
+    private final StepReferences references;
     private final JsonMapper json;
     private final Clock clock;
 
-    RunnerDefinitions(RunnerStore runners, RunnerValidator validator, RunnerVersions versions, ProjectStore projects, JsonMapper json, Clock clock) {
+    RunnerDefinitions(RunnerStore runners, RunnerValidator validator, RunnerVersions versions, ProjectStore projects, StepReferences references,
+            JsonMapper json, Clock clock) {
+        this.references = references;
         this.runners = runners;
         this.validator = validator;
         this.versions = versions;
@@ -74,9 +79,14 @@ public class RunnerDefinitions {
         this.clock = clock;
     }
 
-    /** The id of the runner named {@code name} in the caller's organization, when the caller's key sees it. */
+    /** The id of a runner named {@code name} that the caller's key sees (names are unique per project: the org-level one first). */
     public Optional<UUID> find(Caller caller, String name) {
-        return runners.findByName(caller.orgId(), name).filter(r -> caller.sees(r.projectId())).map(StoredRunner::id);
+        return runners.findVisibleByName(caller.orgId(), ProjectScope.of(caller.projectIds()), name).map(StoredRunner::id);
+    }
+
+    /** The id of the runner named {@code name} in {@code projectId} (null = org-level), when the caller's key sees that project. */
+    public Optional<UUID> find(Caller caller, UUID projectId, String name) {
+        return caller.sees(projectId) ? runners.findByName(caller.orgId(), projectId, name).map(StoredRunner::id) : Optional.empty();
     }
 
     /** Whether the caller's organization has this runner and the caller's key sees it. */
@@ -89,7 +99,8 @@ public class RunnerDefinitions {
      * and plans its upsert; on problems adds them to {@code errors} and returns empty. A runner
      * that does not exist yet gets {@code idIfNew}, so other objects of the bundle can refer to it.
      */
-    public Optional<Planned> plan(Caller caller, JsonNode definition, String path, List<ValidationError> errors, UUID idIfNew) {
+    public Optional<Planned> plan(Caller caller, JsonNode definition, String path, List<ValidationError> errors, UUID idIfNew,
+            Function<UUID, Optional<Optional<UUID>>> pending) {
         RunnerDraft draft;
         try {
             draft = json.treeToValue(definition, RunnerDraft.class);
@@ -119,13 +130,14 @@ public class RunnerDefinitions {
             for (ValidationError e : validator.validate(steps, draft.output(), draft.inputSchema())) {
                 found.add(new ValidationError(e.stepId(), path + "." + e.path(), e.message()));
             }
+            found.addAll(references.check(caller.orgId(), draft.projectId(), steps, path + ".", pending));
         }
         if (!found.isEmpty()) {
             errors.addAll(found);
             return Optional.empty();
         }
         String name = draft.name().strip();
-        Optional<StoredRunner> existing = runners.findByName(caller.orgId(), name);
+        Optional<StoredRunner> existing = runners.findByName(caller.orgId(), draft.projectId(), name);
         Instant now = clock.instant();
         StoredRunner desired = withHash(new StoredRunner(existing.map(StoredRunner::id).orElse(idIfNew), caller.orgId(),
                 draft.projectId(), name, draft.description(), draft.defaultModel(), nullIfJsonNull(draft.inputSchema()), steps,
@@ -135,10 +147,6 @@ public class RunnerDefinitions {
             return Optional.of(new Planned(desired, Action.CREATE, List.of()));
         }
         StoredRunner current = existing.get();
-        if (existing.filter(r -> !caller.sees(r.projectId())).isPresent()) {
-            errors.add(new ValidationError(null, path + ".name", "a runner named '" + name + "' exists in a project this key cannot see"));
-            return Optional.empty();
-        }
         boolean same = Objects.equals(current.draftHash(), desired.draftHash()) && Objects.equals(current.description(), desired.description())
                 && Objects.equals(current.projectId(), desired.projectId());
         return Optional.of(same ? new Planned(desired, Action.UNCHANGED, List.of()) : new Planned(desired, Action.UPDATE, changed(current, desired)));

@@ -4,6 +4,7 @@ import static dev.griddle.server.store.Sql.instant;
 import static dev.griddle.server.store.Sql.ts;
 
 import dev.griddle.server.auth.ProjectMembers;
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.PageQuery;
 import java.sql.ResultSet;
@@ -45,14 +46,29 @@ class RunnerStore implements ProjectMembers {
                 .query(this::row).optional();
     }
 
-    Optional<StoredRunner> findByName(UUID orgId, String name) {
-        return jdbc.sql("select * from runners where org_id = :org and name = :name").param("org", orgId).param("name", name)
-                .query(this::row).optional();
+    /** The runner named {@code name} in {@code projectId} (null = the org-level namespace): names are unique per project. */
+    Optional<StoredRunner> findByName(UUID orgId, UUID projectId, String name) {
+        return jdbc.sql("select * from runners where org_id = :org and project_id is not distinct from :project and name = :name")
+                .param("org", orgId).param("project", projectId, Types.OTHER).param("name", name).query(this::row).optional();
     }
 
-    boolean nameTaken(UUID orgId, String name, UUID except) {
-        return jdbc.sql("select count(*) from runners where org_id = :org and name = :name and id <> :except")
-                .param("org", orgId).param("name", name).param("except", except == null ? new UUID(0, 0) : except).query(Long.class).single() > 0;
+    /**
+     * A runner named {@code name} that a key of {@code scope} sees, for references by name: the
+     * org-level one first, then the oldest (the same name may exist in several visible projects).
+     */
+    Optional<StoredRunner> findVisibleByName(UUID orgId, ProjectScope scope, String name) {
+        return jdbc.sql("""
+                select * from runners
+                where org_id = :org and name = :name and (cast(:ids as uuid[]) is null or project_id = any(cast(:ids as uuid[])))
+                order by project_id is not null, created_at, id limit 1
+                """).param("org", orgId).param("name", name).param("ids", scope.sqlArray()).query(this::row).optional();
+    }
+
+    /** Whether another runner of {@code projectId} (null = the org-level namespace) has this name. */
+    boolean nameTaken(UUID orgId, UUID projectId, String name, UUID except) {
+        return jdbc.sql("select count(*) from runners where org_id = :org and project_id is not distinct from :project and name = :name and id <> :except")
+                .param("org", orgId).param("project", projectId, Types.OTHER).param("name", name)
+                .param("except", except == null ? new UUID(0, 0) : except).query(Long.class).single() > 0;
     }
 
     List<StoredRunner> list(Caller caller, UUID projectId, PageQuery page) {

@@ -1,5 +1,6 @@
 package dev.griddle.server.runner;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.web.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -34,12 +35,14 @@ class RunnerVersions implements RunnerCatalog {
     private final VersionStore versions;
     private final RunnerValidator validator;
     private final InputSchemas schemas;
+    private final StepReferences references;
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final Clock clock;
 
-    RunnerVersions(RunnerStore runners, VersionStore versions, RunnerValidator validator, InputSchemas schemas, TransactionTemplate tx,
-            JsonMapper json, Clock clock) {
+    RunnerVersions(RunnerStore runners, VersionStore versions, RunnerValidator validator, InputSchemas schemas, StepReferences references,
+            TransactionTemplate tx, JsonMapper json, Clock clock) {
+        this.references = references;
         this.runners = runners;
         this.versions = versions;
         this.validator = validator;
@@ -57,7 +60,9 @@ class RunnerVersions implements RunnerCatalog {
     Published publish(UUID orgId, UUID runnerId) {
         return tx.execute(status -> {
             StoredRunner runner = runners.lock(orgId, runnerId).orElseThrow(() -> ApiException.notFound("runner", runnerId));
-            List<ValidationError> errors = validator.validate(runner.steps(), runner.output(), runner.inputSchema());
+            List<ValidationError> errors = new ArrayList<>(validator.validate(runner.steps(), runner.output(), runner.inputSchema()));
+            // references are checked again here: what they name may have moved to another project since the draft was saved
+            errors.addAll(references.check(orgId, runner.projectId(), runner.steps(), ""));
             if (!errors.isEmpty()) {
                 throw invalidDraft(runner, errors);
             }
@@ -76,13 +81,14 @@ class RunnerVersions implements RunnerCatalog {
     }
 
     @Override
-    public PinnedRunner pinForRun(UUID orgId, UUID runnerId, Integer version) {
+    public PinnedRunner pinForRun(UUID orgId, UUID runnerId, Integer version, ProjectScope scope) {
+        // visibility first: nothing (not even publishing the draft) happens for a runner the scope does not see
+        StoredRunner runner = runners.find(orgId, runnerId).filter(r -> scope.sees(r.projectId()))
+                .orElseThrow(() -> ApiException.notFound("runner", runnerId));
         if (version != null) {
-            runners.find(orgId, runnerId).orElseThrow(() -> ApiException.notFound("runner", runnerId));
             return version(orgId, runnerId, version)
                     .orElseThrow(() -> ApiException.notFound("Runner " + runnerId + " has no version " + version));
         }
-        StoredRunner runner = runners.find(orgId, runnerId).orElseThrow(() -> ApiException.notFound("runner", runnerId));
         // Fast path, no lock: the draft is already the latest version (the common case of "run it again").
         // Locking the runner row on every start would serialise all runs of a runner.
         if (runner.latestVersion() != null && runner.draftHash() != null) {

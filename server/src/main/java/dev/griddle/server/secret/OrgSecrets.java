@@ -1,10 +1,13 @@
 package dev.griddle.server.secret;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,20 +24,29 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Templates never see a value: {@code secrets.NAME} evaluates to a placeholder
  * {@code ⟦griddle-secret:NAME:<tag>⟧}, so what is rendered and stored (task input, step rows,
- * events) holds no plaintext. The tag is an HMAC of organization and name under the master key: a
- * run input or a model cannot forge a placeholder that would pull a secret into a request.
- * {@link #reveal} swaps placeholders for values at the moment of use (the outbound request, the
- * hand-out to a remote worker), and {@link SecretMasking} masks values in whatever comes back.
+ * events) holds no plaintext. The tag is an HMAC under the master key of organization, binding
+ * ({@link SecretUse}: the run's step, or one tool call) and name: a run input or a model cannot
+ * forge one, and a genuine one copied elsewhere (another run's input, a model's tool arguments, a
+ * later step) is not revealed there. Only secrets available to the use's project get placeholders
+ * ({@code project_ids} empty = every project). {@link #reveal} swaps placeholders for values at
+ * the moment of use (the outbound request, the hand-out to a remote worker), and
+ * {@link SecretMasking} masks values (of every secret of the organization) in whatever comes back.
  */
 @Component
 public class OrgSecrets {
 
-    private static final String PURPOSE = "griddle secret placeholder v1";
+    private static final String PURPOSE = "griddle secret placeholder v2";
     private static final String OPEN = "\u27E6griddle-secret:";
     private static final Pattern PLACEHOLDER = Pattern.compile("\u27E6griddle-secret:([A-Za-z_][A-Za-z0-9_]{0,127}):([0-9a-f]{16})\u27E7");
 
-    /** One organization's secrets: values by name, placeholders by name, and the values worth masking, longest first. */
-    record Loaded(long expiresAtNanos, Map<String, String> values, ObjectNode placeholders, List<String> maskable) {
+    /** One organization's secrets: values and projects by name, and the values worth masking, longest first. */
+    record Loaded(long expiresAtNanos, Map<String, String> values, Map<String, Set<UUID>> projects, List<String> maskable) {
+
+        /** Whether {@code name} exists and may be used in {@code projectId}: empty projects = every project. */
+        boolean available(String name, UUID projectId) {
+            Set<UUID> limited = projects.get(name);
+            return limited != null && (limited.isEmpty() || (projectId != null && limited.contains(projectId)));
+        }
     }
 
     private final SecretStore store;
@@ -48,28 +60,33 @@ public class OrgSecrets {
         this.ttlNanos = props.cacheTtl().toNanos();
     }
 
-    /** {@code {NAME: placeholder}} for every secret of the organization: the {@code secrets} of an expression context. Do not modify. */
-    public ObjectNode placeholders(UUID orgId) {
-        return loaded(orgId).placeholders();
+    /**
+     * {@code {NAME: placeholder}} for every secret available to the use's project, bound to the
+     * use: the {@code secrets} of an expression context. A secret of another project is absent, so
+     * naming it fails the template as an unknown secret.
+     */
+    public ObjectNode placeholders(SecretUse use) {
+        Loaded secrets = loaded(use.orgId());
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        secrets.values().keySet().stream().filter(name -> secrets.available(name, use.projectId()))
+                .forEach(name -> out.put(name, placeholder(use, name)));
+        return out;
     }
 
     /**
-     * {@code node} with every genuine placeholder replaced by its secret's value, in every string
-     * (deep). Strings that only look like placeholders (a wrong tag) are left as they are.
+     * {@code node} with every placeholder made for this use replaced by its secret's value, in
+     * every string (deep). Strings that only look like placeholders (a forged tag, or one made for
+     * another step, run or call) are left as they are.
      *
-     * @throws SecretException when a placeholder names a secret that was deleted since the step was rendered
+     * @throws SecretException when a placeholder names a secret that was deleted, or narrowed away
+     *     from the use's project, since the step was rendered
      */
-    public JsonNode reveal(UUID orgId, JsonNode node) {
+    public JsonNode reveal(SecretUse use, JsonNode node) {
         if (node == null || !containsPlaceholder(node)) {
             return node;
         }
-        Loaded secrets = loaded(orgId);
-        return JsonStrings.map(node, s -> reveal(orgId, secrets, s));
-    }
-
-    /** {@link #reveal(UUID, JsonNode)} for one string. */
-    public String reveal(UUID orgId, String s) {
-        return s == null || !s.contains(OPEN) ? s : reveal(orgId, loaded(orgId), s);
+        Loaded secrets = loaded(use.orgId());
+        return JsonStrings.map(node, s -> reveal(use, secrets, s));
     }
 
     /** The name of the first placeholder anywhere in {@code node}, or null when there is none. */
@@ -102,7 +119,7 @@ public class OrgSecrets {
         return found[0];
     }
 
-    private String reveal(UUID orgId, Loaded secrets, String s) {
+    private String reveal(SecretUse use, Loaded secrets, String s) {
         if (!s.contains(OPEN)) {
             return s;
         }
@@ -111,11 +128,11 @@ public class OrgSecrets {
         while (m.find()) {
             String name = m.group(1);
             String replacement = m.group();
-            if (m.group().equals(placeholder(orgId, name))) {
-                replacement = secrets.values().get(name);
-                if (replacement == null) {
+            if (MessageDigest.isEqual(m.group().getBytes(StandardCharsets.UTF_8), placeholder(use, name).getBytes(StandardCharsets.UTF_8))) {
+                if (!secrets.available(name, use.projectId())) {
                     throw SecretException.undefined(name);
                 }
+                replacement = secrets.values().get(name);
             }
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
@@ -123,8 +140,8 @@ public class OrgSecrets {
         return out.toString();
     }
 
-    private String placeholder(UUID orgId, String name) {
-        byte[] tag = box.mac(PURPOSE, orgId + ":" + name);
+    private String placeholder(SecretUse use, String name) {
+        byte[] tag = box.mac(PURPOSE, use.orgId() + ":" + use.binding() + ":" + name);
         return OPEN + name + ":" + HexFormat.of().formatHex(tag, 0, 8) + "\u27E7";
     }
 
@@ -141,14 +158,14 @@ public class OrgSecrets {
 
     private Loaded load(UUID orgId, long now) {
         Map<String, String> values = new TreeMap<>();
-        ObjectNode placeholders = JsonNodeFactory.instance.objectNode();
+        Map<String, Set<UUID>> projects = new TreeMap<>();
         for (SecretStore.Sealed s : store.sealed(orgId)) {
             values.put(s.name(), box.decrypt(s.valueSealed()));
-            placeholders.put(s.name(), placeholder(orgId, s.name()));
+            projects.put(s.name(), Set.copyOf(s.projectIds()));
         }
         List<String> maskable = new ArrayList<>();
         values.values().stream().filter(v -> v.length() >= SecretMasking.MIN_MASKED_LENGTH).distinct()
                 .sorted(Comparator.comparingInt(String::length).reversed()).forEach(maskable::add);
-        return new Loaded(now + ttlNanos, Map.copyOf(values), placeholders, List.copyOf(maskable));
+        return new Loaded(now + ttlNanos, Map.copyOf(values), Map.copyOf(projects), List.copyOf(maskable));
     }
 }

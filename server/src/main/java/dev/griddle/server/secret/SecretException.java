@@ -1,6 +1,6 @@
 package dev.griddle.server.secret;
 
-/** A template or task refers to a secret the organization does not have (any more). */
+/** A template or task refers to a secret the organization does not have (any more), or not for the run's project. */
 public class SecretException extends RuntimeException {
 
     SecretException(String message) {
@@ -8,6 +8,6 @@ public class SecretException extends RuntimeException {
     }
 
     static SecretException undefined(String name) {
-        return new SecretException("secret '" + name + "' is not defined");
+        return new SecretException("secret '" + name + "' is not defined, or not available to this run's project");
     }
 }

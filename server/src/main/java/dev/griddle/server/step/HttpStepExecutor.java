@@ -54,7 +54,7 @@ class HttpStepExecutor implements StepExecutor {
     public StepOutcome execute(StepTask task) throws InterruptedException {
         JsonNode with;
         try {
-            with = secrets.reveal(task.orgId(), task.arguments());
+            with = secrets.reveal(task.secretUse(), task.arguments());
         } catch (SecretException e) {
             return StepOutcome.failed("http: " + e.getMessage(), false);
         }

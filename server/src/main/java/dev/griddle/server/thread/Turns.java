@@ -288,7 +288,7 @@ class Turns {
         } else {
             ToolCalls.Call c;
             try {
-                c = toolCalls.call(tool, arguments, new ToolContext(p.thread().orgId(), null, null, null));
+                c = toolCalls.call(tool, arguments, new ToolContext(p.thread().orgId(), null, null, null, p.agent().projectId()));
             } catch (InterruptedException e) {
                 turn.calls.endToolCall(timing, "cancelled", null);
                 throw e;

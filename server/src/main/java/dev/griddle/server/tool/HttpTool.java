@@ -4,6 +4,7 @@ import dev.griddle.server.expr.ExpressionException;
 import dev.griddle.server.expr.Expressions;
 import dev.griddle.server.secret.OrgSecrets;
 import dev.griddle.server.secret.SecretException;
+import dev.griddle.server.secret.SecretUse;
 import dev.griddle.server.secret.SecretMasking;
 import java.io.IOException;
 import java.net.URI;
@@ -75,10 +76,13 @@ final class HttpTool implements Tool {
     private JsonNode send(JsonNode arguments, ToolContext context) throws ToolException, InterruptedException {
         ObjectNode scope = json.createObjectNode();
         scope.set("args", arguments == null ? json.createObjectNode() : arguments);
-        scope.set("secrets", secrets.placeholders(context.orgId()));
+        // the tool's own template gets placeholders bound to this one call, so a placeholder in the
+        // model's arguments (copied from anywhere) is never revealed into the request
+        SecretUse use = SecretUse.once(context.orgId(), context.projectId());
+        scope.set("secrets", secrets.placeholders(use));
         JsonNode request;
         try {
-            request = secrets.reveal(context.orgId(), expressions.render(tool.http(), scope));
+            request = secrets.reveal(use, expressions.render(tool.http(), scope));
         } catch (ExpressionException | SecretException e) {
             throw new ToolException(name() + ": cannot render the request: " + e.getMessage(), false);
         }

@@ -36,7 +36,7 @@ class ToolStepExecutor implements StepExecutor {
             return StepOutcome.failed("tool: no tool named '" + name + "' in this organization or the runner's connections", false);
         }
         ToolCalls.Call call = calls.call(tool.get(), task.arguments().get("arguments"),
-                new ToolContext(task.orgId(), task.runId(), task.stepId(), task.idempotencyKey()));
+                new ToolContext(task.orgId(), task.runId(), task.stepId(), task.idempotencyKey(), task.projectId()));
         StepOutcome.Trail trail = new StepOutcome.Trail(StepOutcome.Usage.NONE, List.of(new StepOutcome.Event("tool_call", call.event())));
         if (!call.ok()) {
             return new StepOutcome.Failed("tool: " + call.error(), call.retryable(), null, trail);

@@ -1,5 +1,6 @@
 package dev.griddle.server.trigger;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.engine.RunRow;
 import dev.griddle.server.engine.RunStarter;
 import dev.griddle.server.engine.Trigger;
@@ -63,7 +64,7 @@ class CronFirer {
             }
             try {
                 RunRow run = savepoint.execute(s -> starter.start(trigger.orgId(), trigger.runnerId(),
-                        new RunStarter.StartRequest(trigger.input(), null, null), new Trigger(StoredTrigger.CRON, trigger.id())));
+                        new RunStarter.StartRequest(trigger.input(), null, null), new Trigger(StoredTrigger.CRON, trigger.id()), ProjectScope.ALL));
                 store.recordFire(new TriggerStore.Fire(fireId, trigger.id(), due.scheduledAt(), now, run.id(), false, null, due.missed()));
                 return Outcome.STARTED;
             } catch (ApiException e) {

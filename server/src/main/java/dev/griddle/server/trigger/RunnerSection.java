@@ -24,7 +24,9 @@ import tools.jackson.databind.node.ObjectNode;
  * The {@code runners} section of a bundle: each runner upserted by name (see {@link RunnerDefinitions}),
  * with its triggers ({@link TriggerPlanner}) and the fields other features store (connections,
  * budget). Before a runner is checked, an {@code llm} step's {@code with.agent_id} and a
- * {@code runner} step's {@code with.runner_id} that are names are replaced by the ids they resolve to.
+ * {@code runner} step's {@code with.runner_id} that are names are replaced by the ids they resolve to;
+ * then {@link dev.griddle.server.runner.StepReferences} holds them to the runner's project, the same
+ * check as saving and publishing a draft.
  */
 @Component
 class RunnerSection implements BundleSection {
@@ -56,6 +58,16 @@ class RunnerSection implements BundleSection {
     }
 
     @Override
+    public Optional<UUID> findDeclared(Caller caller, String key, JsonNode object) {
+        JsonNode project = object.path("project_id");
+        try {
+            return runners.find(caller, project.isString() ? UUID.fromString(project.asString()) : null, key);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // the runner's own checks report the malformed project_id
+        }
+    }
+
+    @Override
     public boolean exists(Caller caller, UUID id) {
         return runners.exists(caller, id);
     }
@@ -76,8 +88,9 @@ class RunnerSection implements BundleSection {
             bundle.warnUnknownFields(node, known, "runner", name, path);
             List<ValidationError> errors = new ArrayList<>();
             Optional<RunnerDefinitions.Planned> planned = runners.plan(bundle.caller(), withResolvedReferences(bundle, node, path), path, errors,
-                    bundle.idFor("runner", name));
-            errors.forEach(e -> bundle.problem("runner", name, e.path(), e.message()));
+                    bundle.idFor("runner", name), bundle::declaredProject);
+            // a reference apply could not resolve is reported once, by the resolver
+            errors.stream().filter(e -> !bundle.hasProblemAt(e.path())).forEach(e -> bundle.problem("runner", name, e.path(), e.message()));
             UUID id = planned.map(RunnerDefinitions.Planned::id).orElseGet(UUID::randomUUID);
             boolean created = planned.map(p -> p.action() == RunnerDefinitions.Action.CREATE).orElse(true);
             List<OwnerFields.Change> changes = bundle.ownerFields(new OwnerFields.Owner("runner", name, id, created), node, path);

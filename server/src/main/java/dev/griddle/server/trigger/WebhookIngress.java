@@ -1,5 +1,6 @@
 package dev.griddle.server.trigger;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.engine.RunRow;
 import dev.griddle.server.engine.RunStarter;
 import dev.griddle.server.engine.Trigger;
@@ -72,7 +73,7 @@ class WebhookIngress {
                 return new Accepted(first, deliveryId, true);
             }
             RunRow run = starter.start(trigger.orgId(), trigger.runnerId(), new RunStarter.StartRequest(input, null, null),
-                    new Trigger(StoredTrigger.WEBHOOK, trigger.id()));
+                    new Trigger(StoredTrigger.WEBHOOK, trigger.id()), ProjectScope.ALL);
             if (deliveryId != null) {
                 store.setDeliveryRun(trigger.id(), deliveryId, run.id());
             }

@@ -1,9 +1,11 @@
 package dev.griddle.server.worker;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.engine.RemoteTasks;
 import dev.griddle.server.engine.TaskRow;
 import dev.griddle.server.secret.OrgSecrets;
 import dev.griddle.server.secret.SecretException;
+import dev.griddle.server.secret.SecretUse;
 import dev.griddle.server.step.StepOutcome;
 import dev.griddle.server.web.ApiException;
 import java.time.Clock;
@@ -72,11 +74,11 @@ class WorkerClaims implements SmartLifecycle {
     }
 
     /** Started tasks, or an empty list when nothing came within {@code waitMillis}. A draining worker gets 409. */
-    List<TaskRow> claim(UUID orgId, UUID workerId, int max, long waitMillis) throws InterruptedException {
+    List<TaskRow> claim(UUID orgId, ProjectScope scope, UUID workerId, int max, long waitMillis) throws InterruptedException {
         long deadline = System.nanoTime() + waitMillis * 1_000_000;
         while (running) {
             long seen = tasks.taskSignals();
-            List<TaskRow> started = claimOnce(orgId, workerId, max);
+            List<TaskRow> started = claimOnce(orgId, scope, workerId, max);
             long remaining = (deadline - System.nanoTime()) / 1_000_000;
             if (!started.isEmpty() || remaining <= 0) {
                 return started;
@@ -86,7 +88,7 @@ class WorkerClaims implements SmartLifecycle {
         return List.of(); // shutting down: hand out nothing more
     }
 
-    private List<TaskRow> claimOnce(UUID orgId, UUID workerId, int max) {
+    private List<TaskRow> claimOnce(UUID orgId, ProjectScope scope, UUID workerId, int max) {
         List<TaskRow> claimed = tx.execute(status -> {
             Instant now = clock.instant();
             workers.heartbeat(orgId, workerId, now); // a claim is a sign of life
@@ -98,7 +100,7 @@ class WorkerClaims implements SmartLifecycle {
             if (n == 0) {
                 return List.<TaskRow>of();
             }
-            List<TaskRow> rows = tasks.claim(orgId, Worker.owner(workerId), worker.labels(), worker.taskTypes(), n, lease.duration(), now);
+            List<TaskRow> rows = tasks.claim(orgId, scope, Worker.owner(workerId), worker.labels(), worker.taskTypes(), n, lease.duration(), now);
             rows.forEach(task -> history.claimed(workerId, task, now));
             return rows;
         });
@@ -109,7 +111,8 @@ class WorkerClaims implements SmartLifecycle {
                 continue;
             }
             try {
-                started.add(task.withInput(secrets.reveal(orgId, task.input())));
+                // only placeholders rendered for this step of this run are revealed; copied ones stay text
+                started.add(task.withInput(secrets.reveal(SecretUse.step(orgId, task.projectId(), task.runId(), task.stepId()), task.input())));
             } catch (SecretException e) {
                 // deleted since the step was rendered: the attempt fails here instead of reaching the worker
                 tasks.complete(task, task.leaseToken(), StepOutcome.failed(e.getMessage(), false));

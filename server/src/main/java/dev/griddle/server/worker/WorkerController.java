@@ -1,5 +1,6 @@
 package dev.griddle.server.worker;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.engine.TaskRow;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
@@ -119,7 +120,8 @@ class WorkerController {
         if (status != null && !WorkerTaskHistory.STATUSES.contains(status)) {
             throw ApiException.fieldErrors(Map.of("status", List.of("must be one of " + WorkerTaskHistory.STATUSES + ", was '" + status + "'")));
         }
-        return page.result(history.list(caller.orgId(), id, status, page), history.count(caller.orgId(), id, status));
+        ProjectScope scope = ProjectScope.of(caller.projectIds());
+        return page.result(history.list(caller.orgId(), scope, id, status, page), history.count(caller.orgId(), scope, id, status));
     }
 
     /** A sign of life; the answer is the worker, whose {@code status} tells a worker it was drained. */
@@ -162,7 +164,7 @@ class WorkerController {
         }
         errors.throwIfAny();
         get(caller, id);
-        List<TaskRow> claimed = claims.claim(caller.orgId(), id, max, Math.min(waitMs, props.maxClaimWait().toMillis()));
+        List<TaskRow> claimed = claims.claim(caller.orgId(), ProjectScope.of(caller.projectIds()), id, max, Math.min(waitMs, props.maxClaimWait().toMillis()));
         if (claimed.isEmpty()) {
             return ResponseEntity.noContent().build();
         }

@@ -3,6 +3,7 @@ package dev.griddle.server.worker;
 import static dev.griddle.server.store.Sql.instant;
 import static dev.griddle.server.store.Sql.ts;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.engine.TaskRow;
 import dev.griddle.server.web.PageQuery;
 import java.time.Clock;
@@ -73,10 +74,17 @@ class WorkerTaskHistory {
                 .query(Integer.class).optional().isPresent();
     }
 
-    List<Entry> list(UUID orgId, UUID workerId, String status, PageQuery page) {
-        return jdbc.sql("select * from (" + SELECT + " where h.org_id = :org and h.worker_id = :worker) v"
+    /** A key limited to projects sees only the history of those projects' runs (a gone run's rows are for keys of all projects). */
+    private static final String IN_SCOPE = """
+             and (cast(:projects as uuid[]) is null
+                  or exists (select 1 from runs r where r.id = h.run_id and r.project_id = any(cast(:projects as uuid[]))))
+            """;
+
+    List<Entry> list(UUID orgId, ProjectScope scope, UUID workerId, String status, PageQuery page) {
+        return jdbc.sql("select * from (" + SELECT + " where h.org_id = :org and h.worker_id = :worker" + IN_SCOPE + ") v"
                         + (status == null ? "" : " where effective = :status") + " order by claimed_at desc limit :limit offset :offset")
-                .param("org", orgId).param("worker", workerId).param("status", status).param("limit", page.perPage())
+                .param("org", orgId).param("worker", workerId).param("status", status).param("projects", scope.sqlArray())
+                .param("limit", page.perPage())
                 .param("offset", page.offset())
                 .query((rs, n) -> new Entry(rs.getObject("task_id", UUID.class), rs.getObject("run_id", UUID.class), rs.getString("step_id"),
                         rs.getInt("item_index") < 0 ? null : rs.getInt("item_index"), rs.getString("task_type"), rs.getInt("attempt"),
@@ -85,10 +93,11 @@ class WorkerTaskHistory {
                 .list();
     }
 
-    long count(UUID orgId, UUID workerId, String status) {
-        return jdbc.sql("select count(*) from (" + SELECT + " where h.org_id = :org and h.worker_id = :worker) v"
+    long count(UUID orgId, ProjectScope scope, UUID workerId, String status) {
+        return jdbc.sql("select count(*) from (" + SELECT + " where h.org_id = :org and h.worker_id = :worker" + IN_SCOPE + ") v"
                         + (status == null ? "" : " where effective = :status"))
-                .param("org", orgId).param("worker", workerId).param("status", status).query(Long.class).single();
+                .param("org", orgId).param("worker", workerId).param("status", status).param("projects", scope.sqlArray())
+                .query(Long.class).single();
     }
 
     /** Keeps the history small: rows claimed longer ago than the retention go (finished or lost). */

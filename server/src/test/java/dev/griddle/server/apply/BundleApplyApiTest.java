@@ -295,17 +295,21 @@ class BundleApplyApiTest extends ApiTest {
         GriddleClient limited = client(admin.keys().create(new CreateKey("limited", "contributor", List.of(mine), null)).secret());
 
         GriddleApiException agents = expectError(422, "VALIDATION_FAILED",
-                () -> limited.apply().yaml("agents: [{name: hidden, project_id: %s}, {name: no-project}]".formatted(mine), false));
-        assertThat(errorPaths(agents)).containsExactlyInAnyOrder("agents[0].name", "agents[1].project_id");
+                () -> limited.apply().yaml("agents: [{name: no-project}]", false));
+        assertThat(errorPaths(agents)).containsExactlyInAnyOrder("agents[0].project_id");
+        // names are unique per project: the hidden project's 'hidden' is no conflict, and is left as it is
+        ApplyResult own = limited.apply().yaml("agents: [{name: hidden, project_id: %s, description: mine}]".formatted(mine), false);
+        assertThat(names(own.created())).containsExactly("agent:hidden");
+        assertThat(id(own.created(), "agent")).isNotEqualTo(hidden);
+        assertThat(get(admin, "/api/v1/agents/" + hidden).path("description").isNull()).isTrue();
         GriddleApiException refs = expectError(422, "VALIDATION_FAILED", () -> limited.apply().yaml("""
                 runners:
                   - name: r
                     project_id: %s
                     steps:
-                      - {id: by_name, type: llm, with: {agent_id: hidden, prompt: hi}}
                       - {id: by_id, type: llm, with: {agent_id: "%s", prompt: hi}}
                 """.formatted(mine, hidden), false));
-        assertThat(errorPaths(refs)).containsExactlyInAnyOrder("runners[0].steps[0].with.agent_id", "runners[0].steps[1].with.agent_id");
+        assertThat(errorPaths(refs)).containsExactlyInAnyOrder("runners[0].steps[0].with.agent_id");
 
         ApplyResult ok = limited.apply().yaml("""
                 runners:

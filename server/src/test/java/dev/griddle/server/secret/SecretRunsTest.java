@@ -283,4 +283,59 @@ class SecretRunsTest extends ApiTest {
         assertThat(done.status()).isEqualTo("failed");
         assertThat(done.error().path("message").asString()).contains("secrets.PROMPT_SECRET cannot be sent to a model");
     }
+
+    /** L8: a genuine placeholder, seen in one run's step output, revealed nowhere else: not in another run's input, not in a later step. */
+    @Test
+    void aCopiedPlaceholderIsNotRevealedOutsideTheStepItWasMadeFor() {
+        String value = "copied-" + UUID.randomUUID();
+        c.secrets().put("TOKEN", value);
+        UUID leak = runner("""
+                steps:
+                  - {id: show, type: transform, with: {value: "{{ secrets.TOKEN }}"}}
+                """);
+        Run shown = c.runs().await(start(leak), Duration.ofSeconds(20));
+        String placeholder = shown.output().path("show").asString();
+        assertThat(placeholder).startsWith("\u27E6griddle-secret:TOKEN:");
+
+        UUID forward = runner("""
+                steps:
+                  - {id: call, type: http, with: {method: POST, url: "%s", body: {m: "{{ input.m }}"}}}
+                """.formatted(url("/echo")));
+        Run other = c.runs().await(c.runs().start(forward, StartRun.of(JSON.createObjectNode().put("m", placeholder))).id(), Duration.ofSeconds(20));
+        assertThat(other.status()).as(String.valueOf(other.error())).isEqualTo("succeeded");
+        assertThat(received.getLast().body()).contains(placeholder).doesNotContain(value);
+
+        UUID sameRun = runner("""
+                steps:
+                  - {id: show, type: transform, with: {value: "{{ secrets.TOKEN }}"}}
+                  - {id: call, type: http, needs: [show], with: {method: POST, url: "%s", body: {m: "{{ steps.show.output }}"}}}
+                """.formatted(url("/echo")));
+        assertThat(c.runs().await(start(sameRun), Duration.ofSeconds(20)).status()).isEqualTo("succeeded");
+        assertThat(received.getLast().body()).contains("griddle-secret:TOKEN").doesNotContain(value);
+    }
+
+    @Test
+    void aRunResolvesOnlySecretsAvailableToItsProject() {
+        UUID pa = c.projects().create("pa", null).id();
+        UUID pb = c.projects().create("pb", null).id();
+        String value = "only-a-" + UUID.randomUUID();
+        c.secrets().put("A_ONLY", value, List.of(pa));
+        String steps = """
+                steps:
+                  - {id: call, type: http, with: {method: GET, url: "%s", headers: {X-Api-Key: "{{ secrets.A_ONLY }}"}}}
+                """.formatted(url("/echo"));
+        UUID inA = c.runners().createYaml("name: a-" + UUID.randomUUID() + "\nproject_id: " + pa + "\n" + steps).id();
+        UUID inB = c.runners().createYaml("name: b-" + UUID.randomUUID() + "\nproject_id: " + pb + "\n" + steps).id();
+        UUID orgLevel = runner(steps);
+
+        assertThat(c.runs().await(start(inA), Duration.ofSeconds(20)).status()).isEqualTo("succeeded");
+        assertThat(received.getLast().header("X-Api-Key")).isEqualTo(value);
+        int sent = received.size();
+        for (UUID refused : List.of(inB, orgLevel)) {
+            Run done = c.runs().await(start(refused), Duration.ofSeconds(20));
+            assertThat(done.status()).isEqualTo("failed");
+            assertThat(done.error().path("message").asString()).contains("secret 'A_ONLY' is not defined, or not available to this run's project");
+        }
+        assertThat(received).hasSize(sent);
+    }
 }

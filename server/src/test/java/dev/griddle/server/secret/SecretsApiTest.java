@@ -9,7 +9,9 @@ import dev.griddle.sdk.Page;
 import dev.griddle.sdk.PageRequest;
 import dev.griddle.sdk.RawResponse;
 import dev.griddle.server.ApiTest;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -92,5 +94,33 @@ class SecretsApiTest extends ApiTest {
         // the stranger's own SHARED is another secret: creating it is a 201 and leaves the first org's alone
         assertThat(put(stranger, "SHARED", "{\"value\": \"stranger-value\"}").status()).isEqualTo(201);
         assertThat(admin.secrets().list(PageRequest.first()).meta().total()).isEqualTo(2);
+    }
+
+    @Test
+    void projectLimitedKeysWriteOnlySecretsWithinTheirProjectsAndEveryKeyReadsProjectIds() {
+        GriddleClient admin = newOrg();
+        UUID pa = admin.projects().create("pa", null).id();
+        UUID pb = admin.projects().create("pb", null).id();
+        GriddleClient ka = client(admin.keys().create(new CreateKey("ka", "contributor", List.of(pa), null)).secret());
+        admin.secrets().put("ORG_WIDE", "org-wide-value");
+        admin.secrets().put("FOR_B", "b-value", List.of(pb));
+
+        expectError(403, "FORBIDDEN", () -> ka.secrets().put("NEW_ANYWHERE", "v1234"));
+        expectError(403, "FORBIDDEN", () -> ka.secrets().put("NEW_IN_B", "v1234", List.of(pb)));
+        expectError(403, "FORBIDDEN", () -> ka.secrets().put("NEW_IN_AB", "v1234", List.of(pa, pb)));
+        expectError(403, "FORBIDDEN", () -> ka.secrets().put("ORG_WIDE", "replaced", List.of(pa)));
+        expectError(403, "FORBIDDEN", () -> ka.secrets().put("FOR_B", "replaced", List.of(pa)));
+        expectError(403, "FORBIDDEN", () -> ka.secrets().delete("ORG_WIDE"));
+        expectError(403, "FORBIDDEN", () -> ka.secrets().delete("FOR_B"));
+        assertThat(ka.secrets().list(PageRequest.first()).data()).extracting(s -> s.name()).containsExactly("FOR_B", "ORG_WIDE");
+
+        var mine = ka.secrets().put("FOR_A", "a-value", List.of(pa));
+        assertThat(mine.projectIds()).containsExactly(pa);
+        assertThat(ka.secrets().put("FOR_A", "a-value-2").projectIds()).as("a replace without project_ids keeps them").containsExactly(pa);
+        assertThat(ka.secrets().get("FOR_B").projectIds()).containsExactly(pb);
+        assertThat(admin.secrets().get("ORG_WIDE").projectIds()).isEmpty();
+        expectError(422, "VALIDATION_FAILED", () -> admin.secrets().put("X", "v1234", List.of(UUID.randomUUID())));
+        ka.secrets().delete("FOR_A");
+        expectError(404, "NOT_FOUND", () -> ka.secrets().get("FOR_A"));
     }
 }

@@ -8,8 +8,10 @@ import dev.griddle.server.tenancy.TenancyMatrix.Expected;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
@@ -42,6 +44,9 @@ public final class TenancyFixture {
     public String secretName;
 
     private final String tag = UUID.randomUUID().toString().substring(0, 8);
+    /** A's ids the bodies refer to, by what they are. */
+    private final Map<String, String> ids = new HashMap<>();
+    private String workerBody;
 
     private TenancyFixture(MatrixHttp http) {
         this.http = http;
@@ -109,8 +114,6 @@ public final class TenancyFixture {
         ids.put("mcp", mcp);
     }
 
-    private final Map<String, String> ids = new java.util.HashMap<>();
-
     /**
      * Runner R in PA (draft and published version, triggers, a notification, a budget, connections),
      * its run waiting on an approval, a webhook delivery's run, and a task runner whose first run a
@@ -170,8 +173,6 @@ public final class TenancyFixture {
         }
         matrix.hidden(worker, true);
     }
-
-    private String workerBody;
 
     /** Every connection kind on a runner or agent: tools, MCP servers, integrations, skills, web and plan settings. */
     private void connect(String owner) {
@@ -294,7 +295,7 @@ public final class TenancyFixture {
                 .exception("POST /api/v1/workers/{id}/drain", OTHER_PROJECT, Expected.of("draining an org-wide worker is for keys for all projects", 403));
     }
 
-    static <T> T await(Supplier<T> probe, java.util.function.Predicate<T> done) {
+    static <T> T await(Supplier<T> probe, Predicate<T> done) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (true) {
             T value = probe.get();

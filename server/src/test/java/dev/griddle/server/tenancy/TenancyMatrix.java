@@ -170,7 +170,7 @@ public final class TenancyMatrix {
         }
     }
 
-    /** A change of A's rows since the last look, per table. */
+    /** A digest of A's rows per table: a refused call leaves every one as it was. */
     public interface Rows {
         Map<String, String> digest();
     }

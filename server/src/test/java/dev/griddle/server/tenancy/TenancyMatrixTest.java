@@ -4,6 +4,7 @@ import static dev.griddle.server.tenancy.TenancyMatrix.Outsider.OTHER_ORG;
 import static dev.griddle.server.tenancy.TenancyMatrix.Outsider.OTHER_PROJECT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.griddle.sdk.TriggersClient;
 import dev.griddle.server.ApiTest;
 import dev.griddle.server.TestDatabase;
 import dev.griddle.server.tenancy.TenancyMatrix.Operation;
@@ -123,7 +124,7 @@ class TenancyMatrixTest extends ApiTest {
             String who = key == null ? "no key" : key.equals(fixture.adminB) ? "B's admin key" : "A's PB-limited key";
             expect(violations, "POST " + hook + " unsigned, " + who, http.send(key, "POST", hook, body), 401);
             expect(violations, "POST " + hook + " signed with another secret, " + who, http.send(key, "POST", hook, body,
-                    Map.of("X-Griddle-Signature", dev.griddle.sdk.TriggersClient.sign("whsec_not-the-secret", body.getBytes()))), 401);
+                    Map.of("X-Griddle-Signature", TriggersClient.sign("whsec_not-the-secret", body.getBytes()))), 401);
         }
         List<String> aIds = List.of(fixture.orgA.toString(), fixture.runner.toString(), fixture.waitingRun.toString(), fixture.projectA.toString(),
                 fixture.secretName);

@@ -5,6 +5,7 @@ import dev.griddle.server.tool.ToolRegistry;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
+import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -13,13 +14,13 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,8 +31,12 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code plan}, {@code mcps}, {@code integrations}, {@code skills}.
  */
 @RestController
-@RequestMapping("/api/v1/{owners:runners|agents}/{id}")
 class ConnectionController {
+
+    // Explicit paths, not regex variables ({owners:runners|agents}): the OpenAPI document then names
+    // every route, and the tenancy matrix (and any client generator) can fill each one.
+    private static final String RUNNER = "/api/v1/runners/{id}/";
+    private static final String AGENT = "/api/v1/agents/{id}/";
 
     /** An attachment kind: its id field, its extra field, and the table its ids refer to (checked once it exists). */
     private record Kind(String idField, String extraField, String table) {
@@ -65,16 +70,18 @@ class ConnectionController {
     record ListOf<T>(List<T> data) {
     }
 
-    @GetMapping("/tools")
-    ListOf<ToolLinkView> tools(Caller caller, @PathVariable String owners, @PathVariable UUID id) {
-        String kind = owner(caller, owners, id);
+    @GetMapping({RUNNER + "tools", AGENT + "tools"})
+    ListOf<ToolLinkView> tools(Caller caller, HttpServletRequest request, @PathVariable UUID id) {
+        Route route = Route.of(request);
+        String kind = owner(caller, route.owners(), id);
         return new ListOf<>(connections.tools(caller.orgId(), kind, id).stream()
                 .map(t -> new ToolLinkView(t.toolId(), t.name(), t.allowed(), t.createdAt())).toList());
     }
 
-    @PostMapping("/tools")
-    ResponseEntity<ToolLinkView> attachTool(Caller caller, @PathVariable String owners, @PathVariable UUID id, @RequestBody ToolLinkBody body) {
-        String kind = owner(caller, owners, id);
+    @PostMapping({RUNNER + "tools", AGENT + "tools"})
+    ResponseEntity<ToolLinkView> attachTool(Caller caller, HttpServletRequest request, @PathVariable UUID id, @RequestBody ToolLinkBody body) {
+        Route route = Route.of(request);
+        String kind = owner(caller, route.owners(), id);
         if (body.toolId() == null) {
             throw ApiException.fieldErrors(Map.of("tool_id", List.of("required")));
         }
@@ -84,12 +91,13 @@ class ConnectionController {
         connections.putTool(caller.orgId(), kind, id, body.toolId(), body.allowed() == null || body.allowed(), clock.instant());
         ToolLinkView view = connections.tools(caller.orgId(), kind, id).stream().filter(t -> t.toolId().equals(body.toolId()))
                 .map(t -> new ToolLinkView(t.toolId(), t.name(), t.allowed(), t.createdAt())).findFirst().orElseThrow();
-        return ResponseEntity.created(URI.create("/api/v1/" + owners + "/" + id + "/tools")).body(view);
+        return ResponseEntity.created(URI.create("/api/v1/" + route.owners() + "/" + id + "/tools")).body(view);
     }
 
-    @DeleteMapping("/tools")
-    ResponseEntity<Void> detachTool(Caller caller, @PathVariable String owners, @PathVariable UUID id, @RequestBody ToolLinkBody body) {
-        String kind = owner(caller, owners, id);
+    @DeleteMapping({RUNNER + "tools", AGENT + "tools"})
+    ResponseEntity<Void> detachTool(Caller caller, HttpServletRequest request, @PathVariable UUID id, @RequestBody ToolLinkBody body) {
+        Route route = Route.of(request);
+        String kind = owner(caller, route.owners(), id);
         if (body.toolId() == null) {
             throw ApiException.fieldErrors(Map.of("tool_id", List.of("required")));
         }
@@ -99,18 +107,21 @@ class ConnectionController {
         return ResponseEntity.noContent().build();
     }
 
-    @GetMapping("/{setting:web|plan}")
-    JsonNode setting(Caller caller, @PathVariable String owners, @PathVariable UUID id, @PathVariable String setting) {
-        String kind = owner(caller, owners, id);
+    @GetMapping({RUNNER + "web", RUNNER + "plan", AGENT + "web", AGENT + "plan"})
+    JsonNode setting(Caller caller, HttpServletRequest request, @PathVariable UUID id) {
+        Route route = Route.of(request);
+        String setting = route.leaf();
+        String kind = owner(caller, route.owners(), id);
         ObjectNode out = ConnectionSettings.defaults(setting);
         connections.setting(caller.orgId(), kind, id, setting).ifPresent(stored -> out.setAll((ObjectNode) stored));
         return out;
     }
 
-    @PutMapping("/{setting:web|plan}")
-    JsonNode putSetting(Caller caller, @PathVariable String owners, @PathVariable UUID id, @PathVariable String setting,
-            @RequestBody JsonNode body) {
-        String kind = owner(caller, owners, id);
+    @PutMapping({RUNNER + "web", RUNNER + "plan", AGENT + "web", AGENT + "plan"})
+    JsonNode putSetting(Caller caller, HttpServletRequest request, @PathVariable UUID id, @RequestBody JsonNode body) {
+        Route route = Route.of(request);
+        String setting = route.leaf();
+        String kind = owner(caller, route.owners(), id);
         FieldErrors errors = new FieldErrors();
         ObjectNode value = ConnectionSettings.from(setting, body, "", errors);
         errors.throwIfAny();
@@ -118,16 +129,19 @@ class ConnectionController {
         return value;
     }
 
-    @GetMapping("/{what:mcps|integrations|skills}")
-    ListOf<JsonNode> attachments(Caller caller, @PathVariable String owners, @PathVariable UUID id, @PathVariable String what) {
-        String kind = owner(caller, owners, id);
+    @GetMapping({RUNNER + "mcps", RUNNER + "integrations", RUNNER + "skills", AGENT + "mcps", AGENT + "integrations", AGENT + "skills"})
+    ListOf<JsonNode> attachments(Caller caller, HttpServletRequest request, @PathVariable UUID id) {
+        Route route = Route.of(request);
+        String what = route.leaf();
+        String kind = owner(caller, route.owners(), id);
         return new ListOf<>(connections.attachments(caller.orgId(), kind, id, what).stream().map(a -> view(what, a)).toList());
     }
 
-    @PostMapping("/{what:mcps|integrations|skills}")
-    ResponseEntity<JsonNode> attach(Caller caller, @PathVariable String owners, @PathVariable UUID id, @PathVariable String what,
-            @RequestBody JsonNode body) {
-        String kind = owner(caller, owners, id);
+    @PostMapping({RUNNER + "mcps", RUNNER + "integrations", RUNNER + "skills", AGENT + "mcps", AGENT + "integrations", AGENT + "skills"})
+    ResponseEntity<JsonNode> attach(Caller caller, HttpServletRequest request, @PathVariable UUID id, @RequestBody JsonNode body) {
+        Route route = Route.of(request);
+        String what = route.leaf();
+        String kind = owner(caller, route.owners(), id);
         Kind k = KINDS.get(what);
         UUID ref = refId(body, k);
         if (connections.tableExists(k.table()) && !connections.rowExists(k.table(), caller.orgId(), ref)) {
@@ -142,15 +156,24 @@ class ConnectionController {
         return ResponseEntity.status(HttpStatus.CREATED).body(view(what, a));
     }
 
-    @DeleteMapping("/{what:mcps|integrations|skills}")
-    ResponseEntity<Void> detach(Caller caller, @PathVariable String owners, @PathVariable UUID id, @PathVariable String what,
-            @RequestBody JsonNode body) {
-        String kind = owner(caller, owners, id);
+    @DeleteMapping({RUNNER + "mcps", RUNNER + "integrations", RUNNER + "skills", AGENT + "mcps", AGENT + "integrations", AGENT + "skills"})
+    ResponseEntity<Void> detach(Caller caller, HttpServletRequest request, @PathVariable UUID id, @RequestBody JsonNode body) {
+        Route route = Route.of(request);
+        String what = route.leaf();
+        String kind = owner(caller, route.owners(), id);
         UUID ref = refId(body, KINDS.get(what));
         if (!connections.detach(caller.orgId(), kind, id, what, ref)) {
             throw ApiException.notFound(ref + " is not attached to " + id);
         }
         return ResponseEntity.noContent().build();
+    }
+
+    /** The owner collection ({@code runners} or {@code agents}) and the last segment of the route a request matched. */
+    private record Route(String owners, String leaf) {
+        static Route of(HttpServletRequest request) {
+            String[] parts = ((String) request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE)).split("/");
+            return new Route(parts[3], parts[parts.length - 1]);
+        }
     }
 
     private JsonNode view(String what, ConnectionStore.Attachment a) {

@@ -14,14 +14,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The OpenAPI 3.1 document at {@code /api/v1/openapi.json}: bearer auth, and the injected
- * {@link Caller} / {@link PageQuery} parameters shown as what they are on the wire.
+ * The OpenAPI 3.1 document at {@code /api/v1/openapi.json}: bearer auth, the injected
+ * {@link Caller} / {@link PageQuery} parameters shown as what they are on the wire, and no
+ * {@code /error} (the container's error page).
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfig {
 
     static {
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class, PageQuery.class);
+        // the container's error page is plumbing, not a route of the API: no operation to document or call
+        SpringDocUtils.getConfig().addHiddenRestControllers(JsonErrorController.class);
     }
 
     @Bean

@@ -28,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
  * tokens. A request whose body contains a tag gets that tag's next reply (the last repeats). It
  * records when it flushed each reply's first and last chunk, and whether the client hung up.
  */
-final class FakeStreamingProvider {
+public final class FakeStreamingProvider {
 
     sealed interface Step {
     }
@@ -51,7 +51,7 @@ final class FakeStreamingProvider {
     private final Map<String, Deque<List<Step>>> scripts = new ConcurrentHashMap<>();
     final List<Served> served = new CopyOnWriteArrayList<>();
 
-    FakeStreamingProvider() {
+    public FakeStreamingProvider() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -62,7 +62,7 @@ final class FakeStreamingProvider {
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 

@@ -1,0 +1,148 @@
+package dev.griddle.server.tenancy;
+
+import static dev.griddle.server.tenancy.TenancyMatrix.Outsider.OTHER_ORG;
+import static dev.griddle.server.tenancy.TenancyMatrix.Outsider.OTHER_PROJECT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.griddle.sdk.TriggersClient;
+import dev.griddle.server.ApiTest;
+import dev.griddle.server.TestDatabase;
+import dev.griddle.server.tenancy.TenancyMatrix.Operation;
+import dev.griddle.server.thread.FakeStreamingProvider;
+import dev.griddle.server.tool.mcp.TestMcpServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The tenancy rules over every operation the server documents, called as another organization's
+ * admin and as an admin of the same organization limited to another project (see
+ * docs/security.md, "Tests that keep the class closed"). Each test collects every violation and
+ * fails once with the whole list.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TenancyMatrixTest extends ApiTest {
+
+    static final FakeStreamingProvider PROVIDER = new FakeStreamingProvider();
+    static final String MODEL = "openai/matrix-model";
+    private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
+    /** A variable right after the version, or two variables in a row: a collection or sub-resource name left to a regex. */
+    private static final Pattern NAME_AS_VARIABLE = Pattern.compile("^/api/v1/\\{|}/\\{[^}]+}(/|$)");
+
+    @DynamicPropertySource
+    static void provider(DynamicPropertyRegistry registry) {
+        registry.add("griddle.openai.base-url", PROVIDER::baseUrl);
+        registry.add("griddle.openai.api-key", () -> "sk-test");
+        registry.add("griddle.llm.models[0].id", () -> MODEL);
+        registry.add("griddle.llm.models[0].context-window", () -> "8000");
+    }
+
+    @Autowired
+    JdbcClient jdbc;
+
+    private TestMcpServer mcp;
+    private TenancyFixture fixture;
+    private JsonNode document;
+
+    @BeforeAll
+    void fixture() throws Exception {
+        mcp = TestMcpServer.start();
+        String database = TestDatabase.seeded("create table orders (id int primary key)");
+        MatrixHttp http = new MatrixHttp(baseUrl());
+        fixture = TenancyFixture.build(http, INSTANCE_ADMIN_KEY, jdbc, new TenancyFixture.Outside(mcp.url(), database, MODEL));
+        document = http.send(null, "GET", "/api/v1/openapi.json", null).json();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        mcp.close();
+    }
+
+    static List<Operation> operations(JsonNode document) {
+        List<Operation> out = new ArrayList<>();
+        document.path("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            if (METHODS.contains(op.getKey())) {
+                out.add(new Operation(op.getKey().toUpperCase(), path.getKey(), op.getValue().has("requestBody")));
+            }
+        }));
+        return out;
+    }
+
+    @Test
+    void everyDocumentedOperationKeepsOtherTenantsOut() {
+        List<Operation> operations = operations(document);
+        assertThat(operations).hasSizeGreaterThan(100);
+        TenantRows rows = new TenantRows(jdbc, fixture.orgA);
+        Map<String, Long> before = rows.counts();
+
+        List<String> violations = fixture.matrix.run(operations, Map.of(OTHER_ORG, fixture.adminB, OTHER_PROJECT, fixture.projectLimited),
+                fixture.http, rows);
+
+        Map<String, Long> after = rows.counts();
+        before.forEach((table, n) -> {
+            if (!n.equals(after.get(table))) {
+                violations.add("after the whole matrix, A's rows in " + table + " went from " + n + " to " + after.get(table));
+            }
+        });
+        assertThat(violations).withFailMessage(() -> violations.size() + " tenancy violations:\n" + String.join("\n", violations)).isEmpty();
+    }
+
+    @Test
+    void theDocumentNamesEveryRouteExplicitly() {
+        List<String> violations = new ArrayList<>();
+        document.path("paths").properties().forEach(path -> {
+            String p = path.getKey();
+            if (p.equals("/error") || p.startsWith("/error/")) {
+                violations.add(p + " is the container's error page, not a route");
+            }
+            if (NAME_AS_VARIABLE.matcher(p).find() || p.contains(":") || p.contains("|")) {
+                violations.add(p + " leaves a resource name to a variable (a regex alternative?): write the paths out");
+            }
+        });
+        assertThat(violations).withFailMessage(() -> String.join("\n", violations)).isEmpty();
+    }
+
+    /** Routes a key does not open, or that the document cannot describe fully: each outsider, and no key at all. */
+    @Test
+    void routesOutsideTheKeyedApiShowNothingOfA() {
+        List<String> violations = new ArrayList<>();
+        MatrixHttp http = fixture.http;
+        String hook = "/hooks/" + fixture.webhookTrigger;
+        String body = "{\"forged\": true}";
+        for (String key : new String[] {null, fixture.adminB, fixture.projectLimited}) {
+            String who = key == null ? "no key" : key.equals(fixture.adminB) ? "B's admin key" : "A's PB-limited key";
+            expect(violations, "POST " + hook + " unsigned, " + who, http.send(key, "POST", hook, body), 401);
+            expect(violations, "POST " + hook + " signed with another secret, " + who, http.send(key, "POST", hook, body,
+                    Map.of("X-Griddle-Signature", TriggersClient.sign("whsec_not-the-secret", body.getBytes()))), 401);
+        }
+        List<String> aIds = List.of(fixture.orgA.toString(), fixture.runner.toString(), fixture.waitingRun.toString(), fixture.projectA.toString(),
+                fixture.secretName);
+        for (String path : new String[] {"/healthz", "/readyz", "/metrics"}) {
+            MatrixHttp.Answer answer = http.send(null, "GET", path, null);
+            expect(violations, "GET " + path + " with no key", answer, 200);
+            aIds.stream().filter(answer.body()::contains).forEach(id -> violations.add("GET " + path + " shows A's " + id));
+        }
+        String stream = "/api/v1/runs/" + fixture.waitingRun + "/events/stream";
+        expect(violations, "GET " + stream + " with no key", http.send(null, "GET", stream, null), 401);
+        expect(violations, "GET " + stream + " as B", http.send(fixture.adminB, "GET", stream, null), 404);
+        expect(violations, "GET " + stream + " as PB-limited", http.send(fixture.projectLimited, "GET", stream, null), 404);
+        assertThat(violations).withFailMessage(() -> String.join("\n", violations)).isEmpty();
+    }
+
+    private static void expect(List<String> violations, String what, MatrixHttp.Answer answer, int status) {
+        if (answer.status() != status) {
+            violations.add(what + " → got " + answer.status() + ", expected " + status);
+        }
+    }
+}

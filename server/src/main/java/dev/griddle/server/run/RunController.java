@@ -6,6 +6,7 @@ import dev.griddle.server.engine.RunRow;
 import dev.griddle.server.engine.RunStarter;
 import dev.griddle.server.engine.RunStore;
 import dev.griddle.server.engine.Trigger;
+import dev.griddle.server.llm.RunnerAccess;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.PageQuery;
@@ -42,8 +43,10 @@ class RunController {
     private final RunStore runs;
     private final RunCommands commands;
     private final RunAccess access;
+    private final RunnerAccess runnerAccess;
 
-    RunController(RunStarter starter, RunStore runs, RunCommands commands, RunAccess access) {
+    RunController(RunStarter starter, RunStore runs, RunCommands commands, RunAccess access, RunnerAccess runnerAccess) {
+        this.runnerAccess = runnerAccess;
         this.starter = starter;
         this.runs = runs;
         this.commands = commands;
@@ -69,6 +72,7 @@ class RunController {
     PageQuery.Paged<RunView> listForRunner(Caller caller, PageQuery page, @PathVariable UUID runnerId,
             @RequestParam(required = false) String status, @RequestParam(name = "trigger_type", required = false) String triggerType,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to) {
+        runnerAccess.check(caller, runnerId);
         return feed(caller, page, runnerId, status, triggerType, from, to);
     }
 

@@ -1,6 +1,7 @@
 package dev.griddle.server.worker;
 
 import dev.griddle.server.web.ApiException;
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import java.time.Instant;
@@ -63,7 +64,7 @@ class TaskController {
             @RequestBody(required = false) Heartbeat body) {
         WorkerController.requireProtocolRole(caller);
         long token = token(header, body == null ? null : body.leaseToken(), new FieldErrors());
-        return new Lease(id, reports.heartbeat(caller.orgId(), id, token));
+        return new Lease(id, reports.heartbeat(caller.orgId(), scope(caller), id, token));
     }
 
     @PostMapping("/complete")
@@ -71,7 +72,7 @@ class TaskController {
             @RequestBody Complete body) {
         WorkerController.requireProtocolRole(caller);
         long token = token(header, body.leaseToken(), new FieldErrors());
-        reports.complete(caller.orgId(), id, token, body.output() == null ? tools.jackson.databind.node.NullNode.getInstance() : body.output());
+        reports.complete(caller.orgId(), scope(caller), id, token, body.output() == null ? tools.jackson.databind.node.NullNode.getInstance() : body.output());
         return new Reported(id, "completed");
     }
 
@@ -85,7 +86,7 @@ class TaskController {
             errors.required("error.message", body.error().message()).maxLength("error.message", body.error().message(), 10_000);
         }
         long token = token(header, body.leaseToken(), errors);
-        reports.fail(caller.orgId(), id, token, body.error().message(), body.error().retryable() == null || body.error().retryable(),
+        reports.fail(caller.orgId(), scope(caller), id, token, body.error().message(), body.error().retryable() == null || body.error().retryable(),
                 body.error().details());
         return new Reported(id, "failed");
     }
@@ -109,7 +110,7 @@ class TaskController {
         }
         long token = token(header, body.leaseToken(), errors);
         if (!body.lines().isEmpty()) {
-            reports.logs(caller.orgId(), id, token, body.stream(), body.lines());
+            reports.logs(caller.orgId(), scope(caller), id, token, body.stream(), body.lines());
         }
         return new Appended(id, body.lines().size());
     }
@@ -128,5 +129,9 @@ class TaskController {
         }
         errors.throwIfAny();
         return token;
+    }
+
+    private static ProjectScope scope(Caller caller) {
+        return ProjectScope.of(caller.projectIds());
     }
 }

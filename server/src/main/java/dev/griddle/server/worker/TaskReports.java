@@ -1,5 +1,6 @@
 package dev.griddle.server.worker;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.engine.Completer;
 import dev.griddle.server.engine.RemoteTasks;
 import dev.griddle.server.engine.TaskRow;
@@ -18,7 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
  * A worker's reports on a task it holds: heartbeat, complete, fail, logs. Fencing: every report
  * carries the lease token from the claim; a token that no longer holds the task (the lease expired
  * and the task was handed on, or it already finished) is a {@code 409} that changes nothing.
- * Another organization's task is a {@code 404}.
+ * Another organization's task, or a task of a project the key does not see, is a {@code 404}.
  */
 @Component
 class TaskReports {
@@ -35,21 +36,21 @@ class TaskReports {
         this.clock = clock;
     }
 
-    Instant heartbeat(UUID orgId, UUID taskId, long token) {
-        held(orgId, taskId, token);
+    Instant heartbeat(UUID orgId, ProjectScope scope, UUID taskId, long token) {
+        held(orgId, scope, taskId, token);
         return tasks.extend(taskId, token, lease.duration(), clock.instant()).orElseThrow(() -> leaseLost(taskId));
     }
 
-    void complete(UUID orgId, UUID taskId, long token, JsonNode output) {
-        TaskRow task = held(orgId, taskId, token);
+    void complete(UUID orgId, ProjectScope scope, UUID taskId, long token, JsonNode output) {
+        TaskRow task = held(orgId, scope, taskId, token);
         if (tasks.complete(task, token, StepOutcome.done(output)) != Completer.Result.APPLIED) {
             throw leaseLost(taskId);
         }
         history.finished(taskId, "completed", null, clock.instant());
     }
 
-    void fail(UUID orgId, UUID taskId, long token, String message, boolean retryable, JsonNode details) {
-        TaskRow task = held(orgId, taskId, token);
+    void fail(UUID orgId, ProjectScope scope, UUID taskId, long token, String message, boolean retryable, JsonNode details) {
+        TaskRow task = held(orgId, scope, taskId, token);
         if (tasks.complete(task, token, new StepOutcome.Failed(message, retryable, details)) != Completer.Result.APPLIED) {
             throw leaseLost(taskId);
         }
@@ -57,23 +58,27 @@ class TaskReports {
         history.finished(taskId, "failed", error, clock.instant());
     }
 
-    void logs(UUID orgId, UUID taskId, long token, String stream, List<String> lines) {
-        TaskRow task = held(orgId, taskId, token);
+    void logs(UUID orgId, ProjectScope scope, UUID taskId, long token, String stream, List<String> lines) {
+        TaskRow task = held(orgId, scope, taskId, token);
         if (tasks.log(task, token, stream, lines) != Completer.Result.APPLIED) {
             throw leaseLost(taskId);
         }
     }
 
-    /** The task if this token holds it; 404 for a task this organization never saw, 409 for a lost lease. */
-    private TaskRow held(UUID orgId, UUID taskId, long token) {
+    /**
+     * The task if this token holds it; 404 for a task this key could never have claimed (another
+     * organization's, or of a project outside the key's scope), 409 for a lost lease. Visibility is
+     * decided before the token, so a stranger learns nothing from the answer.
+     */
+    private TaskRow held(UUID orgId, ProjectScope scope, UUID taskId, long token) {
         TaskRow task = tasks.find(taskId).orElse(null);
         if (task == null) {
-            if (history.known(orgId, taskId)) {
+            if (history.known(orgId, scope, taskId)) {
                 throw leaseLost(taskId);
             }
             throw ApiException.notFound("task", taskId);
         }
-        if (!task.orgId().equals(orgId)) {
+        if (!task.orgId().equals(orgId) || !scope.sees(task.projectId())) {
             throw ApiException.notFound("task", taskId);
         }
         if (task.leaseToken() == null || task.leaseToken() != token) {

@@ -137,6 +137,8 @@ class WorkerController {
     /** No new tasks for this worker until it registers again; what it runs now finishes. */
     @PostMapping("/{id}/drain")
     Worker drain(Caller caller, @PathVariable UUID id) {
+        get(caller, id);
+        caller.requireAllProjects("drain workers");
         if (!workers.drain(caller.orgId(), id, clock.instant())) {
             throw ApiException.notFound("worker", id);
         }

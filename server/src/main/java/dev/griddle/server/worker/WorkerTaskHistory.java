@@ -68,10 +68,10 @@ class WorkerTaskHistory {
                 .param("task", taskId).update();
     }
 
-    /** Whether this organization's workers ever claimed the task: tells a lost lease (409) from a stranger's id (404). */
-    boolean known(UUID orgId, UUID taskId) {
-        return jdbc.sql("select 1 from worker_tasks where org_id = :org and task_id = :task").param("org", orgId).param("task", taskId)
-                .query(Integer.class).optional().isPresent();
+    /** Whether this organization's workers ever claimed the task within the scope: tells a lost lease (409) from a stranger's id (404). */
+    boolean known(UUID orgId, ProjectScope scope, UUID taskId) {
+        return jdbc.sql("select 1 from worker_tasks h where h.org_id = :org and h.task_id = :task" + IN_SCOPE).param("org", orgId)
+                .param("task", taskId).param("projects", scope.sqlArray()).query(Integer.class).optional().isPresent();
     }
 
     /** A key limited to projects sees only the history of those projects' runs (a gone run's rows are for keys of all projects). */

@@ -26,9 +26,12 @@ public class Completer {
     private final StepRunStore stepRuns;
     private final Advancer advancer;
     private final SecretMasking masking;
+    private final InternalTaskExpiry internalExpiry;
     private final Random random = new Random();
 
-    Completer(RunTransactions transactions, TaskQueue queue, StepRunStore stepRuns, Advancer advancer, SecretMasking masking) {
+    Completer(RunTransactions transactions, TaskQueue queue, StepRunStore stepRuns, Advancer advancer, SecretMasking masking,
+            InternalTaskExpiry internalExpiry) {
+        this.internalExpiry = internalExpiry;
         this.masking = masking;
         this.transactions = transactions;
         this.queue = queue;
@@ -74,15 +77,11 @@ public class Completer {
     /** A lease ran out: the attempt counts as failed (retryable), so the step is retried or fails. */
     void expire(TaskRow task) {
         transactions.inRun(task.runId(), run -> {
-            if (!queue.release(task.id(), task.leaseToken())) {
+            if (InternalKinds.ALL.contains(task.kind())) {
+                internalExpiry.expired(run, task); // handed back as it was, a bounded number of times
                 return null;
             }
-            if (InternalKinds.ALL.contains(task.kind())) {
-                // engine-internal work is idempotent: hand it back as it was
-                queue.enqueue(new TaskRow(UUID.randomUUID(), task.orgId(), task.runId(), task.stepId(), task.itemIndex(), task.attempt(),
-                        task.kind(), task.taskType(), task.runsOn(), task.input(), task.timeoutMs(), run.now, null, null, null), run.now,
-                        run.status.paused());
-                run.tasksEnqueued = true;
+            if (!queue.release(task.id(), task.leaseToken())) {
                 return null;
             }
             StepSpec spec = advancer.effective(run, task.stepId());

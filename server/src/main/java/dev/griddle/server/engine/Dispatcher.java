@@ -200,9 +200,12 @@ class Dispatcher implements SmartLifecycle {
                     wakeups.awaitTasks(seen, Math.max(1, Math.min(sleep, 1000)));
                 }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
+                if (!running) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                // an interrupt stop() did not send: the loop goes on rather than leave this node without a dispatcher
+            } catch (Throwable e) {
                 if (!running) {
                     return;
                 }
@@ -249,7 +252,9 @@ class Dispatcher implements SmartLifecycle {
                 return;
             }
             completer.complete(task, task.leaseToken(), outcome);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Errors too (a StackOverflowError advancing the run): logged here, the lease runs out and the reaper retries,
+            // up to griddle.engine.internal-task-attempts for engine-internal tasks
             log.error("Task {} (run {}, step {}) failed in the engine", task.id(), task.runId(), task.stepId(), e);
         } finally {
             MDC.remove("run_id");
@@ -314,6 +319,9 @@ class Dispatcher implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.warn("{} step {} of run {} threw", task.type(), task.stepId(), task.runId(), masked(task.orgId(), e));
             return StepOutcome.failed(task.type() + " step failed: " + e.getMessage(), true);
+        } catch (StackOverflowError e) {
+            log.warn("{} step {} of run {} overflowed the stack", task.type(), task.stepId(), task.runId(), masked(task.orgId(), e));
+            return StepOutcome.failed(task.type() + " step failed: it overflowed the stack", false);
         }
     }
 }

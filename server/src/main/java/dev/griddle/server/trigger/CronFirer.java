@@ -73,6 +73,12 @@ class CronFirer {
                 store.recordFire(new TriggerStore.Fire(fireId, trigger.id(), due.scheduledAt(), now, null, true,
                         "run_not_started: " + e.getMessage(), due.missed()));
                 return Outcome.SKIPPED;
+            } catch (StackOverflowError e) {
+                // rolled back to the savepoint; retrying the same instant would overflow again
+                log.error("Cron trigger {} overflowed the stack starting a run of runner {}", trigger.id(), trigger.runnerId(), e);
+                store.recordFire(new TriggerStore.Fire(fireId, trigger.id(), due.scheduledAt(), now, null, true,
+                        "run_not_started: starting the run overflowed the stack", due.missed()));
+                return Outcome.SKIPPED;
             }
         });
     }

@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * This process's executors: claims ready tasks only while it has free capacity, runs each on a
- * virtual thread (step timeout enforced), and reports the outcome. Woken by {@link Wakeups};
+ * virtual thread under its wall clock (its {@code timeout_ms} or {@code griddle.engine.step-timeout}), and reports the outcome. Woken by {@link Wakeups};
  * otherwise sleeps until the next task becomes ready, at most a second (the polling fallback).
  */
 @Component
@@ -58,6 +58,8 @@ class Dispatcher implements SmartLifecycle {
     private final Map<UUID, Execution> inFlight = new ConcurrentHashMap<>();
     private final Duration drainTimeout;
     private final SecretMasking masking;
+    private final Duration defaultStepTimeout;
+    private final LimitHits hits;
 
     /** A task this process runs; only while {@code executing} (inside the step executor) may it be interrupted. */
     private static final class Execution {
@@ -87,8 +89,10 @@ class Dispatcher implements SmartLifecycle {
     private Thread loop;
 
     Dispatcher(TaskQueue queue, Completer completer, InternalTasks internal, Wakeups wakeups, Clock clock, List<StepExecutor> executors,
-            GriddleProperties props, MeterRegistry meters, SecretMasking masking) {
+            GriddleProperties props, MeterRegistry meters, SecretMasking masking, LimitHits hits) {
         this.masking = masking;
+        this.hits = hits;
+        this.defaultStepTimeout = props.engine().stepTimeout();
         this.queue = queue;
         this.completer = completer;
         this.internal = internal;
@@ -277,19 +281,26 @@ class Dispatcher implements SmartLifecycle {
         }
     }
 
+    /**
+     * Runs the step's executor under its wall clock: its {@code timeout_ms}, or {@code griddle.engine.step-timeout}
+     * for a step without one, so no executing step holds a slot forever. The executor sees that timeout in its
+     * task and bounds its own I/O by it (an http step's body read, for one).
+     */
     private StepOutcome invoke(TaskRow task) {
         StepExecutor executor = executors.get(task.kind());
+        long timeoutMs = task.timeoutMs() != null ? task.timeoutMs() : defaultStepTimeout.toMillis();
         StepTask stepTask = new StepTask(task.id(), task.orgId(), task.runId(), task.stepId(), task.itemIndex(), task.attempt(), task.kind(),
-                task.input(), task.timeoutMs(), task.projectId());
-        if (task.timeoutMs() == null) {
-            return call(executor, stepTask);
-        }
+                task.input(), timeoutMs, task.projectId());
         Future<StepOutcome> future = threads.submit(() -> call(executor, stepTask));
         try {
-            return future.get(task.timeoutMs(), TimeUnit.MILLISECONDS);
+            return future.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            return StepOutcome.failed("step timed out after " + task.timeoutMs() + " ms (timeout_ms)", true);
+            if (task.timeoutMs() == null) {
+                hits.hit(LimitHits.Limit.STEP_TIMEOUT);
+            }
+            return StepOutcome.failed("step timed out after " + timeoutMs + " ms ("
+                    + (task.timeoutMs() != null ? "timeout_ms" : "griddle.engine.step-timeout") + ")", true);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();

@@ -36,10 +36,12 @@ class Advancer {
     private final JsonMapper json;
     private final OrgSecrets secrets;
     private final long maxOutputBytes;
+    private final ItemBudget budget;
 
     Advancer(Expressions expressions, TaskQueue queue, StepRunStore stepRuns, ApprovalStore approvals, ChildRuns children, Wakeups wakeups,
-            JsonMapper json, GriddleProperties props, OrgSecrets secrets) {
+            JsonMapper json, GriddleProperties props, OrgSecrets secrets, ItemBudget budget) {
         this.secrets = secrets;
+        this.budget = budget;
         this.expressions = expressions;
         this.queue = queue;
         this.stepRuns = stepRuns;
@@ -142,8 +144,11 @@ class Advancer {
         }
         if ("transform".equals(spec.type())) {
             var outputs = JsonNodeFactory.instance.arrayNode();
+            ItemBudget.Tally tally = budget.tally(list.size());
             for (JsonNode item : list) {
-                outputs.add(expressions.render(with.path("value"), RunContext.withItem(context, item)));
+                JsonNode rendered = expressions.render(with.path("value"), RunContext.withItem(context, item));
+                tally.add(rendered);
+                outputs.add(rendered);
             }
             succeed(run, step, outputs);
             return true;
@@ -154,7 +159,7 @@ class Advancer {
         List<JsonNode> items = new ArrayList<>();
         list.forEach(items::add);
         stepRuns.insertItems(run.id(), spec.id(), items);
-        int parallel = spec.maxParallel() == null ? items.size() : Math.min(spec.maxParallel(), items.size());
+        int parallel = Math.min(budget.parallel(spec.maxParallel()), items.size());
         for (int i = 0; i < parallel; i++) {
             enqueueItem(run, spec, i, items.get(i), 1, context);
         }

@@ -27,11 +27,13 @@ public class Completer {
     private final Advancer advancer;
     private final SecretMasking masking;
     private final InternalTaskExpiry internalExpiry;
+    private final ItemBudget budget;
     private final Random random = new Random();
 
     Completer(RunTransactions transactions, TaskQueue queue, StepRunStore stepRuns, Advancer advancer, SecretMasking masking,
-            InternalTaskExpiry internalExpiry) {
+            InternalTaskExpiry internalExpiry, ItemBudget budget) {
         this.internalExpiry = internalExpiry;
+        this.budget = budget;
         this.masking = masking;
         this.transactions = transactions;
         this.queue = queue;
@@ -228,13 +230,23 @@ public class Completer {
             return;
         }
         JsonNode output = ((StepOutcome.Done) outcome).output();
+        String tooLarge = budget.itemTooLarge(output);
+        if (tooLarge != null) {
+            applyItem(run, spec, step, task, new StepOutcome.Failed(tooLarge, false));
+            return;
+        }
         stepRuns.updateItem(run.id(), step.stepId, task.itemIndex(), StepStatus.SUCCEEDED, task.attempt(), output, null);
         StepRunStore.ItemCounts counts = stepRuns.itemCounts(run.id(), step.stepId);
         if (counts.active() == 0 && counts.pending() == 0) {
+            String over = budget.outputsTooLarge(run.id(), step.stepId);
+            if (over != null) {
+                advancer.fail(run, step, over, null);
+                return;
+            }
             advancer.succeed(run, step, stepRuns.itemOutputs(run.id(), step.stepId));
             return;
         }
-        int limit = spec.maxParallel() == null ? Integer.MAX_VALUE : spec.maxParallel();
+        int limit = budget.parallel(spec.maxParallel());
         long free = Math.min(limit - counts.active(), counts.pending());
         if (free <= 0) {
             return;

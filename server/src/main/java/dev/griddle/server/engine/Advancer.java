@@ -37,9 +37,12 @@ class Advancer {
     private final OrgSecrets secrets;
     private final long maxOutputBytes;
     private final ItemBudget budget;
+    private final ItemRetry itemRetry;
 
     Advancer(Expressions expressions, TaskQueue queue, StepRunStore stepRuns, ApprovalStore approvals, ChildRuns children, Wakeups wakeups,
-            JsonMapper json, GriddleProperties props, OrgSecrets secrets, ItemBudget budget) {
+            JsonMapper json, GriddleProperties props, OrgSecrets secrets, ItemBudget budget,
+            ItemRetry itemRetry) {
+        this.itemRetry = itemRetry;
         this.secrets = secrets;
         this.budget = budget;
         this.expressions = expressions;
@@ -134,6 +137,7 @@ class Advancer {
         if (list.size() > MAX_ITEMS) {
             throw new IllegalArgumentException("for_each '" + spec.forEach() + "' has " + list.size() + " items; the limit is " + MAX_ITEMS);
         }
+        boolean again = step.attempt > 0; // started before: a run retry
         step.attempt = 1;
         step.items = list.size();
         StepLifecycle.started(run, step, 1);
@@ -158,10 +162,30 @@ class Advancer {
         }
         List<JsonNode> items = new ArrayList<>();
         list.forEach(items::add);
+        if (again && itemRetry.keepSucceeded(run.id(), spec.id(), items.size())) {
+            return resumeItems(run, spec, step, context);
+        }
         stepRuns.insertItems(run.id(), spec.id(), items);
         int parallel = Math.min(budget.parallel(spec.maxParallel()), items.size());
         for (int i = 0; i < parallel; i++) {
             enqueueItem(run, spec, i, items.get(i), 1, context);
+        }
+        return false;
+    }
+
+    /** A retried for_each: its succeeded items are kept, the others queued again up to max_parallel. */
+    private boolean resumeItems(RunTx run, StepSpec spec, StepRow step, ObjectNode context) {
+        List<StepRunStore.Item> next = stepRuns.pendingItems(run.id(), spec.id(), budget.parallel(spec.maxParallel()));
+        if (next.isEmpty()) {
+            String over = budget.outputsTooLarge(run.id(), spec.id());
+            if (over != null) {
+                throw new IllegalArgumentException(over);
+            }
+            succeed(run, step, stepRuns.itemOutputs(run.id(), spec.id()));
+            return true;
+        }
+        for (StepRunStore.Item item : next) {
+            enqueueItem(run, spec, item.idx(), item.item(), 1, context);
         }
         return false;
     }

@@ -23,7 +23,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
-/** The memory bounds of for_each (issue 20, finding H6). */
+/** The memory bounds of for_each and the retry of a failed one (issue 20, findings H6 and M6). */
 class ForEachBoundsTest extends ApiTest {
 
     @Autowired
@@ -80,6 +80,32 @@ class ForEachBoundsTest extends ApiTest {
         assertThat(jdbc.sql("select count(*) from step_items where run_id = :run").param("run", run.id()).query(Long.class).single())
                 .isEqualTo(250);
         c.runs().cancel(run.id(), "immediate");
+    }
+
+    @Test
+    void retryingAFailedForEachRerunsOnlyTheFailedItemsAndKeepsTheSucceeded() {
+        var r = runner(c, """
+                steps:
+                  - id: fetch
+                    type: http
+                    for_each: input.paths
+                    with: {method: POST, url: "%s{{ item }}", body: {p: "{{ item }}"}}
+                  - {id: seen, type: transform, needs: [fetch], with: {value: "{{ steps.fetch.output.map(o, o.status) }}"}}
+                """.formatted(echo.url("")));
+        Run first = c.runs().await(c.runs().start(r.id(), StartRun.of(RunnerFixtures.JSON.readTree(
+                "{\"paths\": [\"/echo/a\", \"/flaky/1/b\", \"/echo/c\"]}"))).id(), Duration.ofSeconds(30));
+        assertThat(first.status()).isEqualTo("failed");
+        assertThat(first.error().path("message").asString()).contains("(item 1)");
+
+        Run retried = c.runs().retry(first.id());
+        assertThat(retried.status()).isIn("running", "queued", "succeeded");
+        Run done = c.runs().await(first.id(), Duration.ofSeconds(30));
+        assertThat(done.status()).as(String.valueOf(done.error())).isEqualTo("succeeded");
+        JsonNode statuses = done.output().path("seen");
+        assertThat(statuses).hasSize(3).allSatisfy(s -> assertThat(s.asInt()).isEqualTo(200));
+        assertThat(echo.count("/echo/a")).isEqualTo(1);
+        assertThat(echo.count("/echo/c")).isEqualTo(1);
+        assertThat(echo.count("/flaky/1/b")).isEqualTo(2);
     }
 
     private long tasks(UUID runId) {

@@ -23,7 +23,8 @@ import org.springframework.test.context.TestPropertySource;
  * {@code griddle.engine.step-timeout}, even while its response body trickles in, and a body over
  * the output limit fails at once instead of being buffered.
  */
-@TestPropertySource(properties = "griddle.engine.step-timeout=2s")
+@TestPropertySource(properties = {"griddle.engine.step-timeout=2s", "griddle.engine.version-cache=1MB",
+        "griddle.engine.max-live-runs-per-org=2", "griddle.engine.max-live-runs-per-org-hard=4"})
 class StepWallClockTest extends ApiTest {
 
     HttpServer server;

@@ -42,7 +42,7 @@ class ChildRuns {
             UUID child = starter.getObject().startChild(parent, stepId, runnerId, version, with.get("input"));
             ObjectNode data = JsonNodeFactory.instance.objectNode().put("child_run_id", child.toString());
             parent.event("log", stepId, data.put("message", "started child run " + child));
-        } catch (ApiException e) {
+        } catch (ApiException | LiveRunLimitExceeded e) {
             throw new IllegalArgumentException("runner: cannot start child run of " + runnerId + ": " + e.getMessage());
         }
     }

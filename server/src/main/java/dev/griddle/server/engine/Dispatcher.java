@@ -8,6 +8,7 @@ import dev.griddle.server.step.StepTask;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,7 @@ class Dispatcher implements SmartLifecycle {
     private final SecretMasking masking;
     private final Duration defaultStepTimeout;
     private final LimitHits hits;
+    private final OrgSlots slots;
 
     /** A task this process runs; only while {@code executing} (inside the step executor) may it be interrupted. */
     private static final class Execution {
@@ -93,6 +95,7 @@ class Dispatcher implements SmartLifecycle {
         this.masking = masking;
         this.hits = hits;
         this.defaultStepTimeout = props.engine().stepTimeout();
+        this.slots = new OrgSlots(props.engine());
         this.queue = queue;
         this.completer = completer;
         this.internal = internal;
@@ -193,14 +196,24 @@ class Dispatcher implements SmartLifecycle {
                 }
                 Instant now = clock.instant();
                 long t0 = System.nanoTime();
-                List<TaskRow> claimed = queue.claimLocal(owner, kinds, Math.min(free, BATCH), lease, now);
+                UUID[] saturated = slots.saturated();
+                List<TaskRow> claimed = queue.claimLocal(owner, kinds, Math.min(free, BATCH), lease, now, saturated);
                 claimTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+                List<UUID> over = new ArrayList<>();
                 for (TaskRow task : claimed) {
+                    if (!slots.take(task.orgId())) {
+                        over.add(task.id()); // one claim may bring more of an organization's tasks than it has slots left
+                        continue;
+                    }
                     permits.acquire();
                     threads.submit(() -> execute(task));
                 }
-                if (claimed.isEmpty()) {
-                    long sleep = queue.nextReadyAt().map(at -> Duration.between(clock.instant(), at).toMillis()).orElse(1000L);
+                if (!over.isEmpty()) {
+                    queue.unclaim(owner, over);
+                    hits.hit(LimitHits.Limit.ORG_CONCURRENCY);
+                }
+                if (claimed.size() == over.size()) {
+                    long sleep = queue.nextReadyAt(slots.saturated()).map(at -> Duration.between(clock.instant(), at).toMillis()).orElse(1000L);
                     wakeups.awaitTasks(seen, Math.max(1, Math.min(sleep, 1000)));
                 }
             } catch (InterruptedException e) {
@@ -265,6 +278,9 @@ class Dispatcher implements SmartLifecycle {
             MDC.remove("step_id");
             inFlight.remove(task.id());
             permits.release();
+            if (slots.give(task.orgId())) {
+                wakeups.signalTasks(); // the organization's waiting tasks may be claimed again
+            }
         }
     }
 

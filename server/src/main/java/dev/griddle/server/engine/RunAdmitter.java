@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * transaction (the delete of its {@code deferred_runs} row decides which node starts it). Looks
  * every {@value #BUSY_MS} ms while runs wait, every second otherwise. Also publishes the
  * per-organization gauges {@code griddle.engine.org.ready_tasks} and {@code griddle.engine.org.deferred_runs},
- * for at most {@value #GAUGE_ORGS} organizations with work (none for idle ones, so the tag stays bounded).
+ * for at most {@value #GAUGE_ORGS} organizations with work (none for idle ones, so the tag stays bounded), tagged
+ * {@code org} with {@link OrgTag} rather than the id, since {@code /metrics} is open to anyone who reaches it.
  */
 @Component
 class RunAdmitter extends BackgroundLoop {
@@ -96,10 +97,10 @@ class RunAdmitter extends BackgroundLoop {
         readyTasks.register(jdbc.sql("""
                 select org_id, count(*) as n from tasks where lease_owner is null and not held and ready_at <= now()
                 group by org_id order by n desc limit :max
-                """).param("max", GAUGE_ORGS).query((rs, i) -> MultiGauge.Row.of(Tags.of("org_id", rs.getString("org_id")), rs.getLong("n"))).list(),
+                """).param("max", GAUGE_ORGS).query((rs, i) -> MultiGauge.Row.of(Tags.of("org", OrgTag.of(rs.getObject("org_id", UUID.class))), rs.getLong("n"))).list(),
                 true);
         deferredRuns.register(jdbc.sql("select org_id, count(*) as n from deferred_runs group by org_id order by n desc limit :max")
-                .param("max", GAUGE_ORGS).query((rs, i) -> MultiGauge.Row.of(Tags.of("org_id", rs.getString("org_id")), rs.getLong("n"))).list(),
+                .param("max", GAUGE_ORGS).query((rs, i) -> MultiGauge.Row.of(Tags.of("org", OrgTag.of(rs.getObject("org_id", UUID.class))), rs.getLong("n"))).list(),
                 true);
     }
 }

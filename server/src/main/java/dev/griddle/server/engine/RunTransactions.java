@@ -37,7 +37,8 @@ class RunTransactions {
 
     RunTransactions(TransactionTemplate tx, RunStore runs, StepRunStore stepRuns, EventLog events, RunnerCatalog catalog, Wakeups wakeups,
             Clock clock, JsonMapper json, GriddleProperties props, MeterRegistry meters) {
-        this.versions = Caffeine.newBuilder().maximumWeight(props.engine().versionCache().toBytes()).recordStats()
+        // maintenance (eviction) on the calling thread: the bound holds when put returns, not once a pool thread gets to it
+        this.versions = Caffeine.newBuilder().maximumWeight(props.engine().versionCache().toBytes()).recordStats().executor(Runnable::run)
                 .weigher((String key, PinnedRunner runner) -> json.writeValueAsBytes(runner.spec()).length + key.length()).build();
         CaffeineCacheMetrics.monitor(meters, versions, "pinned_versions");
         this.tx = tx;

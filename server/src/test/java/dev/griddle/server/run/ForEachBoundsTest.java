@@ -89,6 +89,7 @@ class ForEachBoundsTest extends ApiTest {
                   - id: fetch
                     type: http
                     for_each: input.paths
+                    max_parallel: 1
                     with: {method: POST, url: "%s{{ item }}", body: {p: "{{ item }}"}}
                   - {id: seen, type: transform, needs: [fetch], with: {value: "{{ steps.fetch.output.map(o, o.status) }}"}}
                 """.formatted(echo.url("")));
@@ -96,6 +97,7 @@ class ForEachBoundsTest extends ApiTest {
                 "{\"paths\": [\"/echo/a\", \"/flaky/1/b\", \"/echo/c\"]}"))).id(), Duration.ofSeconds(30));
         assertThat(first.status()).isEqualTo("failed");
         assertThat(first.error().path("message").asString()).contains("(item 1)");
+        assertThat(echo.count("/echo/c")).isZero(); // one at a time: c never started
 
         Run retried = c.runs().retry(first.id());
         assertThat(retried.status()).isIn("running", "queued", "succeeded");

@@ -36,10 +36,15 @@ class Advancer {
     private final JsonMapper json;
     private final OrgSecrets secrets;
     private final long maxOutputBytes;
+    private final ItemBudget budget;
+    private final ItemRetry itemRetry;
 
     Advancer(Expressions expressions, TaskQueue queue, StepRunStore stepRuns, ApprovalStore approvals, ChildRuns children, Wakeups wakeups,
-            JsonMapper json, GriddleProperties props, OrgSecrets secrets) {
+            JsonMapper json, GriddleProperties props, OrgSecrets secrets, ItemBudget budget,
+            ItemRetry itemRetry) {
+        this.itemRetry = itemRetry;
         this.secrets = secrets;
+        this.budget = budget;
         this.expressions = expressions;
         this.queue = queue;
         this.stepRuns = stepRuns;
@@ -132,6 +137,7 @@ class Advancer {
         if (list.size() > MAX_ITEMS) {
             throw new IllegalArgumentException("for_each '" + spec.forEach() + "' has " + list.size() + " items; the limit is " + MAX_ITEMS);
         }
+        boolean again = step.attempt > 0; // started before: a run retry
         step.attempt = 1;
         step.items = list.size();
         StepLifecycle.started(run, step, 1);
@@ -142,8 +148,11 @@ class Advancer {
         }
         if ("transform".equals(spec.type())) {
             var outputs = JsonNodeFactory.instance.arrayNode();
+            ItemBudget.Tally tally = budget.tally(list.size());
             for (JsonNode item : list) {
-                outputs.add(expressions.render(with.path("value"), RunContext.withItem(context, item)));
+                JsonNode rendered = expressions.render(with.path("value"), RunContext.withItem(context, item));
+                tally.add(rendered);
+                outputs.add(rendered);
             }
             succeed(run, step, outputs);
             return true;
@@ -153,10 +162,30 @@ class Advancer {
         }
         List<JsonNode> items = new ArrayList<>();
         list.forEach(items::add);
+        if (again && itemRetry.keepSucceeded(run.id(), spec.id(), items.size())) {
+            return resumeItems(run, spec, step, context);
+        }
         stepRuns.insertItems(run.id(), spec.id(), items);
-        int parallel = spec.maxParallel() == null ? items.size() : Math.min(spec.maxParallel(), items.size());
+        int parallel = Math.min(budget.parallel(spec.maxParallel()), items.size());
         for (int i = 0; i < parallel; i++) {
             enqueueItem(run, spec, i, items.get(i), 1, context);
+        }
+        return false;
+    }
+
+    /** A retried for_each: its succeeded items are kept, the others queued again up to max_parallel. */
+    private boolean resumeItems(RunTx run, StepSpec spec, StepRow step, ObjectNode context) {
+        List<StepRunStore.Item> next = stepRuns.pendingItems(run.id(), spec.id(), budget.parallel(spec.maxParallel()));
+        if (next.isEmpty()) {
+            String over = budget.outputsTooLarge(run.id(), spec.id());
+            if (over != null) {
+                throw new IllegalArgumentException(over);
+            }
+            succeed(run, step, stepRuns.itemOutputs(run.id(), spec.id()));
+            return true;
+        }
+        for (StepRunStore.Item item : next) {
+            enqueueItem(run, spec, item.idx(), item.item(), 1, context);
         }
         return false;
     }
@@ -337,22 +366,45 @@ class Advancer {
         return out;
     }
 
+    /**
+     * The run's status between steps: {@code running} while a step executes (or a local step is
+     * queued for an executor once the run has begun), {@code waiting} while nothing executes and
+     * something waits outside the engine's executors (a timer, an approval, a child run, a remote
+     * task not yet claimed), {@code queued} only before anything has started.
+     */
     private static void refreshStatus(RunTx run) {
         if (run.status.terminal() || run.status.paused()) {
             return;
         }
-        boolean running = false;
-        boolean waiting = false;
+        boolean executing = false;
+        boolean ready = false;
+        boolean waits = false;
         boolean progressed = false;
         for (StepRow step : run.steps.values()) {
-            running |= step.status == StepStatus.RUNNING;
-            waiting |= step.status == StepStatus.WAITING;
-            progressed |= step.status.terminal();
+            switch (step.status) {
+                case RUNNING -> executing = true;
+                case WAITING -> waits = true;
+                case QUEUED -> {
+                    if (waitsOutside(run.specs.get(step.stepId))) {
+                        waits = true;
+                    } else {
+                        ready = true;
+                    }
+                }
+                default -> progressed |= step.status.terminal();
+            }
         }
-        if (running || (progressed && !waiting)) {
+        if (executing || (ready && run.status != RunStatus.QUEUED)) {
             run.status(RunStatus.RUNNING);
-        } else if (waiting) {
+        } else if (waits) {
             run.status(RunStatus.WAITING);
+        } else if (progressed) {
+            run.status(RunStatus.RUNNING);
         }
+    }
+
+    /** A queued step no executor of this node is about to run: a timer, or a task for remote workers. */
+    private static boolean waitsOutside(StepSpec spec) {
+        return spec != null && ("wait".equals(spec.type()) || "task".equals(spec.type()) || !spec.runsOn().isEmpty());
     }
 }

@@ -20,8 +20,10 @@ class ChildRuns {
     private final ObjectProvider<RunStarter> starter;
     private final RunStore runs;
     private final TaskQueue queue;
+    private final ChildDepth depth;
 
-    ChildRuns(ObjectProvider<RunStarter> starter, RunStore runs, TaskQueue queue) {
+    ChildRuns(ObjectProvider<RunStarter> starter, RunStore runs, TaskQueue queue, ChildDepth depth) {
+        this.depth = depth;
         this.starter = starter;
         this.runs = runs;
         this.queue = queue;
@@ -35,11 +37,12 @@ class ChildRuns {
             throw new IllegalArgumentException("runner: runner_id must be a runner's UUID, was '" + with.path("runner_id").asString("") + "'");
         }
         Integer version = with.hasNonNull("version") ? with.get("version").asInt() : null;
+        depth.checkChildOf(parent);
         try {
             UUID child = starter.getObject().startChild(parent, stepId, runnerId, version, with.get("input"));
             ObjectNode data = JsonNodeFactory.instance.objectNode().put("child_run_id", child.toString());
             parent.event("log", stepId, data.put("message", "started child run " + child));
-        } catch (ApiException e) {
+        } catch (ApiException | LiveRunLimitExceeded e) {
             throw new IllegalArgumentException("runner: cannot start child run of " + runnerId + ": " + e.getMessage());
         }
     }

@@ -26,9 +26,14 @@ public class Completer {
     private final StepRunStore stepRuns;
     private final Advancer advancer;
     private final SecretMasking masking;
+    private final InternalTaskExpiry internalExpiry;
+    private final ItemBudget budget;
     private final Random random = new Random();
 
-    Completer(RunTransactions transactions, TaskQueue queue, StepRunStore stepRuns, Advancer advancer, SecretMasking masking) {
+    Completer(RunTransactions transactions, TaskQueue queue, StepRunStore stepRuns, Advancer advancer, SecretMasking masking,
+            InternalTaskExpiry internalExpiry, ItemBudget budget) {
+        this.internalExpiry = internalExpiry;
+        this.budget = budget;
         this.masking = masking;
         this.transactions = transactions;
         this.queue = queue;
@@ -74,15 +79,11 @@ public class Completer {
     /** A lease ran out: the attempt counts as failed (retryable), so the step is retried or fails. */
     void expire(TaskRow task) {
         transactions.inRun(task.runId(), run -> {
-            if (!queue.release(task.id(), task.leaseToken())) {
+            if (InternalKinds.ALL.contains(task.kind())) {
+                internalExpiry.expired(run, task); // handed back as it was, a bounded number of times
                 return null;
             }
-            if (InternalKinds.ALL.contains(task.kind())) {
-                // engine-internal work is idempotent: hand it back as it was
-                queue.enqueue(new TaskRow(UUID.randomUUID(), task.orgId(), task.runId(), task.stepId(), task.itemIndex(), task.attempt(),
-                        task.kind(), task.taskType(), task.runsOn(), task.input(), task.timeoutMs(), run.now, null, null, null), run.now,
-                        run.status.paused());
-                run.tasksEnqueued = true;
+            if (!queue.release(task.id(), task.leaseToken())) {
                 return null;
             }
             StepSpec spec = advancer.effective(run, task.stepId());
@@ -229,13 +230,23 @@ public class Completer {
             return;
         }
         JsonNode output = ((StepOutcome.Done) outcome).output();
+        String tooLarge = budget.itemTooLarge(output);
+        if (tooLarge != null) {
+            applyItem(run, spec, step, task, new StepOutcome.Failed(tooLarge, false));
+            return;
+        }
         stepRuns.updateItem(run.id(), step.stepId, task.itemIndex(), StepStatus.SUCCEEDED, task.attempt(), output, null);
         StepRunStore.ItemCounts counts = stepRuns.itemCounts(run.id(), step.stepId);
         if (counts.active() == 0 && counts.pending() == 0) {
+            String over = budget.outputsTooLarge(run.id(), step.stepId);
+            if (over != null) {
+                advancer.fail(run, step, over, null);
+                return;
+            }
             advancer.succeed(run, step, stepRuns.itemOutputs(run.id(), step.stepId));
             return;
         }
-        int limit = spec.maxParallel() == null ? Integer.MAX_VALUE : spec.maxParallel();
+        int limit = budget.parallel(spec.maxParallel());
         long free = Math.min(limit - counts.active(), counts.pending());
         if (free <= 0) {
             return;

@@ -8,6 +8,7 @@ import dev.griddle.server.step.StepTask;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * This process's executors: claims ready tasks only while it has free capacity, runs each on a
- * virtual thread (step timeout enforced), and reports the outcome. Woken by {@link Wakeups};
+ * virtual thread under its wall clock (its {@code timeout_ms} or {@code griddle.engine.step-timeout}), and reports the outcome. Woken by {@link Wakeups};
  * otherwise sleeps until the next task becomes ready, at most a second (the polling fallback).
  */
 @Component
@@ -58,6 +59,9 @@ class Dispatcher implements SmartLifecycle {
     private final Map<UUID, Execution> inFlight = new ConcurrentHashMap<>();
     private final Duration drainTimeout;
     private final SecretMasking masking;
+    private final Duration defaultStepTimeout;
+    private final LimitHits hits;
+    private final OrgSlots slots;
 
     /** A task this process runs; only while {@code executing} (inside the step executor) may it be interrupted. */
     private static final class Execution {
@@ -87,8 +91,11 @@ class Dispatcher implements SmartLifecycle {
     private Thread loop;
 
     Dispatcher(TaskQueue queue, Completer completer, InternalTasks internal, Wakeups wakeups, Clock clock, List<StepExecutor> executors,
-            GriddleProperties props, MeterRegistry meters, SecretMasking masking) {
+            GriddleProperties props, MeterRegistry meters, SecretMasking masking, LimitHits hits) {
         this.masking = masking;
+        this.hits = hits;
+        this.defaultStepTimeout = props.engine().stepTimeout();
+        this.slots = new OrgSlots(props.engine());
         this.queue = queue;
         this.completer = completer;
         this.internal = internal;
@@ -189,20 +196,33 @@ class Dispatcher implements SmartLifecycle {
                 }
                 Instant now = clock.instant();
                 long t0 = System.nanoTime();
-                List<TaskRow> claimed = queue.claimLocal(owner, kinds, Math.min(free, BATCH), lease, now);
+                UUID[] saturated = slots.saturated();
+                List<TaskRow> claimed = queue.claimLocal(owner, kinds, Math.min(free, BATCH), lease, now, saturated);
                 claimTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+                List<UUID> over = new ArrayList<>();
                 for (TaskRow task : claimed) {
+                    if (!slots.take(task.orgId())) {
+                        over.add(task.id()); // one claim may bring more of an organization's tasks than it has slots left
+                        continue;
+                    }
                     permits.acquire();
                     threads.submit(() -> execute(task));
                 }
-                if (claimed.isEmpty()) {
-                    long sleep = queue.nextReadyAt().map(at -> Duration.between(clock.instant(), at).toMillis()).orElse(1000L);
+                if (!over.isEmpty()) {
+                    queue.unclaim(owner, over);
+                    hits.hit(LimitHits.Limit.ORG_CONCURRENCY);
+                }
+                if (claimed.size() == over.size()) {
+                    long sleep = queue.nextReadyAt(slots.saturated()).map(at -> Duration.between(clock.instant(), at).toMillis()).orElse(1000L);
                     wakeups.awaitTasks(seen, Math.max(1, Math.min(sleep, 1000)));
                 }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
+                if (!running) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                // an interrupt stop() did not send: the loop goes on rather than leave this node without a dispatcher
+            } catch (Throwable e) {
                 if (!running) {
                     return;
                 }
@@ -249,13 +269,18 @@ class Dispatcher implements SmartLifecycle {
                 return;
             }
             completer.complete(task, task.leaseToken(), outcome);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Errors too (a StackOverflowError advancing the run): logged here, the lease runs out and the reaper retries,
+            // up to griddle.engine.internal-task-attempts for engine-internal tasks
             log.error("Task {} (run {}, step {}) failed in the engine", task.id(), task.runId(), task.stepId(), e);
         } finally {
             MDC.remove("run_id");
             MDC.remove("step_id");
             inFlight.remove(task.id());
             permits.release();
+            if (slots.give(task.orgId())) {
+                wakeups.signalTasks(); // the organization's waiting tasks may be claimed again
+            }
         }
     }
 
@@ -272,19 +297,26 @@ class Dispatcher implements SmartLifecycle {
         }
     }
 
+    /**
+     * Runs the step's executor under its wall clock: its {@code timeout_ms}, or {@code griddle.engine.step-timeout}
+     * for a step without one, so no executing step holds a slot forever. The executor sees that timeout in its
+     * task and bounds its own I/O by it (an http step's body read, for one).
+     */
     private StepOutcome invoke(TaskRow task) {
         StepExecutor executor = executors.get(task.kind());
+        long timeoutMs = task.timeoutMs() != null ? task.timeoutMs() : defaultStepTimeout.toMillis();
         StepTask stepTask = new StepTask(task.id(), task.orgId(), task.runId(), task.stepId(), task.itemIndex(), task.attempt(), task.kind(),
-                task.input(), task.timeoutMs(), task.projectId());
-        if (task.timeoutMs() == null) {
-            return call(executor, stepTask);
-        }
+                task.input(), timeoutMs, task.projectId());
         Future<StepOutcome> future = threads.submit(() -> call(executor, stepTask));
         try {
-            return future.get(task.timeoutMs(), TimeUnit.MILLISECONDS);
+            return future.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            return StepOutcome.failed("step timed out after " + task.timeoutMs() + " ms (timeout_ms)", true);
+            if (task.timeoutMs() == null) {
+                hits.hit(LimitHits.Limit.STEP_TIMEOUT);
+            }
+            return StepOutcome.failed("step timed out after " + timeoutMs + " ms ("
+                    + (task.timeoutMs() != null ? "timeout_ms" : "griddle.engine.step-timeout") + ")", true);
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
@@ -314,6 +346,9 @@ class Dispatcher implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.warn("{} step {} of run {} threw", task.type(), task.stepId(), task.runId(), masked(task.orgId(), e));
             return StepOutcome.failed(task.type() + " step failed: " + e.getMessage(), true);
+        } catch (StackOverflowError e) {
+            log.warn("{} step {} of run {} overflowed the stack", task.type(), task.stepId(), task.runId(), masked(task.orgId(), e));
+            return StepOutcome.failed(task.type() + " step failed: it overflowed the stack", false);
         }
     }
 }

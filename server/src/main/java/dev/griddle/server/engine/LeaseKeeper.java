@@ -71,7 +71,8 @@ class LeaseKeeper {
         for (TaskRow task : expired) {
             try {
                 completer.expire(task);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // Errors too: one task whose run cannot be loaded or advanced must not stop reaping the others
                 log.warn("Could not reap task {}: {}", task.id(), e.toString());
             }
         }

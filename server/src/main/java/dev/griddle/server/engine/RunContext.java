@@ -32,8 +32,13 @@ final class RunContext {
         return context;
     }
 
+    /**
+     * The context of one item. A shallow copy: rendering only reads the context, so the items share
+     * its input and step outputs rather than each deep-copying them (thousands of items, one run).
+     */
     static ObjectNode withItem(ObjectNode context, JsonNode item) {
-        ObjectNode copy = context.deepCopy();
+        ObjectNode copy = JsonNodeFactory.instance.objectNode();
+        copy.setAll(context);
         copy.set("item", item);
         return copy;
     }

@@ -32,9 +32,11 @@ public class RunStarter {
     private final Advancer advancer;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final LiveRuns liveRuns;
 
     RunStarter(RunnerCatalog catalog, RunStore runs, StepRunStore stepRuns, RunTransactions transactions, Advancer advancer,
-            TransactionTemplate tx, Clock clock) {
+            TransactionTemplate tx, Clock clock, LiveRuns liveRuns) {
+        this.liveRuns = liveRuns;
         this.catalog = catalog;
         this.runs = runs;
         this.stepRuns = stepRuns;
@@ -50,6 +52,7 @@ public class RunStarter {
      * written: no run, and no publish of its draft.
      *
      * @throws ApiException 404 unknown (or invisible) runner or version, 422 invalid draft, input or overrides
+     * @throws LiveRunLimitExceeded the organization is at {@code griddle.engine.max-live-runs-per-org-hard}
      */
     public RunRow start(UUID orgId, UUID runnerId, StartRequest request, Trigger trigger, ProjectScope scope) {
         return tx.execute(status -> {
@@ -57,7 +60,8 @@ public class RunStarter {
             JsonNode input = request.input() == null || request.input().isNull() ? JsonNodeFactory.instance.objectNode() : request.input();
             catalog.validateInput(runner, input);
             checkOverrides(runner, request.stepOverrides());
-            UUID id = create(orgId, runner, input, request.stepOverrides(), trigger, null, null);
+            boolean waits = liveRuns.mustWait(orgId);
+            UUID id = create(orgId, runner, input, request.stepOverrides(), trigger, null, null, waits);
             return runs.find(orgId, id).orElseThrow();
         });
     }
@@ -71,11 +75,13 @@ public class RunStarter {
         PinnedRunner runner = catalog.pinForRun(parent.row.orgId(), runnerId, version, ProjectScope.ofOwner(parent.row.projectId()));
         JsonNode in = input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input;
         catalog.validateInput(runner, in);
-        return create(parent.row.orgId(), runner, in, null, new Trigger("runner", parent.id()), parent.id(), parentStep);
+        liveRuns.checkHard(parent.row.orgId());
+        return create(parent.row.orgId(), runner, in, null, new Trigger("runner", parent.id()), parent.id(), parentStep, false);
     }
 
+    /** {@code waits}: over the soft live-run limit, the run is created but left for {@link RunAdmitter} to start. */
     private UUID create(UUID orgId, PinnedRunner runner, JsonNode input, JsonNode overrides, Trigger trigger, UUID parentRunId,
-            String parentStep) {
+            String parentStep, boolean waits) {
         transactions.remember(runner);
         UUID id = UUID.randomUUID();
         RunRow row = new RunRow(id, orgId, runner.runnerId(), runner.version(), runner.projectId(), RunStatus.QUEUED, input, null, null,
@@ -90,7 +96,11 @@ public class RunStarter {
             data.put("parent_run_id", parentRunId.toString()).put("parent_step_id", parentStep);
         }
         run.event("run_started", null, data);
-        advancer.advance(run);
+        if (waits) {
+            liveRuns.defer(run);
+        } else {
+            advancer.advance(run);
+        }
         transactions.flush(run);
         return id;
     }

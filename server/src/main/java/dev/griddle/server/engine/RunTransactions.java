@@ -1,14 +1,18 @@
 package dev.griddle.server.engine;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.griddle.server.GriddleProperties;
 import dev.griddle.server.runner.PinnedRunner;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import dev.griddle.server.runner.RunnerCatalog;
 import java.time.Clock;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Opens a transaction on one run: locks its row, loads its steps, hands a {@link RunTx} to the
@@ -24,10 +28,19 @@ class RunTransactions {
     private final RunnerCatalog catalog;
     private final Wakeups wakeups;
     private final Clock clock;
-    private final Map<String, PinnedRunner> versions = new ConcurrentHashMap<>();
+    /**
+     * Pinned versions by {@code runnerId@version}. Versions are immutable, so any of them may be
+     * evicted and loaded again; the cache is bounded by the specs' JSON size
+     * ({@code griddle.engine.version-cache}), not by count, since one spec may be megabytes.
+     */
+    private final Cache<String, PinnedRunner> versions;
 
     RunTransactions(TransactionTemplate tx, RunStore runs, StepRunStore stepRuns, EventLog events, RunnerCatalog catalog, Wakeups wakeups,
-            Clock clock) {
+            Clock clock, JsonMapper json, GriddleProperties props, MeterRegistry meters) {
+        // maintenance (eviction) on the calling thread: the bound holds when put returns, not once a pool thread gets to it
+        this.versions = Caffeine.newBuilder().maximumWeight(props.engine().versionCache().toBytes()).recordStats().executor(Runnable::run)
+                .weigher((String key, PinnedRunner runner) -> json.writeValueAsBytes(runner.spec()).length + key.length()).build();
+        CaffeineCacheMetrics.monitor(meters, versions, "pinned_versions");
         this.tx = tx;
         this.runs = runs;
         this.stepRuns = stepRuns;
@@ -88,19 +101,12 @@ class RunTransactions {
     }
 
     PinnedRunner pinned(RunRow row) {
-        String key = row.runnerId() + "@" + row.runnerVersion();
-        PinnedRunner cached = versions.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        PinnedRunner loaded = catalog.version(row.orgId(), row.runnerId(), row.runnerVersion())
+        return versions.get(row.runnerId() + "@" + row.runnerVersion(), key -> catalog.version(row.orgId(), row.runnerId(), row.runnerVersion())
                 .orElseThrow(() -> new IllegalStateException("run " + row.id() + " is pinned to runner " + row.runnerId() + " version "
-                        + row.runnerVersion() + ", which no longer exists"));
-        versions.put(key, loaded);
-        return loaded;
+                        + row.runnerVersion() + ", which no longer exists")));
     }
 
     void remember(PinnedRunner runner) {
-        versions.put(runner.runnerId() + "@" + runner.version(), runner);
+        versions.get(runner.runnerId() + "@" + runner.version(), key -> runner); // weighed only when it is new
     }
 }

@@ -53,21 +53,25 @@ public class TaskQueue {
                 .update();
     }
 
-    /** Claims up to {@code max} ready tasks of these kinds that need no remote labels, for this process. */
-    List<TaskRow> claimLocal(String owner, Collection<String> kinds, int max, Duration lease, Instant now) {
+    /**
+     * Claims up to {@code max} ready tasks of these kinds that need no remote labels, for this process,
+     * of no organization in {@code saturated} (those holding all the executor slots they may here).
+     */
+    List<TaskRow> claimLocal(String owner, Collection<String> kinds, int max, Duration lease, Instant now, UUID[] saturated) {
         // A claim lost in a database crash is harmless (the task is simply claimable again), so it
         // does not wait for its WAL flush: one fsync less per step.
         return tx.execute(status -> {
             jdbc.sql("set local synchronous_commit to off").update();
-            return claimLocalStatement(owner, kinds, max, lease, now);
+            return claimLocalStatement(owner, kinds, max, lease, now, saturated);
         });
     }
 
-    private List<TaskRow> claimLocalStatement(String owner, Collection<String> kinds, int max, Duration lease, Instant now) {
+    private List<TaskRow> claimLocalStatement(String owner, Collection<String> kinds, int max, Duration lease, Instant now, UUID[] saturated) {
         return jdbc.sql("""
                 with picked as (
                     select id from tasks
                     where lease_owner is null and not held and ready_at <= :now and kind = any(:kinds) and runs_on = '{}'
+                      and org_id <> all(:saturated)
                     order by ready_at
                     limit :max
                     for update skip locked
@@ -77,8 +81,16 @@ public class TaskQueue {
                 returning t.*
                 """)
                 .param("now", ts(now)).param("kinds", kinds.toArray(String[]::new)).param("max", max).param("owner", owner)
-                .param("expires", ts(now.plus(lease)))
+                .param("expires", ts(now.plus(lease))).param("saturated", saturated)
                 .query(this::row).list();
+    }
+
+    /** Hands claimed tasks back unstarted (their organization had no slot left on this process). */
+    void unclaim(String owner, Collection<UUID> ids) {
+        jdbc.sql("""
+                update tasks set lease_owner = null, lease_token = null, lease_expires_at = null, claimed_at = null
+                where lease_owner = :owner and id = any(:ids)
+                """).param("owner", owner).param("ids", ids.toArray(UUID[]::new)).update();
     }
 
     /**
@@ -147,10 +159,10 @@ public class TaskQueue {
                 .param("now", ts(now)).param("max", max).query(this::row).list();
     }
 
-    /** The earliest time a currently unclaimable task becomes ready, to sleep until then. */
-    Optional<Instant> nextReadyAt() {
-        return jdbc.sql("select min(ready_at) from tasks where lease_owner is null and not held")
-                .query((rs, n) -> instant(rs.getTimestamp(1))).optional().filter(java.util.Objects::nonNull);
+    /** The earliest time a currently unclaimable task (of an organization not in {@code saturated}) becomes ready, to sleep until then. */
+    Optional<Instant> nextReadyAt(UUID[] saturated) {
+        return jdbc.sql("select min(ready_at) from tasks where lease_owner is null and not held and org_id <> all(:saturated)")
+                .param("saturated", saturated).query((rs, n) -> instant(rs.getTimestamp(1))).optional().filter(java.util.Objects::nonNull);
     }
 
     void deleteForRun(UUID runId) {

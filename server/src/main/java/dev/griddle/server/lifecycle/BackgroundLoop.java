@@ -8,8 +8,9 @@ import org.springframework.context.SmartLifecycle;
 /**
  * A node's background loop on one virtual thread: runs {@link #pass()} again and again, sleeping
  * as long as each pass asks. A pass that throws is logged and retried after a back-off that
- * doubles from {@code errorBackoff} up to a minute, and resets after a pass that succeeds. Stopping
- * interrupts the sleep (or the pass) and waits up to ten seconds for the thread to end.
+ * doubles from {@code errorBackoff} up to a minute, and resets after a pass that succeeds; that
+ * holds for {@code Error}s as well, and a loop that ends anyway while running is restarted.
+ * Stopping interrupts the sleep (or the pass) and waits up to ten seconds for the thread to end.
  */
 public abstract class BackgroundLoop implements SmartLifecycle {
 
@@ -45,7 +46,7 @@ public abstract class BackgroundLoop implements SmartLifecycle {
             return;
         }
         running = true;
-        thread = Thread.ofVirtual().name(name).start(this::loop);
+        thread = Thread.ofVirtual().name(name).start(this::supervise);
     }
 
     @Override
@@ -67,6 +68,31 @@ public abstract class BackgroundLoop implements SmartLifecycle {
         return running;
     }
 
+    /**
+     * Keeps the loop alive until stopped: whatever escapes it (an {@code Error} thrown past the
+     * pass's own handling, a stray interrupt) restarts it after the error back-off, so one bad
+     * pass never ends this node's loop for good.
+     */
+    private void supervise() {
+        while (running) {
+            try {
+                loop();
+            } catch (Throwable e) {
+                log.error("{} loop died; restarting it", name, e);
+            }
+            if (running) {
+                Thread.interrupted(); // an interrupt not sent by stop() must not end the loop
+                try {
+                    Thread.sleep(errorBackoff());
+                } catch (InterruptedException e) {
+                    if (!running) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
     private void loop() {
         Duration backoff = errorBackoff();
         while (running) {
@@ -77,7 +103,8 @@ public abstract class BackgroundLoop implements SmartLifecycle {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // Errors too: a StackOverflowError from one pass (deep recursion in a run it started) must not end the loop
                 if (!running) {
                     return;
                 }

@@ -44,12 +44,14 @@ class RunnerController {
     private final RunnerValidator validator;
     private final ProjectStore projects;
     private final StepReferences references;
+    private final RunnerCycles cycles;
     private final JsonMapper json;
     private final Clock clock;
 
     RunnerController(RunnerStore runners, RunnerVersions versions, VersionStore versionStore, RunnerValidator validator, ProjectStore projects,
-            StepReferences references, JsonMapper json, Clock clock) {
+            StepReferences references, RunnerCycles cycles, JsonMapper json, Clock clock) {
         this.references = references;
+        this.cycles = cycles;
         this.runners = runners;
         this.versions = versions;
         this.versionStore = versionStore;
@@ -128,6 +130,7 @@ class RunnerController {
         StoredRunner runner = find(caller, id);
         List<ValidationError> errors = new ArrayList<>(validator.validate(runner.steps(), runner.output(), runner.inputSchema()));
         errors.addAll(references.check(caller.orgId(), runner.projectId(), runner.steps(), ""));
+        errors.addAll(cycles.check(caller.orgId(), id, runner.steps()));
         return new RunnerViews.Validation(errors.isEmpty(), errors);
     }
 

@@ -36,12 +36,14 @@ class RunnerVersions implements RunnerCatalog {
     private final RunnerValidator validator;
     private final InputSchemas schemas;
     private final StepReferences references;
+    private final RunnerCycles cycles;
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final Clock clock;
 
     RunnerVersions(RunnerStore runners, VersionStore versions, RunnerValidator validator, InputSchemas schemas, StepReferences references,
-            TransactionTemplate tx, JsonMapper json, Clock clock) {
+            RunnerCycles cycles, TransactionTemplate tx, JsonMapper json, Clock clock) {
+        this.cycles = cycles;
         this.references = references;
         this.runners = runners;
         this.versions = versions;
@@ -63,6 +65,7 @@ class RunnerVersions implements RunnerCatalog {
             List<ValidationError> errors = new ArrayList<>(validator.validate(runner.steps(), runner.output(), runner.inputSchema()));
             // references are checked again here: what they name may have moved to another project since the draft was saved
             errors.addAll(references.check(orgId, runner.projectId(), runner.steps(), ""));
+            errors.addAll(cycles.check(orgId, runnerId, runner.steps()));
             if (!errors.isEmpty()) {
                 throw invalidDraft(runner, errors);
             }

@@ -6,12 +6,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import dev.griddle.server.GriddleProperties;
 import dev.griddle.server.secret.OrgSecrets;
 import dev.griddle.server.secret.SecretException;
+import dev.griddle.server.tool.BoundedBody;
 import dev.griddle.server.tool.OutboundGuard;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -38,9 +41,11 @@ class HttpStepExecutor implements StepExecutor {
     private final JsonMapper json;
     private final OutboundGuard guard;
     private final OrgSecrets secrets;
+    private final long maxBodyBytes;
 
-    HttpStepExecutor(JsonMapper json, OutboundGuard guard, OrgSecrets secrets) {
+    HttpStepExecutor(JsonMapper json, OutboundGuard guard, OrgSecrets secrets, GriddleProperties props) {
         this.secrets = secrets;
+        this.maxBodyBytes = props.engine().maxStepOutput().toBytes();
         this.json = json;
         this.guard = guard;
     }
@@ -71,8 +76,11 @@ class HttpStepExecutor implements StepExecutor {
         } catch (IllegalArgumentException e) {
             return StepOutcome.failed("http: invalid url: " + e.getMessage(), false);
         }
+        // the engine gives every executing step a timeout (its timeout_ms or griddle.engine.step-timeout): the whole exchange, body included, fits in it
+        long timeoutMs = task.timeoutMs() == null ? 60_000 : task.timeoutMs();
+        long deadline = System.nanoTime() + Duration.ofMillis(timeoutMs).toNanos();
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
-                .timeout(Duration.ofMillis(task.timeoutMs() == null ? 60_000 : task.timeoutMs()))
+                .timeout(Duration.ofMillis(timeoutMs))
                 .header("Idempotency-Key", task.idempotencyKey())
                 .header("User-Agent", "griddle");
         boolean hasContentType = false;
@@ -89,26 +97,28 @@ class HttpStepExecutor implements StepExecutor {
             }
             request.method(method, HttpRequest.BodyPublishers.ofString(body.isString() ? body.asString() : json.writeValueAsString(body)));
         }
-        HttpResponse<String> response;
+        HttpResponse<byte[]> response;
         try {
             guard.check(url);
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = BoundedBody.send(http, request.build(), maxBodyBytes, BoundedBody.Overflow.FAIL, deadline);
             for (int hop = 0; isRedirect(response.statusCode()) && hop < MAX_REDIRECTS; hop++) {
                 URI next = url.resolve(response.headers().firstValue("Location").orElseThrow());
                 guard.check(next);
                 boolean keepMethod = response.statusCode() == 307 || response.statusCode() == 308;
-                HttpRequest.Builder follow = HttpRequest.newBuilder(next).timeout(Duration.ofMillis(task.timeoutMs() == null ? 60_000 : task.timeoutMs()))
+                HttpRequest.Builder follow = HttpRequest.newBuilder(next).timeout(Duration.ofMillis(timeoutMs))
                         .header("User-Agent", "griddle");
                 follow.method(keepMethod ? method : "GET", keepMethod && body != null && !body.isNull()
                         ? HttpRequest.BodyPublishers.ofString(body.isString() ? body.asString() : json.writeValueAsString(body))
                         : HttpRequest.BodyPublishers.noBody());
                 url = next;
-                response = http.send(follow.build(), HttpResponse.BodyHandlers.ofString());
+                response = BoundedBody.send(http, follow.build(), maxBodyBytes, BoundedBody.Overflow.FAIL, deadline);
             }
         } catch (OutboundGuard.Refused e) {
             return StepOutcome.failed("http: " + e.getMessage(), false);
+        } catch (BoundedBody.TooLarge e) {
+            return StepOutcome.failed("http: " + method + " " + url + ": " + e.getMessage() + " (griddle.engine.max-step-output)", false);
         } catch (HttpTimeoutException e) {
-            return StepOutcome.failed("http: " + method + " " + url + " timed out", true);
+            return StepOutcome.failed("http: " + method + " " + url + " timed out: " + e.getMessage(), true);
         } catch (IOException e) {
             return StepOutcome.failed("http: " + method + " " + url + " failed: " + e.getMessage(), true);
         }
@@ -128,8 +138,8 @@ class HttpStepExecutor implements StepExecutor {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
-    private JsonNode parseBody(HttpResponse<String> response) {
-        String body = response.body();
+    private JsonNode parseBody(HttpResponse<byte[]> response) {
+        String body = new String(response.body(), StandardCharsets.UTF_8);
         String contentType = response.headers().firstValue("Content-Type").orElse("");
         if (contentType.contains("json") && body != null && !body.isBlank()) {
             try {

@@ -29,6 +29,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class HttpTool implements Tool {
 
+    /** The whole call, headers and body; the step around it has its own, usually longer, wall clock. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
     private final StoredTool tool;
     private final Expressions expressions;
     private final HttpClient http;
@@ -37,9 +40,12 @@ final class HttpTool implements Tool {
     private final OutboundGuard guard;
     private final OrgSecrets secrets;
     private final SecretMasking masking;
+    private final long maxBodyBytes;
 
+    /** {@code maxBodyBytes}: the longest response body read (a longer one fails the call without being buffered). */
     HttpTool(StoredTool tool, Expressions expressions, HttpClient http, JsonMapper json, OutboundGuard guard, OrgSecrets secrets,
-            SecretMasking masking) {
+            SecretMasking masking, long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
         this.secrets = secrets;
         this.masking = masking;
         this.guard = guard;
@@ -102,7 +108,7 @@ final class HttpTool implements Tool {
         } catch (OutboundGuard.Refused e) {
             throw new ToolException(name() + ": " + e.getMessage(), false);
         }
-        HttpRequest.Builder out = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("User-Agent", "griddle");
+        HttpRequest.Builder out = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("User-Agent", "griddle");
         if (context.idempotencyKey() != null) {
             out.header("Idempotency-Key", context.idempotencyKey());
         }
@@ -120,9 +126,11 @@ final class HttpTool implements Tool {
             }
             out.method(method, HttpRequest.BodyPublishers.ofString(body.isString() ? body.asString() : json.writeValueAsString(body)));
         }
-        HttpResponse<String> response;
+        HttpResponse<byte[]> response;
         try {
-            response = http.send(out.build(), HttpResponse.BodyHandlers.ofString());
+            response = BoundedBody.send(http, out.build(), maxBodyBytes, BoundedBody.Overflow.FAIL, System.nanoTime() + TIMEOUT.toNanos());
+        } catch (BoundedBody.TooLarge e) {
+            throw new ToolException(name() + ": " + method + " " + uri + ": " + e.getMessage(), false);
         } catch (HttpTimeoutException e) {
             throw new ToolException(name() + ": " + method + " " + uri + " timed out", true);
         } catch (IOException e) {
@@ -134,8 +142,8 @@ final class HttpTool implements Tool {
         return result;
     }
 
-    private JsonNode parse(HttpResponse<String> response) {
-        String body = response.body();
+    private JsonNode parse(HttpResponse<byte[]> response) {
+        String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
         if (response.headers().firstValue("Content-Type").orElse("").contains("json") && body != null && !body.isBlank()) {
             try {
                 return json.readTree(body);

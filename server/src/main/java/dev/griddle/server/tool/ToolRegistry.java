@@ -27,9 +27,11 @@ public class ToolRegistry {
     private final ObjectProvider<ConnectedTools> connected;
     private final OrgSecrets secrets;
     private final SecretMasking masking;
+    private final long maxBodyBytes;
 
     ToolRegistry(ToolStore store, Expressions expressions, JsonMapper json, OutboundGuard guard, ObjectProvider<ConnectedTools> connected,
-            OrgSecrets secrets, SecretMasking masking) {
+            OrgSecrets secrets, SecretMasking masking, dev.griddle.server.GriddleProperties props) {
+        this.maxBodyBytes = props.engine().maxStepOutput().toBytes();
         this.secrets = secrets;
         this.masking = masking;
         this.guard = guard;
@@ -70,6 +72,6 @@ public class ToolRegistry {
     }
 
     private Tool tool(StoredTool t) {
-        return new HttpTool(t, expressions, http, json, guard, secrets, masking);
+        return new HttpTool(t, expressions, http, json, guard, secrets, masking, maxBodyBytes);
     }
 }

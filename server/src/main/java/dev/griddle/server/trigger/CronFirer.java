@@ -1,6 +1,7 @@
 package dev.griddle.server.trigger;
 
 import dev.griddle.server.auth.ProjectScope;
+import dev.griddle.server.engine.LiveRunLimitExceeded;
 import dev.griddle.server.engine.RunRow;
 import dev.griddle.server.engine.RunStarter;
 import dev.griddle.server.engine.Trigger;
@@ -72,6 +73,17 @@ class CronFirer {
                         e.getMessage());
                 store.recordFire(new TriggerStore.Fire(fireId, trigger.id(), due.scheduledAt(), now, null, true,
                         "run_not_started: " + e.getMessage(), due.missed()));
+                return Outcome.SKIPPED;
+            } catch (LiveRunLimitExceeded e) {
+                log.warn("Cron trigger {} skipped {}: {}", trigger.id(), due.scheduledAt(), e.getMessage());
+                store.recordFire(new TriggerStore.Fire(fireId, trigger.id(), due.scheduledAt(), now, null, true,
+                        "live_run_limit: " + e.getMessage(), due.missed()));
+                return Outcome.SKIPPED;
+            } catch (StackOverflowError e) {
+                // rolled back to the savepoint; retrying the same instant would overflow again
+                log.error("Cron trigger {} overflowed the stack starting a run of runner {}", trigger.id(), trigger.runnerId(), e);
+                store.recordFire(new TriggerStore.Fire(fireId, trigger.id(), due.scheduledAt(), now, null, true,
+                        "run_not_started: starting the run overflowed the stack", due.missed()));
                 return Outcome.SKIPPED;
             }
         });

@@ -66,7 +66,8 @@ class CronScheduler extends BackgroundLoop {
                 }
                 try {
                     firer.fire(trigger);
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    // Errors too (a StackOverflowError from a run it started): one tenant's trigger must not stop every tenant's cron
                     log.error("Cron trigger {} failed to fire at {}", trigger.id(), trigger.nextFireAt(), e);
                     failed = true;
                 }

@@ -70,7 +70,12 @@ class NotificationSender extends BackgroundLoop {
         Instant now = clock.instant();
         List<NotificationStore.Due> due = store.claim(now, now.plus(props.notificationTimeout().multipliedBy(2)), BATCH);
         for (NotificationStore.Due d : due) {
-            send(d);
+            try {
+                send(d);
+            } catch (Throwable e) {
+                // one delivery that breaks (even with an Error) must not hold up the others; its claim expires and it is retried
+                log.error("Notification delivery {} to {} failed in the sender", d.id(), d.url(), e);
+            }
         }
         return due.size();
     }

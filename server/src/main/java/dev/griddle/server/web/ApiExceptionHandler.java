@@ -1,5 +1,6 @@
 package dev.griddle.server.web;
 
+import dev.griddle.server.engine.LiveRunLimitExceeded;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,17 @@ class ApiExceptionHandler {
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ErrorEnvelope> api(ApiException e, HttpServletRequest request) {
         return respond(e, request, null);
+    }
+
+    /** The organization is at its hard limit of live runs: 429 with Retry-After, like the rate limit. */
+    @ExceptionHandler(LiveRunLimitExceeded.class)
+    ResponseEntity<ErrorEnvelope> liveRuns(LiveRunLimitExceeded e, HttpServletRequest request) {
+        long seconds = e.retryAfter().toSeconds();
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        return respond(new ApiException(HttpStatus.TOO_MANY_REQUESTS, "TOO_MANY_LIVE_RUNS", e.getMessage(),
+                Map.of("live_runs", e.liveRuns(), "limit", e.limit(), "retry_after_seconds", seconds),
+                "Retry after the number of seconds in the Retry-After header, or raise griddle.engine.max-live-runs-per-org-hard."), request, headers);
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

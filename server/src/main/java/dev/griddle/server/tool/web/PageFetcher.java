@@ -1,9 +1,9 @@
 package dev.griddle.server.tool.web;
 
+import dev.griddle.server.tool.BoundedBody;
 import dev.griddle.server.tool.OutboundGuard;
 import dev.griddle.server.tool.ToolException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,19 +59,21 @@ class PageFetcher {
             Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
             HttpRequest request = HttpRequest.newBuilder(current).timeout(left).header("User-Agent", "Griddle-web-tools/1")
                     .header("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5").GET().build();
-            HttpResponse<InputStream> response;
+            HttpResponse<byte[]> response;
             try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                // cut at max-page-bytes as it streams, and the whole fetch, body included, within fetch-timeout
+                response = BoundedBody.send(http, request, props.maxPageBytes(), BoundedBody.Overflow.TRUNCATE, deadline);
+            } catch (java.net.http.HttpTimeoutException e) {
+                throw new ToolException("fetching " + current + " took longer than " + props.fetchTimeout().toMillis() + " ms (griddle.web.fetch-timeout)", true);
             } catch (IOException e) {
                 throw new ToolException("cannot fetch " + current + ": " + e.getMessage(), true);
             }
             int status = response.statusCode();
             if (status >= 300 && status < 400 && response.headers().firstValue("Location").isPresent()) {
-                read(response, current);
                 current = current.resolve(response.headers().firstValue("Location").get());
                 continue;
             }
-            byte[] body = read(response, current);
+            byte[] body = response.body();
             if (status >= 400) {
                 throw new ToolException("fetching " + current + " answered HTTP " + status, status >= 500 || status == 429);
             }
@@ -88,14 +90,6 @@ class PageFetcher {
             throw new ToolException(current + " is " + contentType + ", not text or HTML", false);
         }
         throw new ToolException("more than " + MAX_REDIRECTS + " redirects from " + url, false);
-    }
-
-    private byte[] read(HttpResponse<InputStream> response, URI url) throws ToolException {
-        try (InputStream in = response.body()) {
-            return in.readNBytes(props.maxPageBytes());
-        } catch (IOException e) {
-            throw new ToolException("cannot read " + url + ": " + e.getMessage(), true);
-        }
     }
 
     private Page page(URI url, int status, Document doc, boolean cut) {

@@ -67,7 +67,8 @@ public class TaskQueue {
         return jdbc.sql("""
                 with picked as (
                     select id from tasks
-                    where lease_owner is null and not held and ready_at <= :now and kind = any(:kinds) and runs_on = '{}'
+                    where lease_owner is null and not held and runs_on = '{}' and kind <> 'task'
+                      and ready_at <= :now and kind = any(:kinds)
                     order by ready_at
                     limit :max
                     for update skip locked

@@ -83,6 +83,7 @@ class Dispatcher implements SmartLifecycle {
      */
     private volatile ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final Timer claimTimer;
+    private final io.micrometer.core.instrument.Counter eagerTasks;
     private volatile boolean running;
     private Thread loop;
 
@@ -106,6 +107,9 @@ class Dispatcher implements SmartLifecycle {
         wakeups.onTasksWithdrawn(this::withdrawn);
         this.claimTimer = Timer.builder("griddle.tasks.claim").description("Duration of one claim statement (select ready tasks and lease them)")
                 .publishPercentiles(0.5, 0.95, 0.99).register(meters);
+        this.eagerTasks = io.micrometer.core.instrument.Counter.builder("griddle.tasks.eager")
+                .description("Tasks leased to this process by the transaction that queued them (eager dispatch), without a claim")
+                .register(meters);
         Gauge.builder("griddle.tasks.in_flight", inFlight, Map::size).description("Tasks this process is executing").register(meters);
     }
 
@@ -225,7 +229,7 @@ class Dispatcher implements SmartLifecycle {
         MDC.put("step_id", task.stepId());
         try {
             if (InternalKinds.ALL.contains(task.kind())) {
-                internal.run(task);
+                dispatch(queue.eagerly(owner, lease, kinds, permits, () -> internal.run(task)));
                 return;
             }
             // The step turns running in its own transaction, off the critical path: the executor starts at
@@ -248,7 +252,7 @@ class Dispatcher implements SmartLifecycle {
                 queue.release(task.id(), task.leaseToken()); // the run or step was called off: drop the task and its result
                 return;
             }
-            completer.complete(task, task.leaseToken(), outcome);
+            dispatch(queue.eagerly(owner, lease, kinds, permits, () -> completer.complete(task, task.leaseToken(), outcome)));
         } catch (RuntimeException e) {
             log.error("Task {} (run {}, step {}) failed in the engine", task.id(), task.runId(), task.stepId(), e);
         } finally {
@@ -256,6 +260,18 @@ class Dispatcher implements SmartLifecycle {
             MDC.remove("step_id");
             inFlight.remove(task.id());
             permits.release();
+        }
+    }
+
+    /** Runs the successors the completion leased to this process (each holds a permit already). */
+    private void dispatch(List<TaskRow> leased) {
+        eagerTasks.increment(leased.size());
+        for (TaskRow next : leased) {
+            try {
+                threads.submit(() -> execute(next));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                permits.release(); // shutting down: the lease expires and another process runs it
+            }
         }
     }
 

@@ -30,6 +30,8 @@ final class ProcessTreeRss {
     private volatile long peakPssBytes;
     private volatile long lastPssBytes;
     private volatile int lastProcesses;
+    private volatile long lastCpuTicks;
+    private volatile long cpuTicksAtReset;
 
     private ProcessTreeRss(List<Long> roots) {
         this.roots = roots;
@@ -71,6 +73,7 @@ final class ProcessTreeRss {
     synchronized void sample() {
         Map<Long, List<Long>> children = new HashMap<>();
         Map<Long, Long> rssPages = new HashMap<>();
+        Map<Long, Long> cpuTicks = new HashMap<>();
         try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
             entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
                 try {
@@ -80,6 +83,8 @@ final class ProcessTreeRss {
                     long pid = Long.parseLong(p.getFileName().toString());
                     children.computeIfAbsent(Long.parseLong(f[1]), k -> new ArrayList<>()).add(pid);
                     rssPages.put(pid, Long.parseLong(f[21]));
+                    // utime + stime of the process and of its children that were waited for (backends that exited)
+                    cpuTicks.put(pid, Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]));
                 } catch (IOException | RuntimeException e) {
                     // the process ended while being read
                 }
@@ -99,6 +104,7 @@ final class ProcessTreeRss {
         long pss = tree.stream().mapToLong(ProcessTreeRss::pssBytes).sum();
         lastBytes = bytes;
         lastPssBytes = pss;
+        lastCpuTicks = tree.stream().mapToLong(pid -> cpuTicks.getOrDefault(pid, 0L)).sum();
         lastProcesses = tree.size();
         peakBytes = Math.max(peakBytes, bytes);
         peakPssBytes = Math.max(peakPssBytes, pss);
@@ -122,6 +128,12 @@ final class ProcessTreeRss {
         sample();
         peakBytes = lastBytes;
         peakPssBytes = lastPssBytes;
+        cpuTicksAtReset = lastCpuTicks;
+    }
+
+    /** CPU time (user + system, all processes of the tree) since the last {@link #resetPeak}, in seconds (USER_HZ 100). */
+    double cpuSeconds() {
+        return (lastCpuTicks - cpuTicksAtReset) / 100.0;
     }
 
     double peakPssMib() {

@@ -42,6 +42,7 @@ final class Report {
             line.put("server_rss_now_mib", ms(rss.lastMib()));
             line.put("server_pss_peak_mib", ms(rss.peakPssMib()));
             line.put("server_processes", rss.processes());
+            line.put("server_cpu_s", ms(rss.cpuSeconds()));
         }
         line.put("ts", Instant.now().toString());
         out.println(JSON.writeValueAsString(line));

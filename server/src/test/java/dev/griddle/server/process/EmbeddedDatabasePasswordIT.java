@@ -47,20 +47,19 @@ class EmbeddedDatabasePasswordIT {
         // what today's Griddle leaves behind: zonky's initdb (-A trust), no password file
         try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(legacy.resolve("postgres")).setCleanDataDirectory(false).start();
                 Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + old.getPort() + "/postgres", "postgres", null)) {
-            c.createStatement().execute("create table kept (v text)");
-            c.createStatement().execute("insert into kept values ('from before')");
+            c.createStatement().execute("create database before_upgrade");
         }
-        assertThat(Files.readString(legacy.resolve("postgres/pg_hba.conf"))).contains("trust");
+        assertThat(rules(legacy)).anyMatch(l -> l.endsWith("trust"));
         assertThat(legacy.resolve("postgres.password")).doesNotExist();
 
         try (ServerProcess server = ServerProcess.start("pg-password-upgrade", env(legacy)).awaitHealthy(Duration.ofSeconds(120))) {
             assertThat(server.logText()).contains("trusts local connections (made by an older Griddle): setting a password");
             assertLocked(server, legacy);
             String password = Files.readString(legacy.resolve("postgres.password")).strip();
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port(legacy) + "/postgres", "postgres", password);
-                    var rs = c.createStatement().executeQuery("select v from kept")) {
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port(legacy) + "/before_upgrade", "postgres",
+                    password); var rs = c.createStatement().executeQuery("select current_database()")) {
                 assertThat(rs.next()).isTrue();
-                assertThat(rs.getString(1)).isEqualTo("from before");
+                assertThat(rs.getString(1)).as("what the old data directory held is still there").isEqualTo("before_upgrade");
             }
             assertThat(server.stop()).isZero();
         }
@@ -78,7 +77,7 @@ class EmbeddedDatabasePasswordIT {
 
     private static void assertLocked(ServerProcess server, Path dataDir) throws Exception {
         GriddleClient client = GriddleClient.builder(server.baseUrl()).apiKey(KEY).build();
-        assertThat(client.projects().create("works", null).name()).as("Griddle itself connects").isEqualTo("works");
+        assertThat(client.projects().create("works-" + java.util.UUID.randomUUID(), null).name()).as("Griddle itself connects").startsWith("works-");
         int port = port(dataDir);
         for (String host : List.of("127.0.0.1", "localhost")) {
             SQLException refused = catchThrowableOfType(SQLException.class,
@@ -92,7 +91,13 @@ class EmbeddedDatabasePasswordIT {
         Path file = dataDir.resolve("postgres.password");
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.readString(file, StandardCharsets.UTF_8).strip()).hasSizeGreaterThan(30);
-        assertThat(Files.readString(dataDir.resolve("postgres/pg_hba.conf"))).doesNotContain("trust");
+        assertThat(rules(dataDir)).isNotEmpty().noneMatch(l -> l.contains("trust")).allMatch(l -> l.endsWith("scram-sha-256"));
+    }
+
+    /** The lines of pg_hba.conf that are rules, not comments. */
+    private static List<String> rules(Path dataDir) throws Exception {
+        return Files.readAllLines(dataDir.resolve("postgres/pg_hba.conf")).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
     }
 
     /** The embedded server's port: line 4 of postmaster.pid. */

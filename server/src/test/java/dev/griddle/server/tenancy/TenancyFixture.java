@@ -292,7 +292,9 @@ public final class TenancyFixture {
                 .exception("GET /api/v1/workers/{id}/tasks", OTHER_PROJECT, Expected.list("the worker is readable; its history shows only the key's projects' runs"))
                 .exception("POST /api/v1/workers/{id}/heartbeat", OTHER_PROJECT, Expected.of("a protocol verb for any key of the org: liveness only", 200))
                 .exception("POST /api/v1/workers/{id}/claim", OTHER_PROJECT, Expected.of("claims only tasks of the key's projects: none in PB", 204))
-                .exception("POST /api/v1/workers/{id}/drain", OTHER_PROJECT, Expected.of("draining an org-wide worker is for keys for all projects", 403));
+                .exception("POST /api/v1/workers/{id}/drain", OTHER_PROJECT, Expected.of("draining an org-wide worker is for keys for all projects", 403))
+                .exception("POST /api/v1/mcp-servers/{id}/validate", OTHER_PROJECT, Expected.of("a read sent as POST: connects to the destination "
+                        + "a key for all projects set and lists its tools, changing nothing (like GET .../tools)", 200));
     }
 
     static <T> T await(Supplier<T> probe, Predicate<T> done) {

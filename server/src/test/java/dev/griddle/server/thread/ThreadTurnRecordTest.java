@@ -58,6 +58,9 @@ class ThreadTurnRecordTest extends ApiTest {
     /** What another node leaves while it plays a turn: the claim (none when {@code heartbeatAt} is null), the question, the streaming answer. */
     private static void otherNodePlays(UUID thread, String heartbeatAt) throws Exception {
         try (Connection db = DriverManager.getConnection(TestDatabase.url())) {
+            // one transaction: a sweep between the claim and the answer's insert would free the thread
+            // and leave an answer streaming that no turn owns (the once-seen flake of the dead-turn tests)
+            db.setAutoCommit(false);
             if (heartbeatAt != null) {
                 try (PreparedStatement s = db.prepareStatement("update threads set turn_id = ?, turn_node = 'other-node', turn_heartbeat_at = "
                         + heartbeatAt + " where id = ?")) {
@@ -80,6 +83,7 @@ class ThreadTurnRecordTest extends ApiTest {
                     s.executeUpdate();
                 }
             }
+            db.commit();
         }
     }
 

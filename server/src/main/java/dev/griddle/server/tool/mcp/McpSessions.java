@@ -162,7 +162,7 @@ class McpSessions {
             if (first instanceof io.modelcontextprotocol.spec.McpError) {
                 throw first;
             }
-            log.info("MCP session to {} failed ({}); opening a new one", server.slug(), first.getMessage());
+            log.info("MCP session to {} failed ({}); opening a new one", server.slug(), McpUrls.scrub(first.getMessage(), server.url()));
             sessions.remove(server.id(), s);
             close(s);
             Session again = session(server);

@@ -53,9 +53,9 @@ final class McpTool implements Tool {
         } catch (OutboundGuard.Refused e) {
             throw new ToolException(e.getMessage(), false);
         } catch (McpError e) {
-            throw new ToolException("MCP server '" + server.slug() + "' refused the call: " + e.getMessage(), false);
+            throw new ToolException("MCP server '" + server.slug() + "' refused the call: " + McpUrls.scrub(e.getMessage(), server.url()), false);
         } catch (RuntimeException e) {
-            throw new ToolException("MCP server '" + server.slug() + "' is unreachable: " + e.getMessage(), true);
+            throw new ToolException("MCP server '" + server.slug() + "' is unreachable: " + McpUrls.scrub(e.getMessage(), server.url()), true);
         }
         ObjectNode out = json.createObjectNode();
         StringBuilder text = new StringBuilder();

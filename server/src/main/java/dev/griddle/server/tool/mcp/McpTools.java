@@ -59,7 +59,8 @@ class McpTools implements ConnectedTools {
             return sessions.tools(server).stream().filter(t -> t.name().equals(toolName)).findFirst()
                     .map(t -> (Tool) new McpTool(server, t, sessions, json));
         } catch (RuntimeException unreachable) {
-            return Optional.of(new UnreachableTool(name, unreachable.getMessage(), json.createObjectNode().put("type", "object")));
+            return Optional.of(new UnreachableTool(name, McpUrls.scrub(unreachable.getMessage(), server.url()),
+                    json.createObjectNode().put("type", "object")));
         }
     }
 
@@ -81,7 +82,8 @@ class McpTools implements ConnectedTools {
             try {
                 listed = sessions.tools(a.server());
             } catch (RuntimeException unreachable) {
-                log.warn("MCP server '{}' cannot be listed ({}); its tools are left out", a.server().slug(), unreachable.getMessage());
+                log.warn("MCP server '{}' cannot be listed ({}); its tools are left out", a.server().slug(),
+                        McpUrls.scrub(unreachable.getMessage(), a.server().url()));
                 continue;
             }
             for (McpSchema.Tool t : listed) {

@@ -15,6 +15,7 @@ public final class Main {
 
     private static final Map<String, Supplier<Scenario>> SCENARIOS = Map.of(
             "chain40", Chain40::new,
+            "transform10", Transform10::new,
             "throughput", Throughput::new,
             "fanout", Fanout::new,
             "backlog", Backlog::new,
@@ -39,11 +40,13 @@ public final class Main {
                     .executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).build();
             GriddleClient griddle = GriddleClient.builder(url).apiKey(options.required("key")).httpClient(http)
                     .timeout(Duration.ofSeconds(60)).build();
-            bench = new Bench(griddle, url, options, new Report(System.out));
+            String pid = options.optional("pid");
+            ProcessTreeRss rss = pid == null ? null : ProcessTreeRss.start(pid, 500);
+            bench = new Bench(griddle, url, options, new Report(System.out, rss));
             scenario = factory.get();
         } catch (IllegalArgumentException e) {
             System.err.println("griddle-bench: " + e.getMessage());
-            System.err.println("usage: java -jar griddle-bench.jar --url URL --key KEY --scenario chain40|throughput|fanout|backlog|mcp|firsttoken [--name value ...]");
+            System.err.println("usage: java -jar griddle-bench.jar --url URL --key KEY --scenario chain40|transform10|throughput|fanout|backlog|mcp|firsttoken [--pid PID[,PID...]] [--name value ...]");
             System.exit(2);
             return;
         }

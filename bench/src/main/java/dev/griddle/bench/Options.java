@@ -50,6 +50,12 @@ final class Options {
         return value;
     }
 
+    /** An option that is not a parameter of the scenario, or null (e.g. {@code --pid}). */
+    String optional(String name) {
+        String value = given.get(name);
+        return value == null || value.isBlank() ? null : value;
+    }
+
     String string(String name, String fallback) {
         String value = given.getOrDefault(name, fallback);
         used.put(name, value);

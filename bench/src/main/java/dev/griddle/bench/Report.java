@@ -12,9 +12,19 @@ final class Report {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final PrintStream out;
+    private final ProcessTreeRss rss;
 
-    Report(PrintStream out) {
+    /** {@code rss}: the server's process tree, sampled when {@code --pid} was given; null otherwise. */
+    Report(PrintStream out, ProcessTreeRss rss) {
         this.out = out;
+        this.rss = rss;
+    }
+
+    /** Starts the peak RSS afresh (after a warm-up); nothing without {@code --pid}. */
+    void resetPeak() {
+        if (rss != null) {
+            rss.resetPeak();
+        }
     }
 
     /** A line for {@code scenario} holding its parameters; fill in the figures, then {@link #print}. */
@@ -26,6 +36,14 @@ final class Report {
     }
 
     synchronized void print(ObjectNode line) {
+        if (rss != null) {
+            rss.sample();
+            line.put("server_rss_peak_mib", ms(rss.peakMib()));
+            line.put("server_rss_now_mib", ms(rss.lastMib()));
+            line.put("server_pss_peak_mib", ms(rss.peakPssMib()));
+            line.put("server_processes", rss.processes());
+            line.put("server_cpu_s", ms(rss.cpuSeconds()));
+        }
         line.put("ts", Instant.now().toString());
         out.println(JSON.writeValueAsString(line));
         out.flush();

@@ -43,6 +43,7 @@ final class Throughput implements Scenario {
                 drive(bench, runner, version, watcher, warmup, concurrency);
                 Report.log("throughput warm-up: %d runs done", warmup);
             }
+            bench.report().resetPeak();
             long t0 = System.nanoTime();
             List<Sample> samples = drive(bench, runner, version, watcher, n, concurrency);
             double wallMs = (System.nanoTime() - t0) / 1e6;

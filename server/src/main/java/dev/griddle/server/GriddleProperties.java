@@ -25,7 +25,8 @@ public record GriddleProperties(
         @DefaultValue("") String outboundAllow,
         @DefaultValue Http http,
         @DefaultValue RateLimit rateLimit,
-        @DefaultValue Engine engine) {
+        @DefaultValue Engine engine,
+        @DefaultValue Cache cache) {
 
     public GriddleProperties {
         if (databasePoolSize < 2) {
@@ -40,6 +41,24 @@ public record GriddleProperties(
 
     public boolean embeddedDatabase() {
         return databaseUrl == null || databaseUrl.isBlank();
+    }
+
+    /**
+     * In-memory caches of the request and start paths. An authenticated API key is remembered for
+     * {@code keyTtl} (at most {@code keys} keys): a key revoked through another node is refused here
+     * within that time, one revoked through this node at once; {@code 0s} looks every request's key
+     * up. {@code expressions}: compiled CEL programs, by expression text. (Parsed runner versions are
+     * bounded by weight, {@code griddle.engine.version-cache}.)
+     */
+    public record Cache(@DefaultValue("2s") Duration keyTtl, @DefaultValue("10000") int keys, @DefaultValue("4096") int expressions) {
+        public Cache {
+            if (keyTtl.isNegative() || keyTtl.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("griddle.cache.key-ttl must be 0s..1m, was " + keyTtl);
+            }
+            if (keys < 1 || expressions < 1) {
+                throw new IllegalArgumentException("griddle.cache.keys and .expressions must be at least 1");
+            }
+        }
     }
 
     /**

@@ -56,9 +56,9 @@ class ApiKeyStore {
                 .update();
     }
 
-    Optional<Row> findBySecret(String secret) {
+    Optional<Row> findByHash(String hash) {
         return jdbc.sql("select " + COLUMNS + " from api_keys where secret_hash = :hash")
-                .param("hash", KeySecrets.hash(secret)).query(ApiKeyStore::row).optional();
+                .param("hash", hash).query(ApiKeyStore::row).optional();
     }
 
     /** By id alone: only to check again a key already authenticated (its id came from its own row). */

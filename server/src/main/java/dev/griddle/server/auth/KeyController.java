@@ -41,8 +41,10 @@ class KeyController {
     private final ApiKeyStore keys;
     private final ProjectStore projects;
     private final Clock clock;
+    private final KeyAuthenticator authenticator;
 
-    KeyController(ApiKeyStore keys, ProjectStore projects, Clock clock) {
+    KeyController(ApiKeyStore keys, ProjectStore projects, Clock clock, KeyAuthenticator authenticator) {
+        this.authenticator = authenticator;
         this.keys = keys;
         this.projects = projects;
         this.clock = clock;
@@ -105,6 +107,7 @@ class KeyController {
         if (!keys.revoke(caller, id, clock.instant())) {
             throw ApiException.notFound("API key", id);
         }
+        authenticator.forget(id);
         Audit.record(caller, "key.revoke", id);
         return ResponseEntity.noContent().build();
     }

@@ -87,6 +87,7 @@ class Dispatcher implements SmartLifecycle {
      */
     private volatile ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final Timer claimTimer;
+    private final io.micrometer.core.instrument.Counter eagerTasks;
     private volatile boolean running;
     private Thread loop;
 
@@ -113,6 +114,9 @@ class Dispatcher implements SmartLifecycle {
         wakeups.onTasksWithdrawn(this::withdrawn);
         this.claimTimer = Timer.builder("griddle.tasks.claim").description("Duration of one claim statement (select ready tasks and lease them)")
                 .publishPercentiles(0.5, 0.95, 0.99).register(meters);
+        this.eagerTasks = io.micrometer.core.instrument.Counter.builder("griddle.tasks.eager")
+                .description("Tasks leased to this process by the transaction that queued them (eager dispatch), without a claim")
+                .register(meters);
         Gauge.builder("griddle.tasks.in_flight", inFlight, Map::size).description("Tasks this process is executing").register(meters);
     }
 
@@ -245,7 +249,7 @@ class Dispatcher implements SmartLifecycle {
         MDC.put("step_id", task.stepId());
         try {
             if (InternalKinds.ALL.contains(task.kind())) {
-                internal.run(task);
+                dispatch(queue.eagerly(owner, lease, kinds, permits, () -> internal.run(task)));
                 return;
             }
             // The step turns running in its own transaction, off the critical path: the executor starts at
@@ -268,7 +272,7 @@ class Dispatcher implements SmartLifecycle {
                 queue.release(task.id(), task.leaseToken()); // the run or step was called off: drop the task and its result
                 return;
             }
-            completer.complete(task, task.leaseToken(), outcome);
+            dispatch(queue.eagerly(owner, lease, kinds, permits, () -> completer.complete(task, task.leaseToken(), outcome)));
         } catch (Throwable e) {
             // Errors too (a StackOverflowError advancing the run): logged here, the lease runs out and the reaper retries,
             // up to griddle.engine.internal-task-attempts for engine-internal tasks
@@ -281,6 +285,33 @@ class Dispatcher implements SmartLifecycle {
             if (slots.give(task.orgId())) {
                 wakeups.signalTasks(); // the organization's waiting tasks may be claimed again
             }
+        }
+    }
+
+    /**
+     * Runs the successors the completion leased to this process (each holds a permit already). A
+     * successor whose organization holds all its executor slots here is handed back to the queue, so
+     * eager dispatch never lets one organization past its share.
+     */
+    private void dispatch(List<TaskRow> leased) {
+        List<UUID> over = new ArrayList<>();
+        for (TaskRow next : leased) {
+            if (!slots.take(next.orgId())) {
+                over.add(next.id());
+                permits.release();
+                continue;
+            }
+            eagerTasks.increment();
+            try {
+                threads.submit(() -> execute(next));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                permits.release(); // shutting down: the lease expires and another process runs it
+                slots.give(next.orgId());
+            }
+        }
+        if (!over.isEmpty()) {
+            queue.unclaim(owner, over);
+            hits.hit(LimitHits.Limit.ORG_CONCURRENCY);
         }
     }
 

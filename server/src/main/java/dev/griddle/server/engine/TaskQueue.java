@@ -9,11 +9,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,6 +41,16 @@ public class TaskQueue {
     }
 
     void enqueue(TaskRow task, Instant now, boolean held) {
+        Eager eager = EAGER.get();
+        if (eager != null && !held && eager.wants(task, now)) {
+            TaskRow leased = insertLeased(task, now, eager);
+            if (leased != null) {
+                eager.leased.add(leased);
+                return;
+            }
+            eager.permits.release(); // a duplicate (on conflict): nothing was queued
+            return;
+        }
         jdbc.sql("""
                 insert into tasks (id, org_id, run_id, step_id, item_index, attempt, kind, task_type, runs_on, input, timeout_ms, held,
                                    ready_at, created_at, project_id)
@@ -51,6 +64,70 @@ public class TaskQueue {
                 .param("input", json.writeValueAsString(task.input())).param("timeout", task.timeoutMs()).param("held", held)
                 .param("ready", ts(task.readyAt())).param("now", ts(now))
                 .update();
+    }
+
+    /** The task inserted already leased to {@code eager}'s owner (as a claim would lease it), or null when it was a duplicate. */
+    private TaskRow insertLeased(TaskRow task, Instant now, Eager eager) {
+        return jdbc.sql("""
+                insert into tasks (id, org_id, run_id, step_id, item_index, attempt, kind, task_type, runs_on, input, timeout_ms, held,
+                                   ready_at, created_at, project_id, lease_owner, lease_token, lease_expires_at, claimed_at)
+                values (:id, :org, :run, :step, :item, :attempt, :kind, :taskType, :runsOn, cast(:input as jsonb), :timeout, false,
+                        :ready, :now, (select project_id from runs where id = :run), :owner, nextval('lease_tokens'), :expires, :now)
+                on conflict (run_id, step_id, item_index) do nothing
+                returning *
+                """)
+                .param("id", task.id()).param("org", task.orgId()).param("run", task.runId()).param("step", task.stepId())
+                .param("item", task.itemIndex()).param("attempt", task.attempt()).param("kind", task.kind())
+                .param("taskType", task.taskType()).param("runsOn", task.runsOn().toArray(String[]::new))
+                .param("input", json.writeValueAsString(task.input())).param("timeout", task.timeoutMs())
+                .param("ready", ts(task.readyAt())).param("now", ts(now)).param("owner", eager.owner)
+                .param("expires", ts(now.plus(eager.lease)))
+                .query(this::row).optional().orElse(null);
+    }
+
+    /**
+     * Eager dispatch: while {@code work} runs on this thread (a completion, in its own transaction),
+     * every task it enqueues that this process could claim at once (a local kind, no labels, ready
+     * now, not held) and for which a permit is free is inserted already leased to {@code owner}: no
+     * claim and no wake-up between a step and its successor. Returns those tasks once {@code work}
+     * has returned, that is after its transaction committed, for the caller to execute; if it throws,
+     * their rows were rolled back with it and their permits are given back.
+     */
+    List<TaskRow> eagerly(String owner, Duration lease, Set<String> kinds, Semaphore permits, Runnable work) {
+        Eager eager = new Eager(owner, lease, kinds, permits);
+        Eager outer = EAGER.get();
+        EAGER.set(eager);
+        try {
+            work.run();
+        } catch (RuntimeException | Error e) {
+            permits.release(eager.leased.size());
+            throw e;
+        } finally {
+            EAGER.set(outer);
+        }
+        return eager.leased;
+    }
+
+    private static final ThreadLocal<Eager> EAGER = new ThreadLocal<>();
+
+    /** The eager-dispatch scope of one completion (see {@link #eagerly}); each leased task holds one of {@code permits}. */
+    private static final class Eager {
+        final String owner;
+        final Duration lease;
+        final Set<String> kinds;
+        final Semaphore permits;
+        final List<TaskRow> leased = new ArrayList<>();
+
+        Eager(String owner, Duration lease, Set<String> kinds, Semaphore permits) {
+            this.owner = owner;
+            this.lease = lease;
+            this.kinds = kinds;
+            this.permits = permits;
+        }
+
+        boolean wants(TaskRow task, Instant now) {
+            return kinds.contains(task.kind()) && task.runsOn().isEmpty() && !task.readyAt().isAfter(now) && permits.tryAcquire();
+        }
     }
 
     /**
@@ -70,8 +147,8 @@ public class TaskQueue {
         return jdbc.sql("""
                 with picked as (
                     select id from tasks
-                    where lease_owner is null and not held and ready_at <= :now and kind = any(:kinds) and runs_on = '{}'
-                      and org_id <> all(:saturated)
+                    where lease_owner is null and not held and runs_on = '{}' and kind <> 'task'
+                      and ready_at <= :now and kind = any(:kinds) and org_id <> all(:saturated)
                     order by ready_at
                     limit :max
                     for update skip locked

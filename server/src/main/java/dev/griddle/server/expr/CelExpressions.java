@@ -1,5 +1,10 @@
 package dev.griddle.server.expr;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.griddle.server.GriddleProperties;
+import org.springframework.beans.factory.annotation.Autowired;
+
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelOptions;
@@ -15,7 +20,6 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,8 +31,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * {@link Expressions} on Google's CEL. Compiled programs are cached by expression text (a bounded
- * LRU): runs evaluate the same few expressions over and over, and compiling is the costly part.
+ * {@link Expressions} on Google's CEL. Compiled programs are cached by expression text (bounded,
+ * {@code griddle.cache.expressions}): runs evaluate the same few expressions over and over, and compiling is the costly part.
  */
 @Component
 public class CelExpressions implements Expressions {
@@ -43,14 +47,20 @@ public class CelExpressions implements Expressions {
 
     private final CelCompiler compiler;
     private final CelRuntime runtime;
-    private final Map<String, Compiled> cache = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Compiled> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    });
+    /** Lock-free reads: every step's every expression looks here first, from many threads at once. */
+    private final Cache<String, Compiled> cache;
 
     public CelExpressions() {
+        this(CACHE_SIZE);
+    }
+
+    @Autowired
+    CelExpressions(GriddleProperties props) {
+        this(props.cache().expressions());
+    }
+
+    private CelExpressions(int cacheSize) {
+        this.cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
         CelOptions options = CelOptions.current().enableHeterogeneousNumericComparisons(true).comprehensionMaxIterations(100_000).build();
         var builder = CelCompilerFactory.standardCelCompilerBuilder().setOptions(options).setStandardMacros(CelStandardMacro.STANDARD_MACROS);
         for (String v : VARIABLES) {
@@ -252,7 +262,7 @@ public class CelExpressions implements Expressions {
     }
 
     private Compiled compile(String expression) {
-        Compiled compiled = cache.get(expression);
+        Compiled compiled = cache.getIfPresent(expression);
         if (compiled != null) {
             return compiled;
         }

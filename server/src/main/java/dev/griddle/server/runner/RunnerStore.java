@@ -40,6 +40,18 @@ class RunnerStore implements ProjectMembers {
         return jdbc.sql("select * from runners where org_id = :org and id = :id").param("org", orgId).param("id", id).query(this::row).optional();
     }
 
+    /** What starting a run needs of a runner row: its project, its draft's hash and its latest version (none of the draft's JSON). */
+    record Head(UUID projectId, String draftHash, Integer latestVersion) {
+    }
+
+    Optional<Head> head(UUID orgId, UUID id) {
+        return jdbc.sql("select project_id, draft_hash, latest_version from runners where org_id = :org and id = :id")
+                .param("org", orgId).param("id", id)
+                .query((rs, n) -> new Head(rs.getObject("project_id", UUID.class), rs.getString("draft_hash"),
+                        (Integer) rs.getObject("latest_version")))
+                .optional();
+    }
+
     /** The runner with its row locked until the transaction ends, so publishing is serialized per runner. */
     Optional<StoredRunner> lock(UUID orgId, UUID id) {
         return jdbc.sql("select * from runners where org_id = :org and id = :id for update").param("org", orgId).param("id", id)

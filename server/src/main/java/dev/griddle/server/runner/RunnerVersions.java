@@ -1,5 +1,9 @@
 package dev.griddle.server.runner;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.griddle.server.GriddleProperties;
+
 import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.web.ApiException;
 import java.nio.charset.StandardCharsets;
@@ -40,10 +44,18 @@ class RunnerVersions implements RunnerCatalog {
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final Clock clock;
+    /** Versions never change: each is read and parsed once per node (by organization, runner and number). */
+    private final Cache<String, Frozen> frozen;
+
+    private record Frozen(VersionStore.StoredVersion version, RunnerSpec spec) {
+    }
 
     RunnerVersions(RunnerStore runners, VersionStore versions, RunnerValidator validator, InputSchemas schemas, StepReferences references,
-            RunnerCycles cycles, TransactionTemplate tx, JsonMapper json, Clock clock) {
+            RunnerCycles cycles, TransactionTemplate tx, JsonMapper json, Clock clock, GriddleProperties props) {
         this.cycles = cycles;
+        // bounded by weight like the engine's pinned versions (finding M9): a version can be megabytes of steps
+        this.frozen = Caffeine.newBuilder().maximumWeight(props.engine().versionCache().toBytes())
+                .weigher((String key, Frozen f) -> f.version().spec().toString().length() + key.length()).build();
         this.references = references;
         this.runners = runners;
         this.versions = versions;
@@ -86,17 +98,17 @@ class RunnerVersions implements RunnerCatalog {
     @Override
     public PinnedRunner pinForRun(UUID orgId, UUID runnerId, Integer version, ProjectScope scope) {
         // visibility first: nothing (not even publishing the draft) happens for a runner the scope does not see
-        StoredRunner runner = runners.find(orgId, runnerId).filter(r -> scope.sees(r.projectId()))
+        RunnerStore.Head runner = runners.head(orgId, runnerId).filter(r -> scope.sees(r.projectId()))
                 .orElseThrow(() -> ApiException.notFound("runner", runnerId));
         if (version != null) {
-            return version(orgId, runnerId, version)
+            return frozen(orgId, runnerId, version).map(v -> pinned(runner.projectId(), v))
                     .orElseThrow(() -> ApiException.notFound("Runner " + runnerId + " has no version " + version));
         }
         // Fast path, no lock: the draft is already the latest version (the common case of "run it again").
         // Locking the runner row on every start would serialise all runs of a runner.
         if (runner.latestVersion() != null && runner.draftHash() != null) {
-            Optional<VersionStore.StoredVersion> latest = versions.find(orgId, runnerId, runner.latestVersion());
-            if (latest.isPresent() && latest.get().specHash().equals(runner.draftHash())) {
+            Optional<Frozen> latest = frozen(orgId, runnerId, runner.latestVersion());
+            if (latest.isPresent() && latest.get().version().specHash().equals(runner.draftHash())) {
                 return pinned(runner.projectId(), latest.get());
             }
         }
@@ -104,11 +116,23 @@ class RunnerVersions implements RunnerCatalog {
         return pinned(runner.projectId(), published);
     }
 
+    /** The version, parsed, from this node's cache or the database; versions are immutable, so nothing invalidates it. */
+    private Optional<Frozen> frozen(UUID orgId, UUID runnerId, int version) {
+        String key = orgId + "/" + runnerId + "@" + version;
+        Frozen cached = frozen.getIfPresent(key);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<Frozen> loaded = versions.find(orgId, runnerId, version).map(v -> new Frozen(v, spec(v.spec())));
+        loaded.ifPresent(f -> frozen.put(key, f));
+        return loaded;
+    }
+
     @Override
     public Optional<PinnedRunner> version(UUID orgId, UUID runnerId, int version) {
         // The project comes from the runner row when it still exists; a deleted runner's versions stay loadable.
-        UUID projectId = runners.find(orgId, runnerId).map(StoredRunner::projectId).orElse(null);
-        return versions.find(orgId, runnerId, version).map(v -> pinned(projectId, v));
+        UUID projectId = runners.head(orgId, runnerId).map(RunnerStore.Head::projectId).orElse(null);
+        return frozen(orgId, runnerId, version).map(v -> pinned(projectId, v));
     }
 
     @Override
@@ -149,6 +173,10 @@ class RunnerVersions implements RunnerCatalog {
 
     private PinnedRunner pinned(UUID projectId, VersionStore.StoredVersion v) {
         return new PinnedRunner(v.runnerId(), v.name(), projectId, v.version(), spec(v.spec()));
+    }
+
+    private static PinnedRunner pinned(UUID projectId, Frozen f) {
+        return new PinnedRunner(f.version().runnerId(), f.version().name(), projectId, f.version().version(), f.spec());
     }
 
     /** SHA-256 of the spec with object keys sorted, so equal content hashes equal whatever the key order. */

@@ -20,6 +20,8 @@ class DatabaseConfig {
         config.setPoolName("griddle");
         config.setMaximumPoolSize(props.databasePoolSize());
         config.setMinimumIdle(2);
+        // batched inserts (step rows, events, items) go as multi-row inserts: one statement, not one per row
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
         EmbeddedPostgresServer embedded = null;
         if (props.embeddedDatabase()) {
             embedded = EmbeddedPostgresServer.start(props.dataDir());

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts a Griddle server to measure, the way ./griddle starts it (its JVM options, the embedded
 # PostgreSQL), on a fresh data directory, loopback only, rate limiting off, http steps allowed to
-# 127.0.0.1. Prints the environment to source (GRIDDLE_URL, GRIDDLE_KEY, SERVER_PID, PG_PID, BENCH_PIDS).
+# 127.0.0.1, and the whole node for the bench's one organization (griddle.engine.org-concurrency =
+# concurrency; by default one organization gets three quarters of the executor slots).
+# Prints the environment to source (GRIDDLE_URL, GRIDDLE_KEY, SERVER_PID, PG_PID, BENCH_PIDS).
 #
 #   bench/start-server.sh [--port 18181] [--dir /tmp/griddle-bench] [--pg-stat-statements]
 #   bench/stop-server.sh  [--dir /tmp/griddle-bench]
@@ -24,6 +26,7 @@ key=grd_live_BenchAdminKey000000000000000000
 
 start() {
   SERVER_PORT=$port GRIDDLE_DATA_DIR="$dir/data" GRIDDLE_BOOTSTRAP_ADMIN_KEY=$key \
+    GRIDDLE_ENGINE_ORG_CONCURRENCY="${GRIDDLE_ENGINE_ORG_CONCURRENCY:-${GRIDDLE_ENGINE_CONCURRENCY:-32}}" \
     GRIDDLE_RATE_LIMIT_PER_SECOND=0 GRIDDLE_OUTBOUND_ALLOW=127.0.0.1 GRIDDLE_START_CACHE="${GRIDDLE_START_CACHE:-off}" \
     nohup ./griddle >>"$dir/server.log" 2>&1 &
   echo $! >"$dir/server.pid"

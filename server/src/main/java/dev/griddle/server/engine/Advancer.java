@@ -76,7 +76,7 @@ class Advancer {
                 break;
             }
         }
-        refreshStatus(run);
+        RunStatusRule.refresh(run);
     }
 
     /** Starts one ready step; true when it reached a terminal state here (inline, skipped or failed). */
@@ -364,47 +364,5 @@ class Advancer {
             }
         }
         return out;
-    }
-
-    /**
-     * The run's status between steps: {@code running} while a step executes (or a local step is
-     * queued for an executor once the run has begun), {@code waiting} while nothing executes and
-     * something waits outside the engine's executors (a timer, an approval, a child run, a remote
-     * task not yet claimed), {@code queued} only before anything has started.
-     */
-    private static void refreshStatus(RunTx run) {
-        if (run.status.terminal() || run.status.paused()) {
-            return;
-        }
-        boolean executing = false;
-        boolean ready = false;
-        boolean waits = false;
-        boolean progressed = false;
-        for (StepRow step : run.steps.values()) {
-            switch (step.status) {
-                case RUNNING -> executing = true;
-                case WAITING -> waits = true;
-                case QUEUED -> {
-                    if (waitsOutside(run.specs.get(step.stepId))) {
-                        waits = true;
-                    } else {
-                        ready = true;
-                    }
-                }
-                default -> progressed |= step.status.terminal();
-            }
-        }
-        if (executing || (ready && run.status != RunStatus.QUEUED)) {
-            run.status(RunStatus.RUNNING);
-        } else if (waits) {
-            run.status(RunStatus.WAITING);
-        } else if (progressed) {
-            run.status(RunStatus.RUNNING);
-        }
-    }
-
-    /** A queued step no executor of this node is about to run: a timer, or a task for remote workers. */
-    private static boolean waitsOutside(StepSpec spec) {
-        return spec != null && ("wait".equals(spec.type()) || "task".equals(spec.type()) || !spec.runsOn().isEmpty());
     }
 }

@@ -123,7 +123,7 @@ class Advancer {
                     yield false;
                 }
             };
-        } catch (ExpressionException | IllegalArgumentException e) {
+        } catch (ExpressionException | InvalidStepArguments e) {
             fail(run, step, e.getMessage(), null);
             return true;
         }
@@ -132,10 +132,10 @@ class Advancer {
     private boolean startForEach(RunTx run, StepSpec spec, StepRow step, ObjectNode context) {
         JsonNode list = expressions.evaluate(spec.forEach(), context);
         if (!list.isArray()) {
-            throw new IllegalArgumentException("for_each '" + spec.forEach() + "' must evaluate to a list, got " + list.getNodeType());
+            throw new InvalidStepArguments("for_each '" + spec.forEach() + "' must evaluate to a list, got " + list.getNodeType());
         }
         if (list.size() > MAX_ITEMS) {
-            throw new IllegalArgumentException("for_each '" + spec.forEach() + "' has " + list.size() + " items; the limit is " + MAX_ITEMS);
+            throw new InvalidStepArguments("for_each '" + spec.forEach() + "' has " + list.size() + " items; the limit is " + MAX_ITEMS);
         }
         boolean again = step.attempt > 0; // started before: a run retry
         step.attempt = 1;
@@ -158,7 +158,7 @@ class Advancer {
             return true;
         }
         if (!isQueued(spec.type())) {
-            throw new IllegalArgumentException("for_each is not supported on " + spec.type() + " steps");
+            throw new InvalidStepArguments("for_each is not supported on " + spec.type() + " steps");
         }
         List<JsonNode> items = new ArrayList<>();
         list.forEach(items::add);
@@ -179,7 +179,7 @@ class Advancer {
         if (next.isEmpty()) {
             String over = budget.outputsTooLarge(run.id(), spec.id());
             if (over != null) {
-                throw new IllegalArgumentException(over);
+                throw new InvalidStepArguments(over);
             }
             succeed(run, step, stepRuns.itemOutputs(run.id(), spec.id()));
             return true;
@@ -204,7 +204,7 @@ class Advancer {
     void enqueue(RunTx run, StepSpec spec, StepRow step, int itemIndex, int attempt, JsonNode args, Instant readyAt) {
         String taskType = "task".equals(spec.type()) ? args.path("task_type").asString(null) : spec.type();
         if (taskType == null || taskType.isBlank()) {
-            throw new IllegalArgumentException("task step '" + spec.id() + "' needs with.task_type");
+            throw new InvalidStepArguments("task step '" + spec.id() + "' needs with.task_type");
         }
         JsonNode input = "task".equals(spec.type()) ? args.path("input") : args;
         queue.enqueue(new TaskRow(UUID.randomUUID(), run.row.orgId(), run.id(), spec.id(), itemIndex, attempt, spec.type(), taskType,
@@ -224,7 +224,7 @@ class Advancer {
         if (args.hasNonNull("duration_ms")) {
             long ms = args.get("duration_ms").asLong();
             if (ms < 0) {
-                throw new IllegalArgumentException("wait: duration_ms must be >= 0, was " + ms);
+                throw new InvalidStepArguments("wait: duration_ms must be >= 0, was " + ms);
             }
             return run.now.plusMillis(ms);
         }
@@ -233,10 +233,10 @@ class Advancer {
                 Instant until = Instant.parse(args.get("until").asString());
                 return until.isBefore(run.now) ? run.now : until;
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("wait: until must be an RFC 3339 timestamp, was '" + args.get("until").asString() + "'");
+                throw new InvalidStepArguments("wait: until must be an RFC 3339 timestamp, was '" + args.get("until").asString() + "'");
             }
         }
-        throw new IllegalArgumentException("wait: needs duration_ms or until");
+        throw new InvalidStepArguments("wait: needs duration_ms or until");
     }
 
     private void requestApproval(RunTx run, StepSpec spec, StepRow step, JsonNode with) {
@@ -246,7 +246,7 @@ class Advancer {
         Instant expires = with.hasNonNull("timeout_ms") ? run.now.plusMillis(with.get("timeout_ms").asLong()) : null;
         String onTimeout = with.path("on_timeout").asString("reject");
         if (!onTimeout.equals("reject") && !onTimeout.equals("approve")) {
-            throw new IllegalArgumentException("approval: on_timeout must be reject or approve, was '" + onTimeout + "'");
+            throw new InvalidStepArguments("approval: on_timeout must be reject or approve, was '" + onTimeout + "'");
         }
         Approval approval = new Approval(UUID.randomUUID(), run.id(), run.row.runnerId(), spec.id(), "pending",
                 with.path("message").asString(null), null, null, null, run.now, null, expires);

@@ -24,12 +24,12 @@ class ChildDepth {
         this.hits = hits;
     }
 
-    /** @throws IllegalArgumentException when a child of {@code parent} would be deeper than the cap (a failure of the step) */
+    /** @throws InvalidStepArguments when a child of {@code parent} would be deeper than the cap (a failure of the step) */
     void checkChildOf(RunTx parent) {
         int depth = (parent.row.parentRunId() == null ? 0 : ancestors(parent.id())) + 1;
         if (depth > max) {
             hits.hit(LimitHits.Limit.MAX_CHILD_DEPTH);
-            throw new IllegalArgumentException("runner: a child run here would be at depth " + depth + ", over the limit of " + max
+            throw new InvalidStepArguments("runner: a child run here would be at depth " + depth + ", over the limit of " + max
                     + " (griddle.engine.max-child-depth); does the runner run itself through a templated runner_id?");
         }
     }

@@ -1,6 +1,6 @@
 package dev.griddle.server.engine;
 
-import dev.griddle.server.web.ApiException;
+import dev.griddle.server.Refusal;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
@@ -34,7 +34,7 @@ class ChildRuns {
         try {
             runnerId = UUID.fromString(with.path("runner_id").asString(""));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("runner: runner_id must be a runner's UUID, was '" + with.path("runner_id").asString("") + "'");
+            throw new InvalidStepArguments("runner: runner_id must be a runner's UUID, was '" + with.path("runner_id").asString("") + "'");
         }
         Integer version = with.hasNonNull("version") ? with.get("version").asInt() : null;
         depth.checkChildOf(parent);
@@ -42,8 +42,8 @@ class ChildRuns {
             UUID child = starter.getObject().startChild(parent, stepId, runnerId, version, with.get("input"));
             ObjectNode data = JsonNodeFactory.instance.objectNode().put("child_run_id", child.toString());
             parent.event("log", stepId, data.put("message", "started child run " + child));
-        } catch (ApiException | LiveRunLimitExceeded e) {
-            throw new IllegalArgumentException("runner: cannot start child run of " + runnerId + ": " + e.getMessage());
+        } catch (Refusal e) { // an unknown or invisible runner, bad input, the live-run limit
+            throw new InvalidStepArguments("runner: cannot start child run of " + runnerId + ": " + e.getMessage());
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.griddle.server.engine;
 
-import dev.griddle.server.web.ApiException;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -8,8 +7,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Pause, resume, cancel and retry, each one transaction on the locked run. A command the run's
- * state forbids is a {@code 409} saying which state it is in.
+ * Pause, resume, cancel and retry, each one transaction on the locked run. An unknown run is a
+ * {@link RunNotFound}; a command the run's state forbids a {@link RunStateConflict} saying which
+ * state it is in.
  */
 @Component
 public class RunCommands {
@@ -38,18 +38,11 @@ public class RunCommands {
         });
     }
 
-    public RunRow resume(UUID orgId, UUID runId) {
-        return resume(orgId, runId, null);
-    }
-
     /**
      * Resumes a paused or {@code budget_paused} run. {@code addBudgetUsd} (issue #5), when given,
-     * raises this run's budget allowance in the same transaction; it must be positive.
+     * raises this run's budget allowance in the same transaction; the caller checks it is positive.
      */
     public RunRow resume(UUID orgId, UUID runId, java.math.BigDecimal addBudgetUsd) {
-        if (addBudgetUsd != null && addBudgetUsd.signum() <= 0) {
-            throw ApiException.fieldErrors(java.util.Map.of("add_budget_usd", java.util.List.of("must be > 0, was " + addBudgetUsd.toPlainString())));
-        }
         return command(orgId, runId, run -> {
             if (!run.status.paused()) {
                 throw conflict(run, "resume");
@@ -66,20 +59,16 @@ public class RunCommands {
         });
     }
 
-    /** {@code immediate}: stop everything now. {@code graceful}: start nothing new, let running steps finish. */
-    public RunRow cancel(UUID orgId, UUID runId, String mode) {
-        if (!"immediate".equals(mode) && !"graceful".equals(mode)) {
-            throw ApiException.fieldErrors(java.util.Map.of("mode", java.util.List.of("must be immediate or graceful, was '" + mode + "'")));
-        }
+    public RunRow cancel(UUID orgId, UUID runId, CancelMode mode) {
         return command(orgId, runId, run -> {
             if (run.status.terminal()) {
                 throw conflict(run, "cancel");
             }
-            if ("immediate".equals(mode)) {
+            if (mode == CancelMode.IMMEDIATE) {
                 cancelNow(run, "run_cancelled");
                 return;
             }
-            run.cancelMode = "graceful";
+            run.cancelMode = CancelMode.GRACEFUL.wire();
             run.event("log", null, JsonNodeFactory.instance.objectNode().put("message", "graceful cancel requested"));
             queue.deleteUnclaimedForRun(run.id());
             approvals.cancelPending(run.id(), run.now);
@@ -139,12 +128,12 @@ public class RunCommands {
 
     /** Completes a pending approval: its result is merged into the step's output. Twice is a 409. */
     public Approval completeApproval(UUID orgId, UUID approvalId, boolean approved, String comment, JsonNode result) {
-        Approval approval = approvals.find(orgId, approvalId).orElseThrow(() -> ApiException.notFound("approval", approvalId));
+        Approval approval = approvals.find(orgId, approvalId).orElseThrow(() -> RunNotFound.approval(approvalId));
         transactions.inRun(approval.runId(), run -> {
             Approval current = approvals.find(orgId, approvalId).orElseThrow();
             StepRow step = run.step(current.stepId());
             if (!"pending".equals(current.status()) || step == null || step.status != StepStatus.WAITING) {
-                throw ApiException.conflict("Approval " + approvalId + " is " + current.status() + ", not pending");
+                throw RunStateConflict.approval(approvalId, current.status());
             }
             approvals.complete(approvalId, "completed", approved, comment, result, run.now);
             queue.deleteForStep(run.id(), current.stepId());
@@ -165,7 +154,7 @@ public class RunCommands {
     }
 
     private RunRow command(UUID orgId, UUID runId, java.util.function.Consumer<RunTx> action) {
-        runs.find(orgId, runId).orElseThrow(() -> ApiException.notFound("run", runId));
+        runs.find(orgId, runId).orElseThrow(() -> RunNotFound.run(runId));
         transactions.inRun(runId, run -> {
             action.accept(run);
             return null;
@@ -173,7 +162,7 @@ public class RunCommands {
         return runs.find(orgId, runId).orElseThrow();
     }
 
-    private static ApiException conflict(RunTx run, String verb) {
-        return ApiException.conflict("Cannot " + verb + " run " + run.id() + ": it is " + run.status.wire());
+    private static RunStateConflict conflict(RunTx run, String verb) {
+        return RunStateConflict.command(run.id(), run.status, verb);
     }
 }

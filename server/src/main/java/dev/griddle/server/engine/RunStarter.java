@@ -3,9 +3,7 @@ package dev.griddle.server.engine;
 import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.runner.PinnedRunner;
 import dev.griddle.server.runner.RunnerCatalog;
-import dev.griddle.server.web.ApiException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -51,7 +49,8 @@ public class RunStarter {
      * for the runner's own triggers). A runner outside the scope is a 404 before anything is
      * written: no run, and no publish of its draft.
      *
-     * @throws ApiException 404 unknown (or invisible) runner or version, 422 invalid draft, input or overrides
+     * @throws dev.griddle.server.Refusal the catalog's 404 (unknown or invisible runner or version) or 422 (invalid draft or input)
+     * @throws InvalidStart bad {@code step_overrides}
      * @throws LiveRunLimitExceeded the organization is at {@code griddle.engine.max-live-runs-per-org-hard}
      */
     public RunRow start(UUID orgId, UUID runnerId, StartRequest request, Trigger trigger, ProjectScope scope) {
@@ -110,15 +109,15 @@ public class RunStarter {
             return;
         }
         if (!overrides.isObject()) {
-            throw ApiException.fieldErrors(Map.of("step_overrides", List.of("must be an object keyed by step id")));
+            throw new InvalidStart("step_overrides", "must be an object keyed by step id");
         }
         var ids = runner.spec().steps().stream().map(s -> s.id()).toList();
         for (Map.Entry<String, JsonNode> e : overrides.properties()) {
             if (!ids.contains(e.getKey())) {
-                throw ApiException.fieldErrors(Map.of("step_overrides." + e.getKey(), List.of("no step '" + e.getKey() + "' in version " + runner.version())));
+                throw new InvalidStart("step_overrides." + e.getKey(), "no step '" + e.getKey() + "' in version " + runner.version());
             }
             if (!e.getValue().isObject() || !e.getValue().path("with").isObject()) {
-                throw ApiException.fieldErrors(Map.of("step_overrides." + e.getKey(), List.of("must be {\"with\": {...}}")));
+                throw new InvalidStart("step_overrides." + e.getKey(), "must be {\"with\": {...}}");
             }
         }
     }

@@ -119,7 +119,7 @@ final class RunTx {
     }
 
     boolean stopping() {
-        return "graceful".equals(cancelMode);
+        return CancelMode.GRACEFUL.wire().equals(cancelMode);
     }
 
     /** Clears the end of a run that is being retried. */

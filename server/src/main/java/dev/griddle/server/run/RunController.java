@@ -1,6 +1,7 @@
 package dev.griddle.server.run;
 
 import dev.griddle.server.auth.ProjectScope;
+import dev.griddle.server.engine.CancelMode;
 import dev.griddle.server.engine.RunCommands;
 import dev.griddle.server.engine.RunRow;
 import dev.griddle.server.engine.RunStarter;
@@ -94,13 +95,19 @@ class RunController {
     @PostMapping("/api/v1/runs/{id}/resume")
     RunView resume(Caller caller, @PathVariable UUID id, @RequestBody(required = false) ResumeRun body) {
         access.visible(caller, id);
-        return RunView.of(commands.resume(caller.orgId(), id, body == null ? null : body.addBudgetUsd()));
+        java.math.BigDecimal add = body == null ? null : body.addBudgetUsd();
+        if (add != null && add.signum() <= 0) {
+            throw ApiException.fieldErrors(Map.of("add_budget_usd", List.of("must be > 0, was " + add.toPlainString())));
+        }
+        return RunView.of(commands.resume(caller.orgId(), id, add));
     }
 
     @PostMapping("/api/v1/runs/{id}/cancel")
     RunView cancel(Caller caller, @PathVariable UUID id, @RequestBody(required = false) CancelRun body) {
         access.visible(caller, id);
-        String mode = body == null || body.mode() == null ? "immediate" : body.mode();
+        String wire = body == null || body.mode() == null ? CancelMode.IMMEDIATE.wire() : body.mode();
+        CancelMode mode = CancelMode.fromWire(wire).orElseThrow(
+                () -> ApiException.fieldErrors(Map.of("mode", List.of("must be immediate or graceful, was '" + wire + "'"))));
         return RunView.of(commands.cancel(caller.orgId(), id, mode));
     }
 

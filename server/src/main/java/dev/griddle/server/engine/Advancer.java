@@ -32,6 +32,7 @@ class Advancer {
     private final StepRunStore stepRuns;
     private final ApprovalStore approvals;
     private final ChildRuns children;
+    private final RunTransactions transactions;
     private final Wakeups wakeups;
     private final JsonMapper json;
     private final OrgSecrets secrets;
@@ -39,9 +40,10 @@ class Advancer {
     private final ItemBudget budget;
     private final ItemRetry itemRetry;
 
-    Advancer(Expressions expressions, TaskQueue queue, StepRunStore stepRuns, ApprovalStore approvals, ChildRuns children, Wakeups wakeups,
-            JsonMapper json, GriddleProperties props, OrgSecrets secrets, ItemBudget budget,
+    Advancer(Expressions expressions, TaskQueue queue, StepRunStore stepRuns, ApprovalStore approvals, ChildRuns children,
+            RunTransactions transactions, Wakeups wakeups, JsonMapper json, GriddleProperties props, OrgSecrets secrets, ItemBudget budget,
             ItemRetry itemRetry) {
+        this.transactions = transactions;
         this.itemRetry = itemRetry;
         this.secrets = secrets;
         this.budget = budget;
@@ -113,7 +115,9 @@ class Advancer {
                     step.attempt++;
                     StepLifecycle.started(run, step, step.attempt);
                     step.status = StepStatus.WAITING;
-                    children.start(run, stepId, expressions.render(with, context));
+                    RunTx child = children.start(run, stepId, expressions.render(with, context));
+                    advance(child);
+                    transactions.flush(child);
                     yield false;
                 }
                 default -> {

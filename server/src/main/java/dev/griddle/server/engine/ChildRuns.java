@@ -1,9 +1,11 @@
 package dev.griddle.server.engine;
 
 import dev.griddle.server.Refusal;
+import dev.griddle.server.auth.ProjectScope;
+import dev.griddle.server.runner.PinnedRunner;
+import dev.griddle.server.runner.RunnerCatalog;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -17,19 +19,31 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class ChildRuns {
 
-    private final ObjectProvider<RunStarter> starter;
+    private final RunnerCatalog catalog;
+    private final RunFactory factory;
+    private final LiveRuns liveRuns;
     private final RunStore runs;
     private final TaskQueue queue;
     private final ChildDepth depth;
 
-    ChildRuns(ObjectProvider<RunStarter> starter, RunStore runs, TaskQueue queue, ChildDepth depth) {
-        this.depth = depth;
-        this.starter = starter;
+    ChildRuns(RunnerCatalog catalog, RunFactory factory, LiveRuns liveRuns, RunStore runs, TaskQueue queue, ChildDepth depth) {
+        this.catalog = catalog;
+        this.factory = factory;
+        this.liveRuns = liveRuns;
         this.runs = runs;
         this.queue = queue;
+        this.depth = depth;
     }
 
-    void start(RunTx parent, String stepId, JsonNode with) {
+    /**
+     * Makes the child run of {@code parent}'s step, in the parent's transaction; the caller advances
+     * and flushes it. The reference rule: the child runner must be in the parent run's project (any
+     * runner of the organization when the parent has none); another fails the step as if it did not
+     * exist. Child runs are never deferred by the soft live-run limit, but the hard one refuses them.
+     *
+     * @throws InvalidStepArguments a bad {@code runner_id}, too deep, or a child the catalog or the limit refuses
+     */
+    RunTx start(RunTx parent, String stepId, JsonNode with) {
         UUID runnerId;
         try {
             runnerId = UUID.fromString(with.path("runner_id").asString(""));
@@ -38,13 +52,19 @@ class ChildRuns {
         }
         Integer version = with.hasNonNull("version") ? with.get("version").asInt() : null;
         depth.checkChildOf(parent);
+        RunTx child;
         try {
-            UUID child = starter.getObject().startChild(parent, stepId, runnerId, version, with.get("input"));
-            ObjectNode data = JsonNodeFactory.instance.objectNode().put("child_run_id", child.toString());
-            parent.event("log", stepId, data.put("message", "started child run " + child));
+            PinnedRunner runner = catalog.pinForRun(parent.row.orgId(), runnerId, version, ProjectScope.ofOwner(parent.row.projectId()));
+            JsonNode input = with.get("input") == null || with.get("input").isNull() ? JsonNodeFactory.instance.objectNode() : with.get("input");
+            catalog.validateInput(runner, input);
+            liveRuns.checkHard(parent.row.orgId());
+            child = factory.create(parent.row.orgId(), runner, input, null, new Trigger("runner", parent.id()), parent.id(), stepId);
         } catch (Refusal e) { // an unknown or invisible runner, bad input, the live-run limit
             throw new InvalidStepArguments("runner: cannot start child run of " + runnerId + ": " + e.getMessage());
         }
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("child_run_id", child.id().toString());
+        parent.event("log", stepId, data.put("message", "started child run " + child.id()));
+        return child;
     }
 
     void cancelChildOf(RunTx parent, String stepId) {

@@ -4,7 +4,6 @@ import dev.griddle.server.Refusal;
 import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.runner.PinnedRunner;
 import dev.griddle.server.runner.RunnerCatalog;
-import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -84,18 +83,17 @@ class ChildRuns {
         if (child.row.parentRunId() == null) {
             return;
         }
-        ObjectNode result = JsonNodeFactory.instance.objectNode().put("child_run_id", child.id().toString()).put("status", child.status.wire());
-        result.set("output", child.output);
-        result.set("error", child.error);
-        queue.enqueue(new TaskRow(UUID.randomUUID(), child.row.orgId(), child.row.parentRunId(), child.row.parentStepId(), -1, 0,
-                InternalKinds.CHILD_FINISHED, InternalKinds.CHILD_FINISHED, List.of(), result, null, child.now, null, null, null), child.now, false);
-        child.tasksEnqueued = true;
+        ObjectNode result = JsonNodeFactory.instance.objectNode().put("child_run_id", child.id().toString()).put("status", child.status().wire());
+        result.set("output", child.output());
+        result.set("error", child.error());
+        queue.enqueue(TaskRow.internal(child.row.orgId(), child.row.parentRunId(), child.row.parentStepId(), 0, InternalKinds.CHILD_FINISHED, result,
+                child.now), child.now, false);
+        child.tasksQueued();
     }
 
     private void enqueueCancel(RunTx parent, UUID child) {
-        queue.enqueue(new TaskRow(UUID.randomUUID(), parent.row.orgId(), child, "__cancel", -1, 0, InternalKinds.CANCEL_RUN,
-                InternalKinds.CANCEL_RUN, List.of(), JsonNodeFactory.instance.objectNode().put("reason", "parent_cancelled"), null,
-                parent.now, null, null, null), parent.now, false);
-        parent.tasksEnqueued = true;
+        queue.enqueue(TaskRow.internal(parent.row.orgId(), child, "__cancel", 0, InternalKinds.CANCEL_RUN,
+                JsonNodeFactory.instance.objectNode().put("reason", "parent_cancelled"), parent.now), parent.now, false);
+        parent.tasksQueued();
     }
 }

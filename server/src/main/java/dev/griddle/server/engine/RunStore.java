@@ -94,10 +94,10 @@ public class RunStore {
                        cost_usd = :cost, input_tokens = :inTokens, output_tokens = :outTokens
                 where id = :id
                 """)
-                .param("cost", run.costUsd).param("inTokens", run.inputTokens).param("outTokens", run.outputTokens)
-                .param("status", run.status.wire()).param("output", write(run.output)).param("error", write(run.error))
-                .param("cancel", run.cancelMode).param("seq", run.eventSeq).param("started", ts(run.startedAt))
-                .param("finished", ts(run.finishedAt)).param("id", run.id())
+                .param("cost", run.costUsd()).param("inTokens", run.inputTokens()).param("outTokens", run.outputTokens())
+                .param("status", run.status().wire()).param("output", write(run.output())).param("error", write(run.error()))
+                .param("cancel", run.cancelMode()).param("seq", run.eventSeq()).param("started", ts(run.startedAt()))
+                .param("finished", ts(run.finishedAt())).param("id", run.id())
                 .update();
     }
 

@@ -18,14 +18,16 @@ public class RunCommands {
 
     private final RunTransactions transactions;
     private final RunStore runs;
+    private final RunReader reader;
     private final TaskQueue queue;
     private final ApprovalStore approvals;
     private final Advancer advancer;
     private final Finisher finisher;
 
-    RunCommands(RunTransactions transactions, RunStore runs, TaskQueue queue, ApprovalStore approvals, Advancer advancer, Finisher finisher) {
+    RunCommands(RunTransactions transactions, RunStore runs, RunReader reader, TaskQueue queue, ApprovalStore approvals, Advancer advancer, Finisher finisher) {
         this.transactions = transactions;
         this.runs = runs;
+        this.reader = reader;
         this.queue = queue;
         this.approvals = approvals;
         this.advancer = advancer;
@@ -126,11 +128,11 @@ public class RunCommands {
     }
 
     private RunRow command(UUID orgId, UUID runId, Consumer<RunTx> action) {
-        runs.find(orgId, runId).orElseThrow(() -> RunNotFound.run(runId));
+        reader.find(orgId, runId).orElseThrow(() -> RunNotFound.run(runId));
         transactions.inRun(runId, run -> {
             action.accept(run);
             return null;
         });
-        return runs.find(orgId, runId).orElseThrow();
+        return reader.find(orgId, runId).orElseThrow();
     }
 }

@@ -24,13 +24,13 @@ public class RunStarter {
 
     private final RunnerCatalog catalog;
     private final RunFactory factory;
-    private final RunStore runs;
+    private final RunReader runs;
     private final RunTransactions transactions;
     private final Advancer advancer;
     private final TransactionTemplate tx;
     private final LiveRuns liveRuns;
 
-    RunStarter(RunnerCatalog catalog, RunFactory factory, RunStore runs, RunTransactions transactions, Advancer advancer, TransactionTemplate tx,
+    RunStarter(RunnerCatalog catalog, RunFactory factory, RunReader runs, RunTransactions transactions, Advancer advancer, TransactionTemplate tx,
             LiveRuns liveRuns) {
         this.catalog = catalog;
         this.factory = factory;

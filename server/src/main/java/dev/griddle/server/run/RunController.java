@@ -5,7 +5,7 @@ import dev.griddle.server.engine.CancelMode;
 import dev.griddle.server.engine.RunCommands;
 import dev.griddle.server.engine.RunRow;
 import dev.griddle.server.engine.RunStarter;
-import dev.griddle.server.engine.RunStore;
+import dev.griddle.server.engine.RunReader;
 import dev.griddle.server.engine.Trigger;
 import dev.griddle.server.llm.RunnerAccess;
 import dev.griddle.server.web.ApiException;
@@ -41,12 +41,12 @@ class RunController {
     private static final Set<String> TRIGGERS = Set.of("api", "cron", "webhook", "runner");
 
     private final RunStarter starter;
-    private final RunStore runs;
+    private final RunReader runs;
     private final RunCommands commands;
     private final RunAccess access;
     private final RunnerAccess runnerAccess;
 
-    RunController(RunStarter starter, RunStore runs, RunCommands commands, RunAccess access, RunnerAccess runnerAccess) {
+    RunController(RunStarter starter, RunReader runs, RunCommands commands, RunAccess access, RunnerAccess runnerAccess) {
         this.runnerAccess = runnerAccess;
         this.starter = starter;
         this.runs = runs;
@@ -124,7 +124,7 @@ class RunController {
         if (triggerType != null && !TRIGGERS.contains(triggerType)) {
             throw ApiException.fieldErrors(Map.of("trigger_type", List.of("must be one of " + TRIGGERS + ", was '" + triggerType + "'")));
         }
-        RunStore.RunFilter filter = new RunStore.RunFilter(runnerId, status, triggerType, time("from", from), time("to", to),
+        RunReader.RunFilter filter = new RunReader.RunFilter(runnerId, status, triggerType, time("from", from), time("to", to),
                 caller.projectIds() == null ? null : caller.projectIds().toArray(UUID[]::new));
         return page.result(runs.list(caller.orgId(), filter, page.perPage(), page.offset()).stream().map(RunView::of).toList(),
                 runs.count(caller.orgId(), filter));

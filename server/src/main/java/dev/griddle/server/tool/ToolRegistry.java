@@ -1,5 +1,6 @@
 package dev.griddle.server.tool;
 
+import dev.griddle.server.engine.RunReader;
 import dev.griddle.server.expr.Expressions;
 import dev.griddle.server.secret.OrgSecrets;
 import dev.griddle.server.secret.SecretMasking;
@@ -19,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class ToolRegistry {
 
     private final ToolStore store;
+    private final RunReader runs;
     private final Expressions expressions;
     private final JsonMapper json;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
@@ -29,7 +31,7 @@ public class ToolRegistry {
     private final SecretMasking masking;
     private final long maxBodyBytes;
 
-    ToolRegistry(ToolStore store, Expressions expressions, JsonMapper json, OutboundGuard guard, ObjectProvider<ConnectedTools> connected,
+    ToolRegistry(ToolStore store, RunReader runs, Expressions expressions, JsonMapper json, OutboundGuard guard, ObjectProvider<ConnectedTools> connected,
             OrgSecrets secrets, SecretMasking masking, dev.griddle.server.GriddleProperties props) {
         this.maxBodyBytes = props.engine().maxStepOutput().toBytes();
         this.secrets = secrets;
@@ -37,6 +39,7 @@ public class ToolRegistry {
         this.guard = guard;
         this.connected = connected;
         this.store = store;
+        this.runs = runs;
         this.expressions = expressions;
         this.json = json;
     }
@@ -68,7 +71,7 @@ public class ToolRegistry {
 
     /** The runner a run belongs to. */
     public Optional<UUID> runnerOf(UUID orgId, UUID runId) {
-        return store.runnerOf(orgId, runId);
+        return runs.runnerOf(orgId, runId);
     }
 
     private Tool tool(StoredTool t) {

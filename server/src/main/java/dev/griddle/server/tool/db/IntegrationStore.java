@@ -91,11 +91,6 @@ class IntegrationStore {
                 .query((rs, n) -> new Attached(row(rs, n), allowedTables(json.readTree(rs.getString("config"))))).list();
     }
 
-    Optional<UUID> runnerOfRun(UUID orgId, UUID runId) {
-        return jdbc.sql("select runner_id from runs where org_id = :org and id = :id").param("org", orgId).param("id", runId).query(UUID.class)
-                .optional();
-    }
-
     private static List<String> allowedTables(JsonNode config) {
         JsonNode list = config.get("allowed_tables");
         if (list == null || !list.isArray()) {

@@ -162,6 +162,10 @@ class StepParserTest {
         assertThat(written.path("steps").get(0)).isEqualTo(JSON.valueToTree(stored));
         assertThat(written.path("steps").get(0).path("if").isNull()).isTrue();
         assertThat(written.path("default_model").asString()).isEqualTo("m");
+        // the spec hash of every stored version covers these names: a draft equal to its version must still hash equal
+        assertThat(written.path("steps").get(0).propertyNames()).containsExactly("id", "type", "needs", "if", "with", "retry", "timeout_ms",
+                "runs_on", "for_each", "max_parallel", "disabled");
+        assertThat(written.propertyNames()).containsExactly("steps", "output", "input_schema", "default_model");
     }
 
     @Test

@@ -20,8 +20,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
  */
 final class StepParser {
 
-    static final List<String> TYPES = List.of("transform", "http", "llm", "tool", "approval", "wait", "runner", "task");
-    static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
+    private static final List<String> TYPES = List.of("transform", "http", "llm", "tool", "approval", "wait", "runner", "task");
+    private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
     /** Types that stand for one thing each (an approval, a child run), so they cannot fan out. */
     private static final Set<String> NO_FOR_EACH = Set.of("approval", "runner");
     private static final JsonNode NO_ARGUMENTS = JsonNodeFactory.instance.objectNode();

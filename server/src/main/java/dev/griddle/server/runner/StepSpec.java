@@ -17,14 +17,15 @@ import tools.jackson.databind.JsonNode;
  * (an id, a number, a choice, a time) that is a {@code {{ }}} template is null until then, and
  * {@link #rendered} checks and types the rendered arguments with the same rules as publishing.
  *
- * <p>Adding a step type: its record here (under {@link Queued} when an executor carries it out),
- * its case in {@link StepParser}, its executor.
+ * <p>Adding a step type: its record here, its name and case in {@link StepParser}, its executor.
+ * Under {@link Queued} (an executor carries it out) the engine needs nothing more; any other
+ * variant the compiler points at the engine's one switch that decides how a step is carried out.
  */
 public sealed interface StepSpec permits StepSpec.Transform, StepSpec.Approval, StepSpec.ChildRun, StepSpec.Queued, StepSpec.Unusable {
 
     StepCommon common();
 
-    /** The arguments as written, with their templates; an object (empty when the step has none), except on {@link Unusable}. */
+    /** The arguments as written, with their templates: an object, or null when the step has none (anything at all on {@link Unusable}). */
     JsonNode with();
 
     /** The type's name as a runner writes it ({@code http}, {@code runner}, ...); also the kind of the step's queued tasks. */

@@ -2,6 +2,7 @@ package dev.griddle.server.engine;
 
 import dev.griddle.server.expr.ExpressionException;
 import dev.griddle.server.expr.Expressions;
+import dev.griddle.server.runner.InvalidStepArguments;
 import dev.griddle.server.runner.StepSpec;
 import java.time.Instant;
 import java.util.UUID;
@@ -81,30 +82,31 @@ class Advancer {
                 step.skip(run, Decider.Skip.CONDITION_FALSE);
                 return true;
             }
-            if (spec.forEach() != null && !spec.forEach().isBlank()) {
-                return forEach.start(run, spec, step, context);
-            }
             JsonNode with = spec.with() == null ? JsonNodeFactory.instance.objectNode() : spec.with();
-            return switch (spec.type()) {
-                case "transform" -> {
-                    JsonNode value = expressions.render(with.path("value"), context);
+            // how each type of step is carried out: inline, as an approval, a child run, or a task for an executor
+            return switch (spec) {
+                case StepSpec.Unusable unusable -> throw new InvalidStepArguments(unusable.problem());
+                case StepSpec fanOut when fanOut.forEach() != null && !fanOut.forEach().isBlank() -> forEach.start(run, spec, step, context);
+                case StepSpec.Transform transform -> {
+                    JsonNode value = expressions.render(transform.value(), context);
                     step.start(run);
                     finisher.succeed(run, step, value);
                     yield true;
                 }
-                case "approval" -> {
-                    requestApproval(run, spec, step, expressions.render(with, context));
+                case StepSpec.Approval approval -> {
+                    requestApproval(run, StepSpec.rendered(approval, expressions.render(with, context)), step);
                     yield false;
                 }
-                case "runner" -> {
+                case StepSpec.ChildRun child -> {
+                    StepSpec.ChildRun rendered = StepSpec.rendered(child, expressions.render(with, context));
                     step.startWaiting(run);
-                    RunTx child = children.start(run, stepId, expressions.render(with, context));
-                    advance(child);
-                    transactions.flush(child);
+                    RunTx childRun = children.start(run, stepId, rendered);
+                    advance(childRun);
+                    transactions.flush(childRun);
                     yield false;
                 }
-                default -> {
-                    tasks.enqueueStep(run, spec, step, expressions.render(with, context));
+                case StepSpec.Queued queued -> {
+                    tasks.enqueueStep(run, queued, step, expressions.render(with, context));
                     yield false;
                 }
             };
@@ -114,16 +116,13 @@ class Advancer {
         }
     }
 
-    private void requestApproval(RunTx run, StepSpec spec, StepRow step, JsonNode with) {
+    /** {@code spec} is rendered. */
+    private void requestApproval(RunTx run, StepSpec.Approval spec, StepRow step) {
         step.startWaiting(run);
-        Instant expires = with.hasNonNull("timeout_ms") ? run.now.plusMillis(with.get("timeout_ms").asLong()) : null;
-        String onTimeout = with.path("on_timeout").asString("reject");
-        if (!onTimeout.equals("reject") && !onTimeout.equals("approve")) {
-            throw new InvalidStepArguments("approval: on_timeout must be reject or approve, was '" + onTimeout + "'");
-        }
+        Instant expires = spec.timeoutMs() != null ? run.now.plusMillis(spec.timeoutMs()) : null;
         Approval approval = new Approval(UUID.randomUUID(), run.id(), run.row.runnerId(), spec.id(), "pending",
-                with.path("message").asString(null), null, null, null, run.now, null, expires);
-        approvals.insert(run.row.orgId(), approval, onTimeout);
+                spec.message(), null, null, null, run.now, null, expires);
+        approvals.insert(run.row.orgId(), approval, spec.onTimeout().wire());
         ObjectNode data = JsonNodeFactory.instance.objectNode().put("approval_id", approval.id().toString());
         data.put("message", approval.message());
         if (expires != null) {

@@ -2,8 +2,10 @@ package dev.griddle.server.engine;
 
 import dev.griddle.server.Refusal;
 import dev.griddle.server.auth.ProjectScope;
+import dev.griddle.server.runner.InvalidStepArguments;
 import dev.griddle.server.runner.PinnedRunner;
 import dev.griddle.server.runner.RunnerCatalog;
+import dev.griddle.server.runner.StepSpec;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -40,21 +42,15 @@ class ChildRuns {
      * runner of the organization when the parent has none); another fails the step as if it did not
      * exist. Child runs are never deferred by the soft live-run limit, but the hard one refuses them.
      *
-     * @throws InvalidStepArguments a bad {@code runner_id}, too deep, or a child the catalog or the limit refuses
+     * @throws InvalidStepArguments too deep, or a child the catalog or the limit refuses
      */
-    RunTx start(RunTx parent, String stepId, JsonNode with) {
-        UUID runnerId;
-        try {
-            runnerId = UUID.fromString(with.path("runner_id").asString(""));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidStepArguments("runner: runner_id must be a runner's UUID, was '" + with.path("runner_id").asString("") + "'");
-        }
-        Integer version = with.hasNonNull("version") ? with.get("version").asInt() : null;
+    RunTx start(RunTx parent, String stepId, StepSpec.ChildRun spec) {
+        UUID runnerId = spec.runnerId();
         depth.checkChildOf(parent);
         RunTx child;
         try {
-            PinnedRunner runner = catalog.pinForRun(parent.row.orgId(), runnerId, version, ProjectScope.ofOwner(parent.row.projectId()));
-            JsonNode input = with.get("input") == null || with.get("input").isNull() ? JsonNodeFactory.instance.objectNode() : with.get("input");
+            PinnedRunner runner = catalog.pinForRun(parent.row.orgId(), runnerId, spec.version(), ProjectScope.ofOwner(parent.row.projectId()));
+            JsonNode input = spec.input() == null || spec.input().isNull() ? JsonNodeFactory.instance.objectNode() : spec.input();
             catalog.validateInput(runner, input);
             liveRuns.checkHard(parent.row.orgId());
             child = factory.create(parent.row.orgId(), runner, input, null, new Trigger("runner", parent.id()), parent.id(), stepId);

@@ -1,6 +1,7 @@
 package dev.griddle.server.engine;
 
 import dev.griddle.server.expr.Expressions;
+import dev.griddle.server.runner.InvalidStepArguments;
 import dev.griddle.server.runner.StepSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,23 +55,22 @@ class ForEachSteps {
         }
         boolean again = step.attempt() > 0; // started before: a run retry
         step.startItems(run, list.size());
-        JsonNode with = spec.with() == null ? JsonNodeFactory.instance.objectNode() : spec.with();
         if (list.isEmpty()) {
             finisher.succeed(run, step, JsonNodeFactory.instance.arrayNode());
             return true;
         }
-        if ("transform".equals(spec.type())) {
+        if (spec instanceof StepSpec.Transform transform) {
             var outputs = JsonNodeFactory.instance.arrayNode();
             ItemBudget.Tally tally = budget.tally(list.size());
             for (JsonNode item : list) {
-                JsonNode rendered = expressions.render(with.path("value"), RunContext.withItem(context, item));
+                JsonNode rendered = expressions.render(transform.value(), RunContext.withItem(context, item));
                 tally.add(rendered);
                 outputs.add(rendered);
             }
             finisher.succeed(run, step, outputs);
             return true;
         }
-        if (!isQueued(spec.type())) {
+        if (!(spec instanceof StepSpec.Queued)) {
             throw new InvalidStepArguments("for_each is not supported on " + spec.type() + " steps");
         }
         List<JsonNode> items = new ArrayList<>();
@@ -131,9 +131,5 @@ class ForEachSteps {
         JsonNode args = expressions.render(with, RunContext.withItem(context, item));
         stepRuns.updateItem(run.id(), spec.id(), idx, StepStatus.QUEUED, 1, null, null);
         tasks.enqueueItem(run, spec, idx, 1, args);
-    }
-
-    private static boolean isQueued(String type) {
-        return !type.equals("transform") && !type.equals("approval") && !type.equals("runner");
     }
 }

@@ -1,6 +1,7 @@
 package dev.griddle.server.engine;
 
 import dev.griddle.server.GriddleProperties;
+import dev.griddle.server.runner.InvalidStepArguments;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;

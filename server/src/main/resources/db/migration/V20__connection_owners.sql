@@ -4,54 +4,41 @@
 -- Links whose owner is gone (a runner deleted before this migration left its links behind) or
 -- belongs to another organization are dropped, not migrated.
 
-delete from connection_tools c
-where not exists (select 1 from runners r where c.owner_kind = 'runner' and r.id = c.owner_id and r.org_id = c.org_id)
-  and not exists (select 1 from agents a where c.owner_kind = 'agent' and a.id = c.owner_id and a.org_id = c.org_id);
-delete from connection_settings c
-where not exists (select 1 from runners r where c.owner_kind = 'runner' and r.id = c.owner_id and r.org_id = c.org_id)
-  and not exists (select 1 from agents a where c.owner_kind = 'agent' and a.id = c.owner_id and a.org_id = c.org_id);
-delete from connection_attachments c
-where not exists (select 1 from runners r where c.owner_kind = 'runner' and r.id = c.owner_id and r.org_id = c.org_id)
-  and not exists (select 1 from agents a where c.owner_kind = 'agent' and a.id = c.owner_id and a.org_id = c.org_id);
+do $$
+declare
+    link text;
+begin
+    foreach link in array array['connection_tools', 'connection_settings', 'connection_attachments'] loop
+        execute format($sql$
+            delete from %I c
+            where not exists (select 1 from runners r where c.owner_kind = 'runner' and r.id = c.owner_id and r.org_id = c.org_id)
+              and not exists (select 1 from agents a where c.owner_kind = 'agent' and a.id = c.owner_id and a.org_id = c.org_id)
+            $sql$, link);
+        execute format($sql$
+            alter table %I add column runner_id uuid references runners (id) on delete cascade,
+                           add column agent_id  uuid references agents (id) on delete cascade
+            $sql$, link);
+        execute format($sql$
+            update %I set runner_id = case owner_kind when 'runner' then owner_id end,
+                          agent_id  = case owner_kind when 'agent' then owner_id end
+            $sql$, link);
+        -- exactly one owner per link
+        execute format($sql$
+            alter table %I drop constraint %I, drop column owner_kind, drop column owner_id,
+                           add constraint %I check (num_nonnulls(runner_id, agent_id) = 1)
+            $sql$, link, link || '_pkey', link || '_one_owner');
+    end loop;
+end $$;
 
+-- One link per owner and tool (setting kind, attached row). A unique key with a null owner column
+-- never conflicts, so each key holds for its own kind of owner.
 alter table connection_tools
-    add column runner_id uuid references runners (id) on delete cascade,
-    add column agent_id  uuid references agents (id) on delete cascade;
-alter table connection_settings
-    add column runner_id uuid references runners (id) on delete cascade,
-    add column agent_id  uuid references agents (id) on delete cascade;
-alter table connection_attachments
-    add column runner_id uuid references runners (id) on delete cascade,
-    add column agent_id  uuid references agents (id) on delete cascade;
-
-update connection_tools set runner_id = case owner_kind when 'runner' then owner_id end,
-                            agent_id  = case owner_kind when 'agent' then owner_id end;
-update connection_settings set runner_id = case owner_kind when 'runner' then owner_id end,
-                               agent_id  = case owner_kind when 'agent' then owner_id end;
-update connection_attachments set runner_id = case owner_kind when 'runner' then owner_id end,
-                                  agent_id  = case owner_kind when 'agent' then owner_id end;
-
--- Exactly one owner per link; one link per owner and tool (setting kind, attached row). A unique
--- key with a null owner column never conflicts, so each pair holds for its own kind of owner.
-alter table connection_tools
-    drop constraint connection_tools_pkey,
-    drop column owner_kind,
-    drop column owner_id,
-    add constraint connection_tools_one_owner check (num_nonnulls(runner_id, agent_id) = 1),
     add constraint connection_tools_runner_key unique (runner_id, tool_id),
     add constraint connection_tools_agent_key unique (agent_id, tool_id);
 alter table connection_settings
-    drop constraint connection_settings_pkey,
-    drop column owner_kind,
-    drop column owner_id,
-    add constraint connection_settings_one_owner check (num_nonnulls(runner_id, agent_id) = 1),
     add constraint connection_settings_runner_key unique (runner_id, kind),
     add constraint connection_settings_agent_key unique (agent_id, kind);
 alter table connection_attachments
-    drop constraint connection_attachments_pkey,
-    drop column owner_kind,
-    drop column owner_id,
-    add constraint connection_attachments_one_owner check (num_nonnulls(runner_id, agent_id) = 1),
     add constraint connection_attachments_runner_key unique (runner_id, kind, ref_id),
     add constraint connection_attachments_agent_key unique (agent_id, kind, ref_id);
 -- deleting an MCP server, integration or skill deletes the attachments naming it

@@ -63,7 +63,7 @@ class UpgradeTest {
     static void database(DynamicPropertyRegistry registry) {
         registry.add("griddle.database-url", UpgradeTest::v19DatabaseWithRunsInFlight);
         registry.add("griddle.engine.drain-timeout", () -> "1s");
-        registry.add("griddle.database-pool-size", () -> "8");
+        registry.add("griddle.database-pool-size", () -> "6");
         registry.add("griddle.engine.concurrency", () -> "4");
         registry.add("griddle.engine.reap-interval", () -> "500");
     }

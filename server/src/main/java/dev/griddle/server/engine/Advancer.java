@@ -7,7 +7,6 @@ import dev.griddle.server.runner.StepSpec;
 import dev.griddle.server.secret.OrgSecrets;
 import dev.griddle.server.secret.SecretUse;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -93,32 +92,33 @@ class Advancer {
                 StepLifecycle.skipped(run, step, Decider.Skip.CONDITION_FALSE);
                 return true;
             }
-            if (spec.forEach() != null && !spec.forEach().isBlank()) {
-                return startForEach(run, spec, step, context);
-            }
             JsonNode with = spec.with() == null ? JsonNodeFactory.instance.objectNode() : spec.with();
-            return switch (spec.type()) {
-                case "transform" -> {
-                    JsonNode value = expressions.render(with.path("value"), context);
+            // how each type of step is carried out: inline, as an approval, a child run, or a task for an executor
+            return switch (spec) {
+                case StepSpec.Unusable unusable -> throw new IllegalArgumentException(unusable.problem());
+                case StepSpec fanOut when fanOut.forEach() != null && !fanOut.forEach().isBlank() -> startForEach(run, spec, step, context);
+                case StepSpec.Transform transform -> {
+                    JsonNode value = expressions.render(transform.value(), context);
                     step.attempt++;
                     StepLifecycle.started(run, step, step.attempt);
                     succeed(run, step, value);
                     yield true;
                 }
-                case "approval" -> {
-                    requestApproval(run, spec, step, expressions.render(with, context));
+                case StepSpec.Approval approval -> {
+                    requestApproval(run, StepSpec.rendered(approval, expressions.render(with, context)), step);
                     yield false;
                 }
-                case "runner" -> {
+                case StepSpec.ChildRun child -> {
+                    StepSpec.ChildRun rendered = StepSpec.rendered(child, expressions.render(with, context));
                     step.attempt++;
                     StepLifecycle.started(run, step, step.attempt);
                     step.status = StepStatus.WAITING;
-                    children.start(run, stepId, expressions.render(with, context));
+                    children.start(run, stepId, rendered);
                     yield false;
                 }
-                default -> {
+                case StepSpec.Queued queued -> {
                     JsonNode args = expressions.render(with, context);
-                    enqueue(run, spec, step, -1, step.attempt + 1, args, readyAt(run, spec, args));
+                    enqueue(run, queued, step, -1, step.attempt + 1, args, readyAt(run, queued, args));
                     step.attempt++;
                     yield false;
                 }
@@ -146,18 +146,18 @@ class Advancer {
             succeed(run, step, JsonNodeFactory.instance.arrayNode());
             return true;
         }
-        if ("transform".equals(spec.type())) {
+        if (spec instanceof StepSpec.Transform transform) {
             var outputs = JsonNodeFactory.instance.arrayNode();
             ItemBudget.Tally tally = budget.tally(list.size());
             for (JsonNode item : list) {
-                JsonNode rendered = expressions.render(with.path("value"), RunContext.withItem(context, item));
+                JsonNode rendered = expressions.render(transform.value(), RunContext.withItem(context, item));
                 tally.add(rendered);
                 outputs.add(rendered);
             }
             succeed(run, step, outputs);
             return true;
         }
-        if (!isQueued(spec.type())) {
+        if (!(spec instanceof StepSpec.Queued)) {
             throw new IllegalArgumentException("for_each is not supported on " + spec.type() + " steps");
         }
         List<JsonNode> items = new ArrayList<>();
@@ -197,16 +197,10 @@ class Advancer {
         enqueue(run, spec, run.step(spec.id()), idx, attempt, args, readyAt(run, spec, args));
     }
 
-    private static boolean isQueued(String type) {
-        return !type.equals("transform") && !type.equals("approval") && !type.equals("runner");
-    }
-
     void enqueue(RunTx run, StepSpec spec, StepRow step, int itemIndex, int attempt, JsonNode args, Instant readyAt) {
-        String taskType = "task".equals(spec.type()) ? args.path("task_type").asString(null) : spec.type();
-        if (taskType == null || taskType.isBlank()) {
-            throw new IllegalArgumentException("task step '" + spec.id() + "' needs with.task_type");
-        }
-        JsonNode input = "task".equals(spec.type()) ? args.path("input") : args;
+        StepSpec.Task task = spec instanceof StepSpec.Task t ? StepSpec.rendered(t, args) : null;
+        String taskType = task != null ? task.taskType() : spec.type();
+        JsonNode input = task != null ? task.input() : args;
         queue.enqueue(new TaskRow(UUID.randomUUID(), run.row.orgId(), run.id(), spec.id(), itemIndex, attempt, spec.type(), taskType,
                 spec.runsOn(), input.isMissingNode() ? JsonNodeFactory.instance.objectNode() : input, spec.timeoutMs(), readyAt,
                 null, null, null), run.now, run.status.paused());
@@ -218,39 +212,18 @@ class Advancer {
     }
 
     private static Instant readyAt(RunTx run, StepSpec spec, JsonNode args) {
-        if (!"wait".equals(spec.type())) {
-            return run.now;
-        }
-        if (args.hasNonNull("duration_ms")) {
-            long ms = args.get("duration_ms").asLong();
-            if (ms < 0) {
-                throw new IllegalArgumentException("wait: duration_ms must be >= 0, was " + ms);
-            }
-            return run.now.plusMillis(ms);
-        }
-        if (args.hasNonNull("until")) {
-            try {
-                Instant until = Instant.parse(args.get("until").asString());
-                return until.isBefore(run.now) ? run.now : until;
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("wait: until must be an RFC 3339 timestamp, was '" + args.get("until").asString() + "'");
-            }
-        }
-        throw new IllegalArgumentException("wait: needs duration_ms or until");
+        return spec instanceof StepSpec.Wait wait ? StepSpec.rendered(wait, args).readyAt(run.now) : run.now;
     }
 
-    private void requestApproval(RunTx run, StepSpec spec, StepRow step, JsonNode with) {
+    /** {@code spec} is rendered. */
+    private void requestApproval(RunTx run, StepSpec.Approval spec, StepRow step) {
         step.attempt++;
         StepLifecycle.started(run, step, step.attempt);
         step.status = StepStatus.WAITING;
-        Instant expires = with.hasNonNull("timeout_ms") ? run.now.plusMillis(with.get("timeout_ms").asLong()) : null;
-        String onTimeout = with.path("on_timeout").asString("reject");
-        if (!onTimeout.equals("reject") && !onTimeout.equals("approve")) {
-            throw new IllegalArgumentException("approval: on_timeout must be reject or approve, was '" + onTimeout + "'");
-        }
+        Instant expires = spec.timeoutMs() != null ? run.now.plusMillis(spec.timeoutMs()) : null;
         Approval approval = new Approval(UUID.randomUUID(), run.id(), run.row.runnerId(), spec.id(), "pending",
-                with.path("message").asString(null), null, null, null, run.now, null, expires);
-        approvals.insert(run.row.orgId(), approval, onTimeout);
+                spec.message(), null, null, null, run.now, null, expires);
+        approvals.insert(run.row.orgId(), approval, spec.onTimeout().wire());
         ObjectNode data = JsonNodeFactory.instance.objectNode().put("approval_id", approval.id().toString());
         data.put("message", approval.message());
         if (expires != null) {

@@ -1,11 +1,11 @@
 package dev.griddle.server.engine;
 
+import dev.griddle.server.runner.StepSpec;
 import dev.griddle.server.web.ApiException;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -29,17 +29,12 @@ class ChildRuns {
         this.queue = queue;
     }
 
-    void start(RunTx parent, String stepId, JsonNode with) {
-        UUID runnerId;
-        try {
-            runnerId = UUID.fromString(with.path("runner_id").asString(""));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("runner: runner_id must be a runner's UUID, was '" + with.path("runner_id").asString("") + "'");
-        }
-        Integer version = with.hasNonNull("version") ? with.get("version").asInt() : null;
+    /** Starts the child run of a {@code runner} step whose arguments are rendered. */
+    void start(RunTx parent, String stepId, StepSpec.ChildRun spec) {
+        UUID runnerId = spec.runnerId();
         depth.checkChildOf(parent);
         try {
-            UUID child = starter.getObject().startChild(parent, stepId, runnerId, version, with.get("input"));
+            UUID child = starter.getObject().startChild(parent, stepId, runnerId, spec.version(), spec.input());
             ObjectNode data = JsonNodeFactory.instance.objectNode().put("child_run_id", child.toString());
             parent.event("log", stepId, data.put("message", "started child run " + child));
         } catch (ApiException | LiveRunLimitExceeded e) {

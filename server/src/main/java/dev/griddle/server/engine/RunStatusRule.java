@@ -47,6 +47,6 @@ final class RunStatusRule {
 
     /** A queued step no executor of this node is about to run: a timer, or a task for remote workers. */
     private static boolean waitsOutside(StepSpec spec) {
-        return spec != null && ("wait".equals(spec.type()) || "task".equals(spec.type()) || !spec.runsOn().isEmpty());
+        return spec instanceof StepSpec.Wait || spec instanceof StepSpec.Task || (spec != null && !spec.runsOn().isEmpty());
     }
 }

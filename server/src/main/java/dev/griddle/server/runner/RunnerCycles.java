@@ -1,6 +1,5 @@
 package dev.griddle.server.runner;
 
-import dev.griddle.server.expr.Templates;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -11,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Refuses {@code runner} steps that would make a runner run itself, directly or through other
@@ -28,10 +27,12 @@ class RunnerCycles {
 
     private final RunnerStore runners;
     private final VersionStore versions;
+    private final JsonMapper json;
 
-    RunnerCycles(RunnerStore runners, VersionStore versions) {
+    RunnerCycles(RunnerStore runners, VersionStore versions, JsonMapper json) {
         this.runners = runners;
         this.versions = versions;
+        this.json = json;
     }
 
     /** One error per {@code runner} step of {@code steps} (the draft of {@code runnerId}) that leads back to {@code runnerId}. */
@@ -43,7 +44,7 @@ class RunnerCycles {
         Map<UUID, Set<UUID>> edges = new HashMap<>();
         for (int i = 0; i < steps.size(); i++) {
             RunnerDraft.Step step = steps.get(i);
-            UUID target = step == null ? null : literalRunner(step.type(), step.with());
+            UUID target = step == null ? null : literalRunner(step.toStored());
             if (target == null) {
                 continue;
             }
@@ -94,7 +95,7 @@ class RunnerCycles {
         runners.find(orgId, runnerId).ifPresent(runner -> {
             if (runner.steps() != null) {
                 for (RunnerDraft.Step step : runner.steps()) {
-                    UUID target = step == null ? null : literalRunner(step.type(), step.with());
+                    UUID target = step == null ? null : literalRunner(step.toStored());
                     if (target != null) {
                         out.add(target);
                     }
@@ -102,8 +103,8 @@ class RunnerCycles {
             }
             if (runner.latestVersion() != null) {
                 versions.find(orgId, runnerId, runner.latestVersion()).ifPresent(v -> {
-                    for (JsonNode step : v.spec().path("steps")) {
-                        UUID target = literalRunner(step.path("type").asString(null), step.get("with"));
+                    for (StoredStep step : json.treeToValue(v.spec(), RunnerSpec.Stored.class).steps()) {
+                        UUID target = literalRunner(step);
                         if (target != null) {
                             out.add(target);
                         }
@@ -114,18 +115,8 @@ class RunnerCycles {
         return out;
     }
 
-    private static UUID literalRunner(String type, JsonNode with) {
-        if (!"runner".equals(type) || with == null || !with.path("runner_id").isString()) {
-            return null;
-        }
-        String id = with.get("runner_id").asString().strip();
-        if (Templates.hasTemplate(id)) {
-            return null;
-        }
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException notAnId) {
-            return null; // the validator reports the shape
-        }
+    /** The runner a {@code runner} step names by a literal id; null for other steps, templated ids and malformed ones (the validator's). */
+    private static UUID literalRunner(StoredStep step) {
+        return StepParser.shape(step) instanceof StepSpec.ChildRun child ? child.runnerId() : null;
     }
 }

@@ -20,12 +20,13 @@ record RunnerDraft(String name, String description, String defaultModel, JsonNod
     record Step(String id, String type, List<String> needs, @JsonProperty("if") String condition, JsonNode with, Retry retry,
             Long timeoutMs, List<String> runsOn, String forEach, Integer maxParallel, Boolean disabled) {
 
-        StepSpec toSpec() {
+        /** The step with its defaults, as publishing stores it. */
+        StoredStep toStored() {
             RetryPolicy policy = retry == null ? null : new RetryPolicy(
                     retry.maxAttempts() == null ? 0 : retry.maxAttempts(), retry.backoff(),
                     retry.initialIntervalMs() == null ? 0 : retry.initialIntervalMs(),
                     retry.maxIntervalMs() == null ? 0 : retry.maxIntervalMs());
-            return new StepSpec(id, type, needs, condition, with, policy, timeoutMs, runsOn, forEach, maxParallel,
+            return new StoredStep(id, type, needs, condition, with, policy, timeoutMs, runsOn, forEach, maxParallel,
                     Boolean.TRUE.equals(disabled));
         }
     }

@@ -3,10 +3,27 @@ package dev.griddle.server.runner;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** The content of an immutable runner version: what a run executes. */
+/** The content of an immutable runner version, its steps typed: what a run executes. It serializes as {@link Stored}. */
 public record RunnerSpec(List<StepSpec> steps, JsonNode output, JsonNode inputSchema, String defaultModel) {
 
     public RunnerSpec {
         steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    /** The content as {@code runner_versions.spec} stores it and the spec hash covers: the same JSON as every version so far. */
+    record Stored(List<StoredStep> steps, JsonNode output, JsonNode inputSchema, String defaultModel) {
+
+        Stored {
+            steps = steps == null ? List.of() : List.copyOf(steps);
+        }
+
+        /** Typed; an {@code output} or {@code input_schema} stored as JSON null is absent. */
+        RunnerSpec typed() {
+            return new RunnerSpec(steps.stream().map(StoredStep::toSpec).toList(), absentIfNull(output), absentIfNull(inputSchema), defaultModel);
+        }
+
+        private static JsonNode absentIfNull(JsonNode node) {
+            return node == null || node.isNull() || node.isMissingNode() ? null : node;
+        }
     }
 }

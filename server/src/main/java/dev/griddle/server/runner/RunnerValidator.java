@@ -13,15 +13,14 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Checks a runner draft as a whole and lists every problem: the graph (ids, types, {@code needs},
+ * Checks a runner draft as a whole and lists every problem: the graph (ids, {@code needs},
  * cycles), expressions and templates (which must compile and may only read steps upstream),
- * limits, per-type arguments, and the input schema. Pure: no I/O, so it is unit-tested directly.
+ * limits, the type and its arguments ({@link StepParser}), and the input schema. Pure: no I/O,
+ * so it is unit-tested directly.
  */
 @Component
 class RunnerValidator {
 
-    static final List<String> TYPES = List.of("transform", "http", "llm", "tool", "approval", "wait", "runner", "task");
-    static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
     private static final Pattern ID = Pattern.compile("[a-z0-9_-]{1,64}");
     private static final long MAX_TIMEOUT_MS = 86_400_000L;
 
@@ -104,11 +103,6 @@ class RunnerValidator {
             } else if (!seenIds.add(step.id())) {
                 error(at + ".id", "duplicate step id '" + step.id() + "'");
             }
-            if (step.type() == null || step.type().isBlank()) {
-                error(at + ".type", "required; one of " + TYPES);
-            } else if (!TYPES.contains(step.type())) {
-                error(at + ".type", "unknown step type '" + step.type() + "'; one of " + TYPES);
-            }
             List<String> needs = step.needs() == null ? List.of() : step.needs();
             for (int j = 0; j < needs.size(); j++) {
                 String need = needs.get(j);
@@ -128,9 +122,7 @@ class RunnerValidator {
                 checkTemplates(step.with(), at + ".with", step.id(), graph.ids(), upstream, forEach, errors);
             }
             limits(forEach);
-            if (step.type() != null && TYPES.contains(step.type())) {
-                arguments();
-            }
+            arguments();
         }
 
         private void checkExpression(String expression, String path, Set<String> upstream, boolean inForEach) {
@@ -159,7 +151,7 @@ class RunnerValidator {
                     error(at + ".retry.max_interval_ms", "must be > 0, was " + retry.maxIntervalMs());
                     intervalsOk = false;
                 }
-                RetryPolicy effective = step.toSpec().retry();
+                RetryPolicy effective = step.toStored().retry();
                 if (intervalsOk && effective.initialIntervalMs() > effective.maxIntervalMs()) {
                     error(at + ".retry.initial_interval_ms", "must be <= max_interval_ms (" + effective.maxIntervalMs() + "), was "
                             + effective.initialIntervalMs());
@@ -177,69 +169,14 @@ class RunnerValidator {
             }
         }
 
+        /** The type and its arguments, by the rules the engine loads versions with; then the model, against the catalog. */
         private void arguments() {
-            JsonNode with = step.with();
-            if (with != null && !with.isNull() && !with.isObject()) {
-                error(at + ".with", "must be an object, was " + with.getNodeType().name().toLowerCase());
-                return;
+            List<StepParser.Problem> problems = new ArrayList<>();
+            StepSpec spec = StepParser.read(step.toStored(), problems);
+            problems.forEach(p -> error(at + "." + p.path(), p.message()));
+            if (spec instanceof StepSpec.Llm llm && llm.model() != null) {
+                models.problem(llm.model()).ifPresent(p -> error(at + ".with.model", p));
             }
-            switch (step.type()) {
-                case "http" -> {
-                    requireString(with, "url");
-                    if (requireString(with, "method")) {
-                        String method = with.get("method").asString();
-                        if (!Templates.hasTemplate(method) && !HTTP_METHODS.contains(method)) {
-                            error(at + ".with.method", "must be one of " + HTTP_METHODS.stream().sorted().toList() + ", was '" + method + "'");
-                        }
-                    }
-                }
-                case "wait" -> {
-                    if (!has(with, "duration_ms") && !has(with, "until")) {
-                        error(at + ".with", "a wait step needs duration_ms or until");
-                    } else if (has(with, "duration_ms") && !with.get("duration_ms").isIntegralNumber() && !with.get("duration_ms").isString()) {
-                        error(at + ".with.duration_ms", "must be an integer (or a template)");
-                    } else if (has(with, "duration_ms") && with.get("duration_ms").isIntegralNumber() && with.get("duration_ms").longValue() < 0) {
-                        error(at + ".with.duration_ms", "must be >= 0, was " + with.get("duration_ms"));
-                    }
-                }
-                case "approval" -> {
-                    if (has(with, "message") && !with.get("message").isString()) {
-                        error(at + ".with.message", "must be a string");
-                    }
-                }
-                case "runner" -> requireString(with, "runner_id");
-                case "transform" -> {
-                    if (with == null || with.isNull() || !with.has("value")) {
-                        error(at + ".with.value", "required for a step of type 'transform'");
-                    }
-                }
-                case "task" -> requireString(with, "task_type");
-                case "llm" -> {
-                    requireString(with, "prompt");
-                    if (has(with, "model") && with.get("model").isString() && !Templates.hasTemplate(with.get("model").asString())) {
-                        models.problem(with.get("model").asString()).ifPresent(p -> error(at + ".with.model", p));
-                    }
-                }
-                case "tool" -> requireString(with, "tool");
-                default -> {
-                }
-            }
-        }
-
-        private boolean requireString(JsonNode with, String field) {
-            if (!has(with, field)) {
-                error(at + ".with." + field, "required for a step of type '" + step.type() + "'");
-                return false;
-            }
-            if (!with.get(field).isString() || with.get(field).asString().isBlank()) {
-                error(at + ".with." + field, "must be a non-empty string");
-                return false;
-            }
-            return true;
-        }
-
-        private static boolean has(JsonNode with, String field) {
-            return with != null && with.isObject() && with.hasNonNull(field);
         }
 
         private void error(String path, String message) {

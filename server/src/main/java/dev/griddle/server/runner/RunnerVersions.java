@@ -166,9 +166,9 @@ class RunnerVersions implements RunnerCatalog {
                 + first.message() + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more)" : ""), details);
     }
 
+    /** A stored version's content, typed; a step that fails today's checks loads as {@link StepSpec.Unusable} and fails when it starts. */
     RunnerSpec spec(JsonNode stored) {
-        RunnerSpec spec = json.treeToValue(stored, RunnerSpec.class);
-        return new RunnerSpec(spec.steps(), absentIfNull(spec.output()), absentIfNull(spec.inputSchema()), spec.defaultModel());
+        return json.treeToValue(stored, RunnerSpec.Stored.class).typed();
     }
 
     private PinnedRunner pinned(UUID projectId, VersionStore.StoredVersion v) {
@@ -201,9 +201,5 @@ class RunnerVersions implements RunnerCatalog {
             return out;
         }
         return node;
-    }
-
-    private static JsonNode absentIfNull(JsonNode node) {
-        return node == null || node.isNull() || node.isMissingNode() ? null : node;
     }
 }

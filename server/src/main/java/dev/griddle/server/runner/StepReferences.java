@@ -1,7 +1,6 @@
 package dev.griddle.server.runner;
 
 import dev.griddle.server.auth.ProjectScope;
-import dev.griddle.server.expr.Templates;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -9,7 +8,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The reference rule of docs/security.md: a runner may name (an {@code llm} step's
@@ -50,35 +48,28 @@ public class StepReferences {
         ProjectScope scope = ProjectScope.ofOwner(ownerProjectId);
         for (int i = 0; i < steps.size(); i++) {
             RunnerDraft.Step step = steps.get(i);
-            if (step == null || step.with() == null || !step.with().isObject() || step.type() == null) {
-                continue;
-            }
-            String field = switch (step.type()) {
-                case "llm" -> "agent_id";
-                case "runner" -> "runner_id";
-                default -> null;
+            StepSpec spec = step == null ? null : StepParser.shape(step.toStored());
+            Reference ref = switch (spec) {
+                case StepSpec.Llm llm -> new Reference("agent", "agents", "agent_id", llm.agentId());
+                case StepSpec.ChildRun child -> new Reference("runner", "runners", "runner_id", child.runnerId());
+                case null, default -> null;
             };
-            JsonNode ref = field == null ? null : step.with().get(field);
-            if (ref == null || !ref.isString() || ref.asString().isBlank() || Templates.hasTemplate(ref.asString())) {
-                continue; // missing or mistyped is the validator's; templated ids are checked at run time
+            if (ref == null || ref.id() == null) {
+                continue; // missing or malformed is the validator's; templated ids are checked at run time
             }
-            String table = field.equals("agent_id") ? "agents" : "runners";
-            if (!visible(orgId, table, ref.asString().strip(), scope, pending)) {
-                String kind = field.equals("agent_id") ? "agent" : "runner";
-                out.add(new ValidationError(step.id(), prefix + "steps[" + i + "].with." + field, "no " + kind + " '" + ref.asString().strip() + "' "
+            if (!visible(orgId, ref.table(), ref.id(), scope, pending)) {
+                out.add(new ValidationError(step.id(), prefix + "steps[" + i + "].with." + ref.field(), "no " + ref.kind() + " '" + ref.id() + "' "
                         + (ownerProjectId == null ? "in this organization" : "in this runner's project " + ownerProjectId)));
             }
         }
         return out;
     }
 
-    private boolean visible(UUID orgId, String table, String id, ProjectScope scope, Function<UUID, Optional<Optional<UUID>>> pending) {
-        UUID uuid;
-        try {
-            uuid = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            return true; // not an id: the validator reports the shape
-        }
+    /** A literal id a step names: of a {@code kind} kept in {@code table}, written at {@code with.<field>}. */
+    private record Reference(String kind, String table, String field, UUID id) {
+    }
+
+    private boolean visible(UUID orgId, String table, UUID uuid, ProjectScope scope, Function<UUID, Optional<Optional<UUID>>> pending) {
         Optional<Optional<UUID>> declared = pending.apply(uuid);
         if (declared.isPresent()) {
             return scope.sees(declared.get().orElse(null));

@@ -1,33 +1,191 @@
 package dev.griddle.server.runner;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One step of a runner's graph, as published in an immutable version. {@code with} holds the
- * type's arguments, still containing their {@code {{ }}} templates.
+ * One step of a published version, typed by what it does: parsed once when the version is loaded
+ * ({@link StoredStep#toSpec()}) and checked by the same parser when a draft is published, so the
+ * engine switches on the variant instead of comparing type names.
+ *
+ * <p>{@link #with()} keeps the arguments as written, templates and all: the engine renders them
+ * when the step starts. Free text (a prompt, a url, a message) is held as written; a typed field
+ * (an id, a number, a choice, a time) that is a {@code {{ }}} template is null until then, and
+ * {@link #rendered} checks and types the rendered arguments with the same rules as publishing.
+ *
+ * <p>Adding a step type: its record here, its name and case in {@link StepParser}, its executor.
+ * Under {@link Queued} (an executor carries it out) the engine needs nothing more; any other
+ * variant the compiler points at the engine's one switch that decides how a step is carried out.
  */
-public record StepSpec(
-        String id,
-        String type,
-        List<String> needs,
-        @JsonProperty("if") String condition,
-        JsonNode with,
-        RetryPolicy retry,
-        Long timeoutMs,
-        List<String> runsOn,
-        String forEach,
-        Integer maxParallel,
-        boolean disabled) {
+public sealed interface StepSpec permits StepSpec.Transform, StepSpec.Approval, StepSpec.ChildRun, StepSpec.Queued, StepSpec.Unusable {
 
-    public StepSpec {
-        needs = needs == null ? List.of() : List.copyOf(needs);
-        runsOn = runsOn == null ? List.of() : List.copyOf(runsOn);
-        retry = retry == null ? RetryPolicy.NONE : retry;
+    StepCommon common();
+
+    /** The arguments as written, with their templates: an object, or null when the step has none (anything at all on {@link Unusable}). */
+    JsonNode with();
+
+    /** The type's name as a runner writes it ({@code http}, {@code runner}, ...); also the kind of the step's queued tasks. */
+    String type();
+
+    default String id() {
+        return common().id();
     }
 
-    public StepSpec withArguments(JsonNode newWith) {
-        return new StepSpec(id, type, needs, condition, newWith, retry, timeoutMs, runsOn, forEach, maxParallel, disabled);
+    default List<String> needs() {
+        return common().needs();
+    }
+
+    default String condition() {
+        return common().condition();
+    }
+
+    default RetryPolicy retry() {
+        return common().retry();
+    }
+
+    default Long timeoutMs() {
+        return common().timeoutMs();
+    }
+
+    default List<String> runsOn() {
+        return common().runsOn();
+    }
+
+    default String forEach() {
+        return common().forEach();
+    }
+
+    default Integer maxParallel() {
+        return common().maxParallel();
+    }
+
+    default boolean disabled() {
+        return common().disabled();
+    }
+
+    /** What a version stores for this step; a spec serializes as it, so a typed version writes the JSON it was read from. */
+    @JsonValue
+    default StoredStep stored() {
+        return StoredStep.of(type(), common(), with());
+    }
+
+    /** This step with other arguments as written (a run's {@code step_overrides} merged in); arguments that fail the checks make it {@link Unusable}. */
+    default StepSpec withArguments(JsonNode arguments) {
+        return StepParser.load(type(), common(), arguments);
+    }
+
+    /**
+     * {@code spec} for its rendered arguments: every field typed, nothing left to a template.
+     *
+     * @throws IllegalArgumentException naming the argument, when the rendered arguments (or an
+     *     {@link Unusable} step) do not pass the checks: the step fails
+     */
+    static <T extends StepSpec> T rendered(T spec, JsonNode arguments) {
+        return StepParser.rendered(spec, arguments);
+    }
+
+    /** The steps an executor carries out from the task queue: this node's executors, or remote workers. */
+    sealed interface Queued extends StepSpec permits Http, Llm, Tool, Wait, Task {
+    }
+
+    /** Computes {@code value} inline, in the run's transaction. */
+    record Transform(StepCommon common, JsonNode with, JsonNode value) implements StepSpec {
+        @Override
+        public String type() {
+            return "transform";
+        }
+    }
+
+    /** One HTTP request; {@code method} is null while templated. */
+    record Http(StepCommon common, JsonNode with, String method, String url) implements Queued {
+        @Override
+        public String type() {
+            return "http";
+        }
+    }
+
+    /** A model call; {@code model} (a catalog id) and {@code agentId} are null when absent or templated. */
+    record Llm(StepCommon common, JsonNode with, String prompt, String model, UUID agentId) implements Queued {
+        @Override
+        public String type() {
+            return "llm";
+        }
+    }
+
+    /** One call of a tool connected to the runner, by name. */
+    record Tool(StepCommon common, JsonNode with, String tool) implements Queued {
+        @Override
+        public String type() {
+            return "tool";
+        }
+    }
+
+    /** A timer: a task that becomes ready after {@code durationMs} or at {@code until} (exactly one is set once rendered). */
+    record Wait(StepCommon common, JsonNode with, Long durationMs, Instant until) implements Queued {
+        @Override
+        public String type() {
+            return "wait";
+        }
+
+        /** When a rendered wait ends, for a step starting at {@code now}; an {@code until} in the past is now. */
+        public Instant readyAt(Instant now) {
+            if (durationMs != null) {
+                return now.plusMillis(durationMs);
+            }
+            return until.isBefore(now) ? now : until;
+        }
+    }
+
+    /** Work for a remote worker that handles {@code taskType}; the worker gets {@code with.input}. */
+    record Task(StepCommon common, JsonNode with, String taskType) implements Queued {
+        @Override
+        public String type() {
+            return "task";
+        }
+
+        public JsonNode input() {
+            return with.path("input");
+        }
+    }
+
+    /** An approval: waits for a decision, or until {@code timeoutMs}, when {@code onTimeout} decides. */
+    record Approval(StepCommon common, JsonNode with, String message, Long timeoutMs, OnTimeout onTimeout) implements StepSpec {
+        @Override
+        public String type() {
+            return "approval";
+        }
+    }
+
+    /** What an expired approval decides; {@code reject} unless the step says otherwise. */
+    enum OnTimeout {
+        REJECT, APPROVE;
+
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** A child run of {@code runnerId} ({@code version}, or its latest when null); the step waits for it. */
+    record ChildRun(StepCommon common, JsonNode with, UUID runnerId, Integer version) implements StepSpec {
+        @Override
+        public String type() {
+            return "runner";
+        }
+
+        public JsonNode input() {
+            return with.get("input");
+        }
+    }
+
+    /**
+     * A stored step that no longer passes the checks: a version published before a check existed,
+     * or a run's {@code step_overrides} that break it. It loads, so the version and its other runs
+     * stay readable, and fails with {@code problem} when it starts.
+     */
+    record Unusable(StepCommon common, String type, JsonNode with, String problem) implements StepSpec {
     }
 }

@@ -10,7 +10,7 @@ record StoredRunner(UUID id, UUID orgId, UUID projectId, String name, String des
         List<RunnerDraft.Step> steps, JsonNode output, String draftHash, Integer latestVersion, Instant createdAt, Instant updatedAt) {
 
     /** What publishing this draft would freeze: the content of a version. */
-    RunnerSpec spec() {
-        return new RunnerSpec(steps.stream().map(RunnerDraft.Step::toSpec).toList(), output, inputSchema, defaultModel);
+    RunnerSpec.Stored spec() {
+        return new RunnerSpec.Stored(steps.stream().map(RunnerDraft.Step::toStored).toList(), output, inputSchema, defaultModel);
     }
 }

@@ -3,6 +3,7 @@ package dev.griddle.server.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.griddle.server.runner.StepSpec;
+import dev.griddle.server.runner.StoredStep;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class DeciderTest {
 
     private static StepSpec step(String id, String... needs) {
-        return new StepSpec(id, "transform", Arrays.asList(needs), null, null, null, null, null, null, null, false);
+        return new StoredStep(id, "transform", Arrays.asList(needs), null, null, null, null, null, null, null, false).toSpec();
     }
 
     private static Map<String, Decider.StepState> states(Object... pairs) {

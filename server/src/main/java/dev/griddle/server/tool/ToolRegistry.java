@@ -66,11 +66,6 @@ public class ToolRegistry {
         return out;
     }
 
-    /** The runner a run belongs to. */
-    public Optional<UUID> runnerOf(UUID orgId, UUID runId) {
-        return store.runnerOf(orgId, runId);
-    }
-
     private Tool tool(StoredTool t) {
         return new HttpTool(t, expressions, http, json, guard, secrets, masking, maxBodyBytes);
     }

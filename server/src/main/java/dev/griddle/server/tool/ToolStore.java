@@ -65,11 +65,6 @@ class ToolStore {
         return jdbc.sql("select count(*) from tools where org_id = :org").param("org", orgId).query(Long.class).single();
     }
 
-    Optional<UUID> runnerOf(UUID orgId, UUID runId) {
-        return jdbc.sql("select runner_id from runs where org_id = :org and id = :id").param("org", orgId).param("id", runId).query(UUID.class)
-                .optional();
-    }
-
     private StoredTool row(ResultSet rs, int n) throws SQLException {
         return new StoredTool(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getString("name"), rs.getString("description"),
                 json.readTree(rs.getString("parameters")), json.readTree(rs.getString("http")), instant(rs.getTimestamp("created_at")),

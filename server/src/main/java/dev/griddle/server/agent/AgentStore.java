@@ -13,7 +13,7 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** SQL for {@code agents}, and deleting an agent's connections with it. */
+/** SQL for {@code agents}. */
 @Repository
 class AgentStore {
 
@@ -46,11 +46,8 @@ class AgentStore {
         jdbc.sql("update agents set credentials = :c where org_id = :org and id = :id").param("c", sealed).param("org", orgId).param("id", id).update();
     }
 
+    /** Deletes the agent; its connections and threads go with it (foreign keys on delete cascade). */
     void delete(UUID orgId, UUID id) {
-        for (String table : List.of("connection_tools", "connection_settings", "connection_attachments")) {
-            jdbc.sql("delete from " + table + " where org_id = :org and owner_kind = 'agent' and owner_id = :id").param("org", orgId)
-                    .param("id", id).update();
-        }
         jdbc.sql("delete from agents where org_id = :org and id = :id").param("org", orgId).param("id", id).update();
     }
 

@@ -38,10 +38,12 @@ public class SkillStore {
                 .param("instructions", s.instructions()).param("updated", ts(s.updatedAt())).update();
     }
 
+    /** Deletes the skill and, in the same statement, the attachments naming it. */
     void delete(UUID orgId, UUID id) {
-        jdbc.sql("delete from connection_attachments where org_id = :org and kind = 'skills' and ref_id = :id").param("org", orgId)
-                .param("id", id).update();
-        jdbc.sql("delete from skills where org_id = :org and id = :id").param("org", orgId).param("id", id).update();
+        jdbc.sql("""
+                with gone as (delete from skills where org_id = :org and id = :id returning id)
+                delete from connection_attachments where org_id = :org and kind = 'skills' and ref_id in (select id from gone)
+                """).param("org", orgId).param("id", id).update();
     }
 
     public Optional<Skill> find(UUID orgId, UUID id) {

@@ -13,8 +13,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * How other features read runs: a run's row, the runs feed, a run's runner, a trigger's live run,
- * what runs spent. Every read is scoped by organization; none takes the run's lock.
+ * How other features read runs: a run's row, the runs feed, a trigger's live run, what runs spent. Every read is scoped by organization; none takes the run's lock.
  */
 @Component
 public class RunReader {
@@ -36,12 +35,6 @@ public class RunReader {
         return find(orgId, runId).filter(r -> scope.sees(r.projectId()));
     }
 
-    /** The runner the run runs. */
-    public Optional<UUID> runnerOf(UUID orgId, UUID runId) {
-        return jdbc.sql("select runner_id from runs where org_id = :org and id = :id").param("org", orgId).param("id", runId).query(UUID.class)
-                .optional();
-    }
-
     /** The newest unfinished run a trigger started, if any. */
     public Optional<UUID> liveRunOf(UUID orgId, String triggerType, UUID triggerId) {
         return jdbc.sql("""
@@ -50,18 +43,15 @@ public class RunReader {
                 """).param("org", orgId).param("type", triggerType).param("trigger", triggerId).query(UUID.class).optional();
     }
 
-    /** What a run has spent so far, and the allowance {@code resume {add_budget_usd}} added to its runner's budget (issue #5). */
-    public record Spend(UUID runnerId, UUID projectId, int version, BigDecimal costUsd, long tokens, BigDecimal extraUsd) {
+    /** What a run has spent so far (committed steps) and what {@code resume {add_budget_usd}} added to its allowance (issue #5). */
+    public record Spend(BigDecimal costUsd, long tokens, BigDecimal extraUsd) {
+        public static final Spend NONE = new Spend(BigDecimal.ZERO, 0, BigDecimal.ZERO);
     }
 
     public Optional<Spend> spend(UUID orgId, UUID runId) {
-        return jdbc.sql("""
-                select runner_id, project_id, runner_version, cost_usd, input_tokens + output_tokens as tokens, budget_extra_usd
-                from runs where org_id = :org and id = :id
-                """).param("org", orgId).param("id", runId)
-                .query((rs, n) -> new Spend(rs.getObject("runner_id", UUID.class), rs.getObject("project_id", UUID.class), rs.getInt("runner_version"),
-                        rs.getBigDecimal("cost_usd"), rs.getLong("tokens"), rs.getBigDecimal("budget_extra_usd")))
-                .optional();
+        return jdbc.sql("select cost_usd, input_tokens + output_tokens as tokens, budget_extra_usd from runs where org_id = :org and id = :id")
+                .param("org", orgId).param("id", runId)
+                .query((rs, n) -> new Spend(rs.getBigDecimal("cost_usd"), rs.getLong("tokens"), rs.getBigDecimal("budget_extra_usd"))).optional();
     }
 
     /** What the runner's runs created since {@code from} have spent. */

@@ -58,7 +58,7 @@ class StepInvoker {
         StepExecutor executor = executors.get(task.kind());
         long timeoutMs = task.timeoutMs() != null ? task.timeoutMs() : defaultStepTimeout.toMillis();
         StepTask stepTask = new StepTask(task.id(), task.orgId(), task.runId(), task.stepId(), task.itemIndex(), task.attempt(), task.kind(),
-                task.input(), timeoutMs, task.projectId());
+                task.input(), timeoutMs, task.projectId(), task.runnerId(), task.runnerVersion());
         Future<StepOutcome> future = threads.submit(() -> call(executor, stepTask));
         try {
             return future.get(timeoutMs, TimeUnit.MILLISECONDS);

@@ -40,6 +40,12 @@ public class TaskQueue {
         this.json = json;
     }
 
+    /**
+     * The run's facts a task carries to its executor (project, runner, version), read with the
+     * insert: one lookup of the run's row, no statement of its own.
+     */
+    private static final String RUN_FACTS = "with run as (select project_id, runner_id, runner_version from runs where id = :run)\n";
+
     void enqueue(TaskRow task, Instant now, boolean held) {
         Eager eager = EAGER.get();
         if (eager != null && !held && eager.wants(task, now)) {
@@ -51,11 +57,11 @@ public class TaskQueue {
             eager.permits.release(); // a duplicate (on conflict): nothing was queued
             return;
         }
-        jdbc.sql("""
+        jdbc.sql(RUN_FACTS + """
                 insert into tasks (id, org_id, run_id, step_id, item_index, attempt, kind, task_type, runs_on, input, timeout_ms, held,
-                                   ready_at, created_at, project_id)
+                                   ready_at, created_at, project_id, runner_id, runner_version)
                 values (:id, :org, :run, :step, :item, :attempt, :kind, :taskType, :runsOn, cast(:input as jsonb), :timeout, :held,
-                        :ready, :now, (select project_id from runs where id = :run))
+                        :ready, :now, (select project_id from run), (select runner_id from run), (select runner_version from run))
                 on conflict (run_id, step_id, item_index) do nothing
                 """)
                 .param("id", task.id()).param("org", task.orgId()).param("run", task.runId()).param("step", task.stepId())
@@ -68,11 +74,13 @@ public class TaskQueue {
 
     /** The task inserted already leased to {@code eager}'s owner (as a claim would lease it), or null when it was a duplicate. */
     private TaskRow insertLeased(TaskRow task, Instant now, Eager eager) {
-        return jdbc.sql("""
+        return jdbc.sql(RUN_FACTS + """
                 insert into tasks (id, org_id, run_id, step_id, item_index, attempt, kind, task_type, runs_on, input, timeout_ms, held,
-                                   ready_at, created_at, project_id, lease_owner, lease_token, lease_expires_at, claimed_at)
+                                   ready_at, created_at, project_id, runner_id, runner_version, lease_owner, lease_token, lease_expires_at,
+                                   claimed_at)
                 values (:id, :org, :run, :step, :item, :attempt, :kind, :taskType, :runsOn, cast(:input as jsonb), :timeout, false,
-                        :ready, :now, (select project_id from runs where id = :run), :owner, nextval('lease_tokens'), :expires, :now)
+                        :ready, :now, (select project_id from run), (select runner_id from run), (select runner_version from run),
+                        :owner, nextval('lease_tokens'), :expires, :now)
                 on conflict (run_id, step_id, item_index) do nothing
                 returning *
                 """)
@@ -266,6 +274,6 @@ public class TaskQueue {
                 rs.getString("step_id"), rs.getInt("item_index"), rs.getInt("attempt"), rs.getString("kind"), rs.getString("task_type"),
                 runsOn == null ? List.of() : Arrays.asList((String[]) runsOn.getArray()), json.readTree(rs.getString("input")), timeout,
                 instant(rs.getTimestamp("ready_at")), rs.getString("lease_owner"), token, instant(rs.getTimestamp("lease_expires_at")),
-                rs.getObject("project_id", UUID.class));
+                rs.getObject("project_id", UUID.class), rs.getObject("runner_id", UUID.class), rs.getInt("runner_version"));
     }
 }

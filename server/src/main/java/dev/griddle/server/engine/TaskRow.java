@@ -7,20 +7,20 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A unit of live work in the queue: one attempt of one step (or one for_each item). {@code kind}
- * is the step type; {@code taskType} what a remote worker must handle. {@code projectId} is the
- * run's project, copied from the run when the task is queued (null on a row not read back from the
- * queue, and for runs in no project).
+ * is the step type; {@code taskType} what a remote worker must handle. {@code projectId},
+ * {@code runnerId} and {@code runnerVersion} are the run's, copied from the run when the task is
+ * queued (null on a row not read back from the queue; {@code projectId} also for runs in no project).
  */
 public record TaskRow(UUID id, UUID orgId, UUID runId, String stepId, int itemIndex, int attempt, String kind, String taskType,
         List<String> runsOn, JsonNode input, Long timeoutMs, Instant readyAt, String leaseOwner, Long leaseToken,
-        Instant leaseExpiresAt, UUID projectId) {
+        Instant leaseExpiresAt, UUID projectId, UUID runnerId, Integer runnerVersion) {
 
-    /** A task to enqueue: the queue takes the project from the run. */
+    /** A task to enqueue: the queue takes the project and the runner version from the run. */
     public TaskRow(UUID id, UUID orgId, UUID runId, String stepId, int itemIndex, int attempt, String kind, String taskType,
             List<String> runsOn, JsonNode input, Long timeoutMs, Instant readyAt, String leaseOwner, Long leaseToken,
             Instant leaseExpiresAt) {
         this(id, orgId, runId, stepId, itemIndex, attempt, kind, taskType, runsOn, input, timeoutMs, readyAt, leaseOwner, leaseToken,
-                leaseExpiresAt, null);
+                leaseExpiresAt, null, null, null);
     }
 
     /** The same work queued again as {@code nextAttempt}, ready at {@code readyAt}, unleased. */
@@ -37,6 +37,6 @@ public record TaskRow(UUID id, UUID orgId, UUID runId, String stepId, int itemIn
     /** The same task with other input: what a remote worker is handed, secrets revealed (never stored). */
     public TaskRow withInput(JsonNode other) {
         return new TaskRow(id, orgId, runId, stepId, itemIndex, attempt, kind, taskType, runsOn, other, timeoutMs, readyAt, leaseOwner, leaseToken,
-                leaseExpiresAt, projectId);
+                leaseExpiresAt, projectId, runnerId, runnerVersion);
     }
 }

@@ -23,6 +23,18 @@ public record Connections(List<ToolLink> tools, JsonNode web, JsonNode plan, Map
         Connections of(UUID orgId, String ownerKind, UUID ownerId);
     }
 
+    /**
+     * The column of the {@code connection_*} tables that holds an owner of this kind: each kind has
+     * its own, a foreign key to its table, so deleting the owner deletes its links.
+     */
+    public static String ownerColumn(String ownerKind) {
+        return switch (ownerKind) {
+            case "runner" -> "runner_id";
+            case "agent" -> "agent_id";
+            default -> throw new IllegalArgumentException("a connection owner is a runner or an agent, was '" + ownerKind + "'");
+        };
+    }
+
     public Connections {
         tools = tools == null ? List.of() : List.copyOf(tools);
         attachments = attachments == null ? Map.of() : Map.copyOf(attachments);

@@ -84,17 +84,13 @@ class LlmStepExecutor implements StepExecutor {
             return StepOutcome.failed("llm: secrets.%s cannot be sent to a model; use secrets in http steps and custom HTTP tools".formatted(secret),
                     false);
         }
-        Optional<RunLedger.RunInfo> run = ledger.run(task.orgId(), task.runId());
-        if (run.isEmpty()) {
-            return StepOutcome.failed("llm: run " + task.runId() + " not found", false);
-        }
-        PinnedRunner runner = runners.version(task.orgId(), run.get().runnerId(), run.get().version()).orElse(null);
+        PinnedRunner runner = runners.version(task.orgId(), task.runnerId(), task.runnerVersion()).orElse(null);
         Agents.Profile agent = null;
         if (with.hasNonNull("agent_id")) {
             String raw = with.get("agent_id").asString("");
             // the reference rule: only an agent of the run's project (any of the organization's when the run has none);
             // another project's agent reads as unknown, so the failure reveals nothing about it
-            ProjectScope scope = ProjectScope.ofOwner(run.get().projectId());
+            ProjectScope scope = ProjectScope.ofOwner(task.projectId());
             Optional<Agents.Profile> found = parseUuid(raw).flatMap(id -> Optional.ofNullable(agents.getIfAvailable()).flatMap(a -> a.find(task.orgId(), id)))
                     .filter(a -> scope.sees(a.projectId()));
             if (found.isEmpty()) {
@@ -122,10 +118,10 @@ class LlmStepExecutor implements StepExecutor {
         } catch (ChatModels.NotConfiguredException e) {
             return StepOutcome.failed("llm: " + e.getMessage(), false);
         }
-        Connections merged = connections(task, run.get().runnerId(), agent);
+        Connections merged = connections(task, agent);
         Map<String, Tool> stepTools;
         try {
-            stepTools = tools(task, with, merged, run.get().runnerId(), agent);
+            stepTools = tools(task, with, merged, agent);
         } catch (IllegalArgumentException e) {
             return StepOutcome.failed("llm: " + e.getMessage(), false);
         }
@@ -147,26 +143,26 @@ class LlmStepExecutor implements StepExecutor {
                 : agent == null ? null : agent.temperature();
         int maxToolCalls = with.path("max_tool_calls").isIntegralNumber() ? with.get("max_tool_calls").asInt() : props.maxToolCalls();
         String system = join(agent == null ? null : agent.instructions(), text(with, "system"));
-        Budget budget = budgets.find(task.orgId(), run.get().runnerId()).orElse(null);
-        Conversation.Limits limits = new Conversation.Limits(budget, run.get(),
-                budget != null && budget.maxCostUsdPerDay() != null ? ledger.spentToday(task.orgId(), run.get().runnerId(), clock.instant()) : null,
+        Budget budget = budgets.find(task.orgId(), task.runnerId()).orElse(null);
+        Conversation.Limits limits = new Conversation.Limits(budget, budget == null ? null : ledger.spend(task.orgId(), task.runId()),
+                budget != null && budget.maxCostUsdPerDay() != null ? ledger.spentToday(task.orgId(), task.runnerId(), clock.instant()) : null,
                 maxToolCalls);
         return new Conversation(caller, toolCalls, schemas, json, model.get(), chat, task, stepTools, outputSchema, temperature, limits,
                 own == null ? Optional::empty : () -> own.reminder(planOwner, merged)).run(system, text(with, "prompt"));
     }
 
     /** The runner's connections, merged with the agent's when the step names one (API.md's merge table). */
-    private Connections connections(StepTask task, UUID runnerId, Agents.Profile agent) {
+    private Connections connections(StepTask task, Agents.Profile agent) {
         Connections.Source source = connections.getIfAvailable();
         if (source == null) {
             return new Connections(null, null, null, null);
         }
-        Connections runnerSide = source.of(task.orgId(), "runner", runnerId);
+        Connections runnerSide = source.of(task.orgId(), "runner", task.runnerId());
         return agent == null ? runnerSide : Connections.merge(runnerSide, source.of(task.orgId(), "agent", agent.id()));
     }
 
     /** The tools the step names in {@code tools}, each of which must be connected (and allowed) to the runner or the agent. */
-    private Map<String, Tool> tools(StepTask task, JsonNode with, Connections merged, UUID runnerId, Agents.Profile agent) {
+    private Map<String, Tool> tools(StepTask task, JsonNode with, Connections merged, Agents.Profile agent) {
         JsonNode names = with.get("tools");
         Map<String, Tool> out = new LinkedHashMap<>();
         if (names == null || names.isNull() || (names.isArray() && names.isEmpty())) {
@@ -176,8 +172,8 @@ class LlmStepExecutor implements StepExecutor {
             throw new IllegalArgumentException("tools must be a list of tool names");
         }
         Map<String, Connections.ToolLink> allowed = merged.allowedTools();
-        List<ConnectedTools.Owner> owners = agent == null ? List.of(new ConnectedTools.Owner("runner", runnerId))
-                : List.of(new ConnectedTools.Owner("runner", runnerId), new ConnectedTools.Owner("agent", agent.id()));
+        List<ConnectedTools.Owner> owners = agent == null ? List.of(new ConnectedTools.Owner("runner", task.runnerId()))
+                : List.of(new ConnectedTools.Owner("runner", task.runnerId()), new ConnectedTools.Owner("agent", agent.id()));
         for (JsonNode n : names) {
             String name = n.asString("");
             Connections.ToolLink link = allowed.get(name);

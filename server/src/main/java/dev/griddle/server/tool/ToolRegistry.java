@@ -1,6 +1,5 @@
 package dev.griddle.server.tool;
 
-import dev.griddle.server.engine.RunReader;
 import dev.griddle.server.expr.Expressions;
 import dev.griddle.server.secret.OrgSecrets;
 import dev.griddle.server.secret.SecretMasking;
@@ -20,7 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class ToolRegistry {
 
     private final ToolStore store;
-    private final RunReader runs;
     private final Expressions expressions;
     private final JsonMapper json;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
@@ -31,7 +29,7 @@ public class ToolRegistry {
     private final SecretMasking masking;
     private final long maxBodyBytes;
 
-    ToolRegistry(ToolStore store, RunReader runs, Expressions expressions, JsonMapper json, OutboundGuard guard, ObjectProvider<ConnectedTools> connected,
+    ToolRegistry(ToolStore store, Expressions expressions, JsonMapper json, OutboundGuard guard, ObjectProvider<ConnectedTools> connected,
             OrgSecrets secrets, SecretMasking masking, dev.griddle.server.GriddleProperties props) {
         this.maxBodyBytes = props.engine().maxStepOutput().toBytes();
         this.secrets = secrets;
@@ -39,7 +37,6 @@ public class ToolRegistry {
         this.guard = guard;
         this.connected = connected;
         this.store = store;
-        this.runs = runs;
         this.expressions = expressions;
         this.json = json;
     }
@@ -67,11 +64,6 @@ public class ToolRegistry {
         Map<String, Tool> out = new LinkedHashMap<>();
         connected.orderedStream().forEach(c -> c.all(orgId, owners).forEach(out::putIfAbsent));
         return out;
-    }
-
-    /** The runner a run belongs to. */
-    public Optional<UUID> runnerOf(UUID orgId, UUID runId) {
-        return runs.runnerOf(orgId, runId);
     }
 
     private Tool tool(StoredTool t) {

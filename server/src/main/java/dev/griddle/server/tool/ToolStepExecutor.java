@@ -29,8 +29,7 @@ class ToolStepExecutor implements StepExecutor {
         String name = task.arguments().path("tool").asString("");
         Optional<Tool> tool = registry.byName(task.orgId(), name);
         if (tool.isEmpty()) {
-            tool = registry.runnerOf(task.orgId(), task.runId())
-                    .flatMap(runner -> registry.connected(task.orgId(), name, List.of(new ConnectedTools.Owner("runner", runner))));
+            tool = registry.connected(task.orgId(), name, List.of(new ConnectedTools.Owner("runner", task.runnerId())));
         }
         if (tool.isEmpty()) {
             return StepOutcome.failed("tool: no tool named '" + name + "' in this organization or the runner's connections", false);

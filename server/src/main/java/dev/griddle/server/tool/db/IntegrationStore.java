@@ -1,5 +1,6 @@
 package dev.griddle.server.tool.db;
 
+import static dev.griddle.server.llm.Connections.ownerColumn;
 import static dev.griddle.server.store.Sql.instant;
 import static dev.griddle.server.store.Sql.ts;
 
@@ -47,10 +48,12 @@ class IntegrationStore {
                 .param("username", i.username()).param("password", i.passwordSealed()).param("updated", ts(i.updatedAt())).update();
     }
 
+    /** Deletes the integration and, in the same statement, the attachments naming it. */
     void delete(UUID orgId, UUID id) {
-        jdbc.sql("delete from connection_attachments where org_id = :org and kind = 'integrations' and ref_id = :id").param("org", orgId)
-                .param("id", id).update();
-        jdbc.sql("delete from integrations where org_id = :org and id = :id").param("org", orgId).param("id", id).update();
+        jdbc.sql("""
+                with gone as (delete from integrations where org_id = :org and id = :id returning id)
+                delete from connection_attachments where org_id = :org and kind = 'integrations' and ref_id in (select id from gone)
+                """).param("org", orgId).param("id", id).update();
     }
 
     Optional<Integration> find(UUID orgId, UUID id) {
@@ -76,8 +79,8 @@ class IntegrationStore {
     Optional<Attached> attached(UUID orgId, String ownerKind, UUID ownerId, String name) {
         return jdbc.sql("""
                 select i.*, c.config from connection_attachments c join integrations i on i.id = c.ref_id and i.org_id = c.org_id
-                where c.org_id = :org and c.owner_kind = :kind and c.owner_id = :owner and c.kind = 'integrations' and i.name = :name
-                """).param("org", orgId).param("kind", ownerKind).param("owner", ownerId).param("name", name)
+                where c.org_id = :org and c.%s = :owner and c.kind = 'integrations' and i.name = :name
+                """.formatted(ownerColumn(ownerKind))).param("org", orgId).param("owner", ownerId).param("name", name)
                 .query((rs, n) -> new Attached(row(rs, n), allowedTables(json.readTree(rs.getString("config"))))).optional();
     }
 
@@ -85,9 +88,9 @@ class IntegrationStore {
     List<Attached> attachedTo(UUID orgId, String ownerKind, UUID ownerId) {
         return jdbc.sql("""
                 select i.*, c.config from connection_attachments c join integrations i on i.id = c.ref_id and i.org_id = c.org_id
-                where c.org_id = :org and c.owner_kind = :kind and c.owner_id = :owner and c.kind = 'integrations'
+                where c.org_id = :org and c.%s = :owner and c.kind = 'integrations'
                 order by c.created_at, i.name
-                """).param("org", orgId).param("kind", ownerKind).param("owner", ownerId)
+                """.formatted(ownerColumn(ownerKind))).param("org", orgId).param("owner", ownerId)
                 .query((rs, n) -> new Attached(row(rs, n), allowedTables(json.readTree(rs.getString("config"))))).list();
     }
 

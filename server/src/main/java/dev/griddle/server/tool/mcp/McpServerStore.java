@@ -1,5 +1,6 @@
 package dev.griddle.server.tool.mcp;
 
+import static dev.griddle.server.llm.Connections.ownerColumn;
 import static dev.griddle.server.store.Sql.instant;
 import static dev.griddle.server.store.Sql.ts;
 
@@ -79,10 +80,12 @@ class McpServerStore {
                 .param("id", id).param("name", name).param("slug", slug).query(Long.class).single() > 0;
     }
 
+    /** Deletes the server and, in the same statement, the attachments naming it. */
     void delete(UUID orgId, UUID id) {
-        jdbc.sql("delete from connection_attachments where org_id = :org and kind = 'mcps' and ref_id = :id").param("org", orgId).param("id", id)
-                .update();
-        jdbc.sql("delete from mcp_servers where org_id = :org and id = :id").param("org", orgId).param("id", id).update();
+        jdbc.sql("""
+                with gone as (delete from mcp_servers where org_id = :org and id = :id returning id)
+                delete from connection_attachments where org_id = :org and kind = 'mcps' and ref_id in (select id from gone)
+                """).param("org", orgId).param("id", id).update();
     }
 
     Optional<McpServerRow> find(UUID orgId, UUID id) {
@@ -112,8 +115,8 @@ class McpServerStore {
     Optional<Attached> attached(UUID orgId, String ownerKind, UUID ownerId, String slug) {
         return jdbc.sql("""
                 select s.*, c.config from connection_attachments c join mcp_servers s on s.id = c.ref_id and s.org_id = c.org_id
-                where c.org_id = :org and c.owner_kind = :kind and c.owner_id = :owner and c.kind = 'mcps' and s.slug = :slug
-                """).param("org", orgId).param("kind", ownerKind).param("owner", ownerId).param("slug", slug)
+                where c.org_id = :org and c.%s = :owner and c.kind = 'mcps' and s.slug = :slug
+                """.formatted(ownerColumn(ownerKind))).param("org", orgId).param("owner", ownerId).param("slug", slug)
                 .query((rs, n) -> new Attached(row(rs, n), names(json.readTree(rs.getString("config")).get("allowed_tools")))).optional();
     }
 
@@ -121,9 +124,9 @@ class McpServerStore {
     List<Attached> attachedTo(UUID orgId, String ownerKind, UUID ownerId) {
         return jdbc.sql("""
                 select s.*, c.config from connection_attachments c join mcp_servers s on s.id = c.ref_id and s.org_id = c.org_id
-                where c.org_id = :org and c.owner_kind = :kind and c.owner_id = :owner and c.kind = 'mcps'
+                where c.org_id = :org and c.%s = :owner and c.kind = 'mcps'
                 order by c.created_at, s.slug
-                """).param("org", orgId).param("kind", ownerKind).param("owner", ownerId)
+                """.formatted(ownerColumn(ownerKind))).param("org", orgId).param("owner", ownerId)
                 .query((rs, n) -> new Attached(row(rs, n), names(json.readTree(rs.getString("config")).get("allowed_tools")))).list();
     }
 

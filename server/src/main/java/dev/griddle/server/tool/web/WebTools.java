@@ -1,5 +1,7 @@
 package dev.griddle.server.tool.web;
 
+import static dev.griddle.server.llm.Connections.ownerColumn;
+
 import dev.griddle.server.tool.ConnectedTools;
 import dev.griddle.server.tool.Tool;
 import java.util.LinkedHashMap;
@@ -75,8 +77,8 @@ class WebTools implements ConnectedTools {
     }
 
     private JsonNode setting(UUID orgId, Owner owner) {
-        return jdbc.sql("select config from connection_settings where org_id = :org and owner_kind = :kind and owner_id = :owner and kind = 'web'")
-                .param("org", orgId).param("kind", owner.kind()).param("owner", owner.id()).query((rs, n) -> json.readTree(rs.getString("config")))
+        return jdbc.sql("select config from connection_settings where org_id = :org and %s = :owner and kind = 'web'".formatted(ownerColumn(owner.kind())))
+                .param("org", orgId).param("owner", owner.id()).query((rs, n) -> json.readTree(rs.getString("config")))
                 .optional().orElse(null);
     }
 }

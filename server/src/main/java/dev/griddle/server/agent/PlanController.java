@@ -1,6 +1,7 @@
 package dev.griddle.server.agent;
 
 import dev.griddle.server.auth.ProjectScope;
+import dev.griddle.server.engine.RunReader;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
@@ -49,8 +50,10 @@ class PlanController {
 
     private final Planner planner;
     private final PlanStore store;
+    private final RunReader runs;
 
-    PlanController(Planner planner, PlanStore store) {
+    PlanController(Planner planner, PlanStore store, RunReader runs) {
+        this.runs = runs;
         this.planner = planner;
         this.store = store;
     }
@@ -75,7 +78,7 @@ class PlanController {
         if (body.threadId() != null && !store.threadInScope(caller.orgId(), scope, body.threadId())) {
             errors.add("thread_id", "no thread '" + body.threadId() + "' visible to this key");
         }
-        if (body.runId() != null && !store.runInScope(caller.orgId(), scope, body.runId())) {
+        if (body.runId() != null && runs.visible(caller.orgId(), scope, body.runId()).isEmpty()) {
             errors.add("run_id", "no run '" + body.runId() + "' visible to this key");
         }
         errors.throwIfAny();

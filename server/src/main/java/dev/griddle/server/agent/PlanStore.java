@@ -84,14 +84,6 @@ class PlanStore {
                 .param("projects", scope.sqlArray()).query(this::plan).optional().map(p -> p.withTodos(todos(p.id())));
     }
 
-    /** Whether a key of {@code scope} sees this run (in its project), for attaching a plan to it. */
-    boolean runInScope(UUID orgId, ProjectScope scope, UUID runId) {
-        return jdbc.sql("""
-                select count(*) from runs where org_id = :org and id = :id
-                  and (cast(:projects as uuid[]) is null or project_id = any(cast(:projects as uuid[])))
-                """).param("org", orgId).param("id", runId).param("projects", scope.sqlArray()).query(Long.class).single() > 0;
-    }
-
     /** Whether a key of {@code scope} sees this thread (in its agent's project), for attaching a plan to it. */
     boolean threadInScope(UUID orgId, ProjectScope scope, UUID threadId) {
         return jdbc.sql("""

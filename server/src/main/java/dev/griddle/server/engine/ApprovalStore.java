@@ -4,7 +4,6 @@ import static dev.griddle.server.store.Sql.instant;
 import static dev.griddle.server.store.Sql.ts;
 
 import dev.griddle.server.auth.ProjectScope;
-import dev.griddle.server.web.PageQuery;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -76,10 +75,10 @@ public class ApprovalStore {
                    or exists (select 1 from runs r where r.id = approvals.run_id and r.project_id = any(cast(:projects as uuid[]))))
             """;
 
-    public List<Approval> list(UUID orgId, ProjectScope scope, String status, UUID runId, PageQuery page) {
+    public List<Approval> list(UUID orgId, ProjectScope scope, String status, UUID runId, int limit, int offset) {
         return jdbc.sql("select * from approvals " + FILTER + " order by created_at desc, id limit :limit offset :offset")
                 .param("org", orgId).param("status", status).param("run", runId).param("projects", scope.sqlArray())
-                .param("limit", page.perPage()).param("offset", page.offset()).query(this::row).list();
+                .param("limit", limit).param("offset", offset).query(this::row).list();
     }
 
     public long count(UUID orgId, ProjectScope scope, String status, UUID runId) {

@@ -1,6 +1,7 @@
 package dev.griddle.server.engine;
 
 import dev.griddle.server.GriddleProperties;
+import dev.griddle.server.runner.InvalidStepArguments;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -24,12 +25,12 @@ class ChildDepth {
         this.hits = hits;
     }
 
-    /** @throws IllegalArgumentException when a child of {@code parent} would be deeper than the cap (a failure of the step) */
+    /** @throws InvalidStepArguments when a child of {@code parent} would be deeper than the cap (a failure of the step) */
     void checkChildOf(RunTx parent) {
         int depth = (parent.row.parentRunId() == null ? 0 : ancestors(parent.id())) + 1;
         if (depth > max) {
             hits.hit(LimitHits.Limit.MAX_CHILD_DEPTH);
-            throw new IllegalArgumentException("runner: a child run here would be at depth " + depth + ", over the limit of " + max
+            throw new InvalidStepArguments("runner: a child run here would be at depth " + depth + ", over the limit of " + max
                     + " (griddle.engine.max-child-depth); does the runner run itself through a templated runner_id?");
         }
     }

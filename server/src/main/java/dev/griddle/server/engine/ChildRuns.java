@@ -1,11 +1,14 @@
 package dev.griddle.server.engine;
 
+import dev.griddle.server.Refusal;
+import dev.griddle.server.auth.ProjectScope;
+import dev.griddle.server.runner.InvalidStepArguments;
+import dev.griddle.server.runner.PinnedRunner;
+import dev.griddle.server.runner.RunnerCatalog;
 import dev.griddle.server.runner.StepSpec;
-import dev.griddle.server.web.ApiException;
-import java.util.List;
 import java.util.UUID;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -17,29 +20,46 @@ import tools.jackson.databind.node.ObjectNode;
 @Component
 class ChildRuns {
 
-    private final ObjectProvider<RunStarter> starter;
+    private final RunnerCatalog catalog;
+    private final RunFactory factory;
+    private final LiveRuns liveRuns;
     private final RunStore runs;
     private final TaskQueue queue;
     private final ChildDepth depth;
 
-    ChildRuns(ObjectProvider<RunStarter> starter, RunStore runs, TaskQueue queue, ChildDepth depth) {
-        this.depth = depth;
-        this.starter = starter;
+    ChildRuns(RunnerCatalog catalog, RunFactory factory, LiveRuns liveRuns, RunStore runs, TaskQueue queue, ChildDepth depth) {
+        this.catalog = catalog;
+        this.factory = factory;
+        this.liveRuns = liveRuns;
         this.runs = runs;
         this.queue = queue;
+        this.depth = depth;
     }
 
-    /** Starts the child run of a {@code runner} step whose arguments are rendered. */
-    void start(RunTx parent, String stepId, StepSpec.ChildRun spec) {
+    /**
+     * Makes the child run of {@code parent}'s step, in the parent's transaction; the caller advances
+     * and flushes it. The reference rule: the child runner must be in the parent run's project (any
+     * runner of the organization when the parent has none); another fails the step as if it did not
+     * exist. Child runs are never deferred by the soft live-run limit, but the hard one refuses them.
+     *
+     * @throws InvalidStepArguments too deep, or a child the catalog or the limit refuses
+     */
+    RunTx start(RunTx parent, String stepId, StepSpec.ChildRun spec) {
         UUID runnerId = spec.runnerId();
         depth.checkChildOf(parent);
+        RunTx child;
         try {
-            UUID child = starter.getObject().startChild(parent, stepId, runnerId, spec.version(), spec.input());
-            ObjectNode data = JsonNodeFactory.instance.objectNode().put("child_run_id", child.toString());
-            parent.event("log", stepId, data.put("message", "started child run " + child));
-        } catch (ApiException | LiveRunLimitExceeded e) {
-            throw new IllegalArgumentException("runner: cannot start child run of " + runnerId + ": " + e.getMessage());
+            PinnedRunner runner = catalog.pinForRun(parent.row.orgId(), runnerId, spec.version(), ProjectScope.ofOwner(parent.row.projectId()));
+            JsonNode input = spec.input() == null || spec.input().isNull() ? JsonNodeFactory.instance.objectNode() : spec.input();
+            catalog.validateInput(runner, input);
+            liveRuns.checkHard(parent.row.orgId());
+            child = factory.create(parent.row.orgId(), runner, input, null, new Trigger("runner", parent.id()), parent.id(), stepId);
+        } catch (Refusal e) { // an unknown or invisible runner, bad input, the live-run limit
+            throw new InvalidStepArguments("runner: cannot start child run of " + runnerId + ": " + e.getMessage());
         }
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("child_run_id", child.id().toString());
+        parent.event("log", stepId, data.put("message", "started child run " + child.id()));
+        return child;
     }
 
     void cancelChildOf(RunTx parent, String stepId) {
@@ -59,18 +79,17 @@ class ChildRuns {
         if (child.row.parentRunId() == null) {
             return;
         }
-        ObjectNode result = JsonNodeFactory.instance.objectNode().put("child_run_id", child.id().toString()).put("status", child.status.wire());
-        result.set("output", child.output);
-        result.set("error", child.error);
-        queue.enqueue(new TaskRow(UUID.randomUUID(), child.row.orgId(), child.row.parentRunId(), child.row.parentStepId(), -1, 0,
-                InternalKinds.CHILD_FINISHED, InternalKinds.CHILD_FINISHED, List.of(), result, null, child.now, null, null, null), child.now, false);
-        child.tasksEnqueued = true;
+        ObjectNode result = JsonNodeFactory.instance.objectNode().put("child_run_id", child.id().toString()).put("status", child.status().wire());
+        result.set("output", child.output());
+        result.set("error", child.error());
+        queue.enqueue(TaskRow.internal(child.row.orgId(), child.row.parentRunId(), child.row.parentStepId(), 0, InternalKinds.CHILD_FINISHED, result,
+                child.now), child.now, false);
+        child.tasksQueued();
     }
 
     private void enqueueCancel(RunTx parent, UUID child) {
-        queue.enqueue(new TaskRow(UUID.randomUUID(), parent.row.orgId(), child, "__cancel", -1, 0, InternalKinds.CANCEL_RUN,
-                InternalKinds.CANCEL_RUN, List.of(), JsonNodeFactory.instance.objectNode().put("reason", "parent_cancelled"), null,
-                parent.now, null, null, null), parent.now, false);
-        parent.tasksEnqueued = true;
+        queue.enqueue(TaskRow.internal(parent.row.orgId(), child, "__cancel", 0, InternalKinds.CANCEL_RUN,
+                JsonNodeFactory.instance.objectNode().put("reason", "parent_cancelled"), parent.now), parent.now, false);
+        parent.tasksQueued();
     }
 }

@@ -1,6 +1,8 @@
 package dev.griddle.server.engine;
 
+import dev.griddle.server.runner.RetryPolicy;
 import dev.griddle.server.runner.StepSpec;
+import dev.griddle.server.step.StepOutcome;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -9,11 +11,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.random.RandomGenerator;
+import tools.jackson.databind.JsonNode;
 
 /**
- * The run's state machine, as a pure function: given the graph and every step's state, what
- * happens next. No I/O, no clock, no expressions: the caller evaluates {@code if} conditions
- * and renders arguments for the steps this returns as ready.
+ * The run's state machine, as pure functions: given the graph and every step's state, what
+ * happens next ({@link #decide}, {@link #failFast}); given a task's outcome, what it means for its
+ * step or item ({@link #onOutcome}, {@link #afterItem}, {@link #onLeaseExpired}). No I/O, no
+ * clock, no expressions: the caller evaluates {@code if} conditions, renders arguments for the
+ * steps this returns as ready, and applies verdicts through the transitions of
+ * {@link StepRow} and {@link RunTx}.
  */
 final class Decider {
 
@@ -48,7 +55,77 @@ final class Decider {
     record FailFast(List<String> cancel, List<String> blocked, List<String> neverStarted) {
     }
 
+    /** What a task's outcome means for its step, or for one item of a for_each step. */
+    sealed interface Verdict {
+        /** The step (or item) succeeded with this output. */
+        record Succeed(JsonNode output) implements Verdict {
+        }
+
+        /** Attempt {@code next} runs after {@code delayMs}; {@code error} says why the last one failed. */
+        record Retry(int next, long delayMs, JsonNode error) implements Verdict {
+        }
+
+        /** The step fails for good with this message, and the run with it (fail-fast). */
+        record Fail(String message, JsonNode details) implements Verdict {
+        }
+
+        /** The runner's budget is spent: the run pauses and this attempt waits, held in the queue. */
+        record Pause() implements Verdict {
+        }
+    }
+
+    /** What a for_each step does once one of its items succeeded. */
+    sealed interface AfterItem {
+        /** Others are left: queue this many more now (0: wait for those still running). */
+        record NextItems(int count) implements AfterItem {
+        }
+
+        /** That was the last: the step succeeds with the outputs of all its items. */
+        record Finish() implements AfterItem {
+        }
+    }
+
     private Decider() {
+    }
+
+    /**
+     * What {@code outcome} of {@code attempt} means under the step's retry policy: a retryable
+     * failure is tried again after the policy's backoff until {@code maxAttempts}, then fails.
+     * {@code itemIndex} is -1 for the step itself; failures of an item name it.
+     */
+    static Verdict onOutcome(RetryPolicy policy, int attempt, int itemIndex, StepOutcome outcome, RandomGenerator random) {
+        String item = itemIndex >= 0 ? " (item " + itemIndex + ")" : "";
+        return switch (outcome) {
+            case StepOutcome.Done done -> new Verdict.Succeed(done.output());
+            case StepOutcome.BudgetExceeded over -> over.fail() ? new Verdict.Fail("budget exceeded: " + over.reason() + item, null) : new Verdict.Pause();
+            case StepOutcome.Failed failed -> {
+                if (failed.retryable() && attempt < policy.maxAttempts()) {
+                    yield new Verdict.Retry(attempt + 1, Backoff.delayMillis(policy, attempt, random), StepRow.error(failed.message(), failed.details()));
+                }
+                String attempts = policy.maxAttempts() > 1 && failed.retryable() ? " after " + attempt + " attempts" : "";
+                yield new Verdict.Fail(failed.message() + item + attempts, failed.details());
+            }
+        };
+    }
+
+    /**
+     * The lease of {@code attempt} ran out (its process died). Crashes are not the step's fault: on
+     * top of its retry policy a step gets {@code allowance} more attempts, each run at once.
+     */
+    static Verdict onLeaseExpired(RetryPolicy policy, int attempt, int itemIndex, int allowance) {
+        String message = "lease expired: the process executing attempt " + attempt + " stopped heartbeating";
+        if (attempt < policy.maxAttempts() + allowance) {
+            return new Verdict.Retry(attempt + 1, 0, StepRow.error(message, null));
+        }
+        return onOutcome(policy, attempt, itemIndex, new StepOutcome.Failed(message + " (" + attempt + " attempts)", false), null);
+    }
+
+    /** An item succeeded, leaving {@code counts}: finish the step, or keep up to {@code maxParallel} items queued or running. */
+    static AfterItem afterItem(StepRunStore.ItemCounts counts, int maxParallel) {
+        if (counts.active() == 0 && counts.pending() == 0) {
+            return new AfterItem.Finish();
+        }
+        return new AfterItem.NextItems((int) Math.max(0, Math.min(maxParallel - counts.active(), counts.pending())));
     }
 
     static Decision decide(List<StepSpec> steps, Map<String, StepState> states, boolean stopping) {

@@ -1,30 +1,24 @@
 package dev.griddle.server.engine;
 
 import dev.griddle.server.GriddleProperties;
-import dev.griddle.server.secret.SecretMasking;
-import dev.griddle.server.step.StepExecutor;
 import dev.griddle.server.step.StepOutcome;
-import dev.griddle.server.step.StepTask;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
-import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
@@ -49,61 +43,39 @@ class Dispatcher implements SmartLifecycle {
     private final InternalTasks internal;
     private final Wakeups wakeups;
     private final Clock clock;
-    private final Map<String, StepExecutor> executors;
+    private final StepInvoker invoker;
     private final Set<String> kinds;
     private final int concurrency;
     private final Duration lease;
     private final boolean enabled;
     private final String owner = "node-" + UUID.randomUUID().toString().substring(0, 8);
     private final Semaphore permits;
-    private final Map<UUID, Execution> inFlight = new ConcurrentHashMap<>();
+    private final InFlight inFlight;
     private final Duration drainTimeout;
-    private final SecretMasking masking;
-    private final Duration defaultStepTimeout;
     private final LimitHits hits;
     private final OrgSlots slots;
 
-    /** A task this process runs; only while {@code executing} (inside the step executor) may it be interrupted. */
-    private static final class Execution {
-        final UUID runId;
-        final Thread thread;
-        volatile boolean executing;
-
-        Execution(UUID runId, Thread thread) {
-            this.runId = runId;
-            this.thread = thread;
-        }
-
-        /** Interrupting a thread inside JDBC would break its connection: only the executor part is interruptible. */
-        void stop() {
-            if (executing) {
-                thread.interrupt();
-            }
-        }
-    }
     /**
      * Made anew by each {@link #start()}: a stopped lifecycle may be started again (Spring's test
      * context cache pauses inactive contexts and restarts them), and a shut-down executor rejects all work.
      */
     private volatile ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final Timer claimTimer;
-    private final io.micrometer.core.instrument.Counter eagerTasks;
+    private final Counter eagerTasks;
     private volatile boolean running;
     private Thread loop;
 
-    Dispatcher(TaskQueue queue, Completer completer, InternalTasks internal, Wakeups wakeups, Clock clock, List<StepExecutor> executors,
-            GriddleProperties props, MeterRegistry meters, SecretMasking masking, LimitHits hits) {
-        this.masking = masking;
+    Dispatcher(TaskQueue queue, Completer completer, InternalTasks internal, Wakeups wakeups, Clock clock, StepInvoker invoker,
+            GriddleProperties props, MeterRegistry meters, LimitHits hits) {
         this.hits = hits;
-        this.defaultStepTimeout = props.engine().stepTimeout();
+        this.invoker = invoker;
         this.slots = new OrgSlots(props.engine());
         this.queue = queue;
         this.completer = completer;
         this.internal = internal;
         this.wakeups = wakeups;
         this.clock = clock;
-        this.executors = executors.stream().collect(Collectors.toMap(StepExecutor::type, e -> e));
-        Set<String> all = new HashSet<>(this.executors.keySet());
+        Set<String> all = new HashSet<>(invoker.types());
         all.addAll(InternalKinds.ALL);
         this.kinds = Set.copyOf(all);
         this.concurrency = props.engine().concurrency();
@@ -111,13 +83,13 @@ class Dispatcher implements SmartLifecycle {
         this.enabled = props.engine().enabled();
         this.permits = new Semaphore(concurrency);
         this.drainTimeout = props.engine().drainTimeout();
-        wakeups.onTasksWithdrawn(this::withdrawn);
+        this.inFlight = new InFlight(queue, meters);
+        wakeups.onTasksWithdrawn(inFlight::withdrawn);
         this.claimTimer = Timer.builder("griddle.tasks.claim").description("Duration of one claim statement (select ready tasks and lease them)")
                 .publishPercentiles(0.5, 0.95, 0.99).register(meters);
-        this.eagerTasks = io.micrometer.core.instrument.Counter.builder("griddle.tasks.eager")
+        this.eagerTasks = Counter.builder("griddle.tasks.eager")
                 .description("Tasks leased to this process by the transaction that queued them (eager dispatch), without a claim")
                 .register(meters);
-        Gauge.builder("griddle.tasks.in_flight", inFlight, Map::size).description("Tasks this process is executing").register(meters);
     }
 
     String owner() {
@@ -125,27 +97,12 @@ class Dispatcher implements SmartLifecycle {
     }
 
     Set<UUID> inFlight() {
-        return inFlight.keySet();
+        return inFlight.ids();
     }
 
     /** Interrupts the executions whose leases this process no longer holds. */
     void abandon(Set<UUID> lost) {
-        for (UUID id : lost) {
-            Execution e = inFlight.get(id);
-            if (e != null) {
-                log.warn("Lost the lease of task {}; stopping its execution", id);
-                e.stop();
-            }
-        }
-    }
-
-    /** The run's tasks were deleted (cancelled, failed fast): interrupt what this process still runs of them. */
-    private void withdrawn(UUID runId) {
-        inFlight.forEach((taskId, e) -> {
-            if (e.runId.equals(runId) && e.executing && queue.find(taskId).isEmpty()) {
-                e.stop();
-            }
-        });
+        inFlight.abandon(lost);
     }
 
     @Override
@@ -242,8 +199,7 @@ class Dispatcher implements SmartLifecycle {
     }
 
     private void execute(TaskRow task) {
-        Execution execution = new Execution(task.runId(), Thread.currentThread());
-        inFlight.put(task.id(), execution);
+        InFlight.Execution execution = inFlight.begin(task);
         // run and step ids on every log line written while this task runs (structured logs carry MDC keys)
         MDC.put("run_id", task.runId().toString());
         MDC.put("step_id", task.stepId());
@@ -260,7 +216,7 @@ class Dispatcher implements SmartLifecycle {
             StepOutcome outcome;
             execution.executing = true;
             try {
-                outcome = invoke(task);
+                outcome = invoker.invoke(task, threads);
             } finally {
                 execution.executing = false;
             }
@@ -280,7 +236,7 @@ class Dispatcher implements SmartLifecycle {
         } finally {
             MDC.remove("run_id");
             MDC.remove("step_id");
-            inFlight.remove(task.id());
+            inFlight.end(task.id());
             permits.release();
             if (slots.give(task.orgId())) {
                 wakeups.signalTasks(); // the organization's waiting tasks may be claimed again
@@ -304,7 +260,7 @@ class Dispatcher implements SmartLifecycle {
             eagerTasks.increment();
             try {
                 threads.submit(() -> execute(next));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 permits.release(); // shutting down: the lease expires and another process runs it
                 slots.give(next.orgId());
             }
@@ -325,61 +281,6 @@ class Dispatcher implements SmartLifecycle {
                 log.warn("Marking a step started failed: {}", e.getCause().toString());
                 return false;
             }
-        }
-    }
-
-    /**
-     * Runs the step's executor under its wall clock: its {@code timeout_ms}, or {@code griddle.engine.step-timeout}
-     * for a step without one, so no executing step holds a slot forever. The executor sees that timeout in its
-     * task and bounds its own I/O by it (an http step's body read, for one).
-     */
-    private StepOutcome invoke(TaskRow task) {
-        StepExecutor executor = executors.get(task.kind());
-        long timeoutMs = task.timeoutMs() != null ? task.timeoutMs() : defaultStepTimeout.toMillis();
-        StepTask stepTask = new StepTask(task.id(), task.orgId(), task.runId(), task.stepId(), task.itemIndex(), task.attempt(), task.kind(),
-                task.input(), timeoutMs, task.projectId(), task.runnerId(), task.runnerVersion());
-        Future<StepOutcome> future = threads.submit(() -> call(executor, stepTask));
-        try {
-            return future.get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            if (task.timeoutMs() == null) {
-                hits.hit(LimitHits.Limit.STEP_TIMEOUT);
-            }
-            return StepOutcome.failed("step timed out after " + timeoutMs + " ms ("
-                    + (task.timeoutMs() != null ? "timeout_ms" : "griddle.engine.step-timeout") + ")", true);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            return StepOutcome.failed("step interrupted", true);
-        } catch (ExecutionException e) {
-            return StepOutcome.failed(task.kind() + " step crashed: " + e.getCause(), true);
-        }
-    }
-
-    /** {@code e} as it may be logged: its message and its causes' with the org's secret values masked, the stack traces kept. */
-    private RuntimeException masked(UUID orgId, Throwable e) {
-        RuntimeException copy = new RuntimeException(e.getClass().getName() + ": " + masking.mask(orgId, String.valueOf(e.getMessage())),
-                e.getCause() == null || e.getCause() == e ? null : masked(orgId, e.getCause()));
-        copy.setStackTrace(e.getStackTrace());
-        return copy;
-    }
-
-    private StepOutcome call(StepExecutor executor, StepTask task) {
-        // with a timeout the executor runs on a thread of its own: give it the task's log context too
-        MDC.put("run_id", task.runId().toString());
-        MDC.put("step_id", task.stepId());
-        try {
-            return executor.execute(task);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return StepOutcome.failed("step interrupted", true);
-        } catch (RuntimeException e) {
-            log.warn("{} step {} of run {} threw", task.type(), task.stepId(), task.runId(), masked(task.orgId(), e));
-            return StepOutcome.failed(task.type() + " step failed: " + e.getMessage(), true);
-        } catch (StackOverflowError e) {
-            log.warn("{} step {} of run {} overflowed the stack", task.type(), task.stepId(), task.runId(), masked(task.orgId(), e));
-            return StepOutcome.failed(task.type() + " step failed: it overflowed the stack", false);
         }
     }
 }

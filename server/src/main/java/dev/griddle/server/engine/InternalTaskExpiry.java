@@ -18,13 +18,13 @@ class InternalTaskExpiry {
     private static final Logger log = LoggerFactory.getLogger(InternalTaskExpiry.class);
 
     private final JdbcClient jdbc;
-    private final Advancer advancer;
+    private final Finisher finisher;
     private final LimitHits hits;
     private final int attempts;
 
-    InternalTaskExpiry(JdbcClient jdbc, Advancer advancer, LimitHits hits, GriddleProperties props) {
+    InternalTaskExpiry(JdbcClient jdbc, Finisher finisher, LimitHits hits, GriddleProperties props) {
         this.jdbc = jdbc;
-        this.advancer = advancer;
+        this.finisher = finisher;
         this.hits = hits;
         this.attempts = props.engine().internalTaskAttempts();
     }
@@ -41,7 +41,7 @@ class InternalTaskExpiry {
             return; // someone else moved the task on
         }
         if (expiries < attempts) {
-            run.tasksEnqueued = true;
+            run.tasksQueued();
             return;
         }
         jdbc.sql("delete from tasks where id = :id").param("id", task.id()).update();
@@ -49,15 +49,14 @@ class InternalTaskExpiry {
         String message = "engine-internal task '" + task.kind() + "' lost its lease " + expiries + " times (the process running it stopped or "
                 + "crashed each time); giving up (griddle.engine.internal-task-attempts = " + attempts + ")";
         log.error("Run {}: {}", run.id(), message);
-        if (run.status.terminal()) {
+        if (run.status().terminal()) {
             return;
         }
         StepRow step = run.step(task.stepId());
-        if (step != null && step.status.active()) {
-            advancer.fail(run, step, message, null);
+        if (step != null && step.status().active()) {
+            finisher.fail(run, step, message, null);
         } else {
-            run.error = StepLifecycle.error(message, null);
-            advancer.finish(run, RunStatus.FAILED);
+            finisher.finish(run, RunStatus.FAILED, StepRow.error(message, null));
         }
     }
 }

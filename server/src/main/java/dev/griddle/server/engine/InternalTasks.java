@@ -6,7 +6,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Runs the task kinds the engine handles itself ({@link InternalKinds}), each in one transaction on its run. */
+/**
+ * Runs the task kinds the engine handles itself ({@link InternalKinds}), each in one transaction on
+ * its run: load (release the task; a lost lease changes nothing), decide what it means, apply.
+ */
 @Component
 class InternalTasks {
 
@@ -15,16 +18,16 @@ class InternalTasks {
     private final Completer completer;
     private final ApprovalStore approvals;
     private final Advancer advancer;
-    private final RunCommands commands;
+    private final Finisher finisher;
 
     InternalTasks(RunTransactions transactions, TaskQueue queue, Completer completer, ApprovalStore approvals, Advancer advancer,
-            RunCommands commands) {
+            Finisher finisher) {
         this.transactions = transactions;
         this.queue = queue;
         this.completer = completer;
         this.approvals = approvals;
         this.advancer = advancer;
-        this.commands = commands;
+        this.finisher = finisher;
     }
 
     void run(TaskRow task) {
@@ -38,7 +41,7 @@ class InternalTasks {
             case InternalKinds.APPROVAL_TIMEOUT -> approvalTimedOut(task);
             case InternalKinds.CANCEL_RUN -> transactions.inRun(task.runId(), run -> {
                 if (queue.release(task.id(), task.leaseToken())) {
-                    commands.cancelNow(run, "parent_cancelled");
+                    finisher.cancelNow(run, "parent_cancelled");
                 }
                 return null;
             });
@@ -46,6 +49,7 @@ class InternalTasks {
         }
     }
 
+    /** The child's end is the outcome of the parent's waiting step: its output, or a failure naming the child. */
     private void childFinished(TaskRow task) {
         JsonNode result = task.input();
         String status = result.path("status").asString();
@@ -59,13 +63,14 @@ class InternalTasks {
                 return null;
             }
             StepRow step = run.step(task.stepId());
-            if (step != null && step.status == StepStatus.WAITING) {
+            if (step != null && step.status() == StepStatus.WAITING) {
                 completer.apply(run, task, outcome);
             }
             return null;
         });
     }
 
+    /** A pending approval's deadline: it expires, approved or rejected as its {@code on_timeout} says, and the step succeeds with that. */
     private void approvalTimedOut(TaskRow task) {
         transactions.inRun(task.runId(), run -> {
             if (!queue.release(task.id(), task.leaseToken())) {
@@ -73,7 +78,7 @@ class InternalTasks {
             }
             StepRow step = run.step(task.stepId());
             Approval approval = approvals.forStep(run.id(), task.stepId()).orElse(null);
-            if (approval == null || !"pending".equals(approval.status()) || step == null || step.status != StepStatus.WAITING) {
+            if (approval == null || !"pending".equals(approval.status()) || step == null || step.status() != StepStatus.WAITING) {
                 return null;
             }
             boolean approved = "approve".equals(approvals.onTimeout(approval.id()));
@@ -83,10 +88,9 @@ class InternalTasks {
             ObjectNode data = JsonNodeFactory.instance.objectNode().put("approval_id", approval.id().toString()).put("approved", approved)
                     .put("status", "expired");
             run.event("approval_completed", step.stepId, data);
-            advancer.succeed(run, step, output);
+            finisher.succeed(run, step, output);
             advancer.advance(run);
             return null;
         });
     }
-
 }

@@ -1,6 +1,7 @@
 package dev.griddle.server.engine;
 
 import dev.griddle.server.GriddleProperties;
+import dev.griddle.server.runner.InvalidStepArguments;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -49,13 +50,13 @@ class ItemBudget {
             this.items = items;
         }
 
-        /** @throws IllegalArgumentException (a failure of the step) once the outputs so far are over the limit */
+        /** @throws InvalidStepArguments (a failure of the step) once the outputs so far are over the limit */
         void add(JsonNode output) {
             bytes += json.writeValueAsBytes(output).length + 1;
             done++;
             if (bytes > maxBytes) {
                 hits.hit(LimitHits.Limit.FOR_EACH_BUDGET);
-                throw new IllegalArgumentException("for_each: the outputs of the first " + done + " of " + items + " items are " + bytes
+                throw new InvalidStepArguments("for_each: the outputs of the first " + done + " of " + items + " items are " + bytes
                         + " bytes, over the limit of " + maxBytes + " bytes (griddle.engine.max-step-output); stopped rendering");
             }
         }

@@ -1,5 +1,6 @@
 package dev.griddle.server.engine;
 
+import dev.griddle.server.Refusal;
 import java.time.Duration;
 
 /**
@@ -7,7 +8,7 @@ import java.time.Duration;
  * live runs. The API answers {@code 429 TOO_MANY_LIVE_RUNS} with {@code Retry-After}; a cron fire is
  * recorded as skipped.
  */
-public class LiveRunLimitExceeded extends RuntimeException {
+public class LiveRunLimitExceeded extends Refusal {
 
     private final long liveRuns;
     private final int limit;

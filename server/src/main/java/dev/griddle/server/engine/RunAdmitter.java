@@ -85,7 +85,7 @@ class RunAdmitter extends BackgroundLoop {
         for (UUID runId : next) {
             transactions.inRun(runId, run -> {
                 boolean mine = jdbc.sql("delete from deferred_runs where run_id = :run").param("run", runId).update() == 1;
-                if (mine && !run.status.terminal()) {
+                if (mine && !run.status().terminal()) {
                     advancer.advance(run);
                 }
                 return null;

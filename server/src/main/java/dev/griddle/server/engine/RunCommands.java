@@ -1,150 +1,113 @@
 package dev.griddle.server.engine;
 
-import dev.griddle.server.web.ApiException;
+import java.math.BigDecimal;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Pause, resume, cancel and retry, each one transaction on the locked run. A command the run's
- * state forbids is a {@code 409} saying which state it is in.
+ * Pause, resume, cancel and retry, and completing an approval: each one transaction on the locked
+ * run that loads it, lets its state decide (a command the state forbids is a {@link RunStateConflict}
+ * saying which state it is in), and applies the transitions. An unknown run is a {@link RunNotFound}.
  */
 @Component
 public class RunCommands {
 
     private final RunTransactions transactions;
     private final RunStore runs;
+    private final RunReader reader;
     private final TaskQueue queue;
     private final ApprovalStore approvals;
     private final Advancer advancer;
+    private final Finisher finisher;
 
-    RunCommands(RunTransactions transactions, RunStore runs, TaskQueue queue, ApprovalStore approvals, Advancer advancer) {
+    RunCommands(RunTransactions transactions, RunStore runs, RunReader reader, TaskQueue queue, ApprovalStore approvals, Advancer advancer, Finisher finisher) {
         this.transactions = transactions;
         this.runs = runs;
+        this.reader = reader;
         this.queue = queue;
         this.approvals = approvals;
         this.advancer = advancer;
+        this.finisher = finisher;
     }
 
     public RunRow pause(UUID orgId, UUID runId) {
         return command(orgId, runId, run -> {
-            if (run.status.terminal() || run.status.paused()) {
-                throw conflict(run, "pause");
-            }
-            run.status(RunStatus.PAUSED);
+            run.pause();
             queue.hold(run.id(), true);
         });
     }
 
-    public RunRow resume(UUID orgId, UUID runId) {
-        return resume(orgId, runId, null);
-    }
-
     /**
      * Resumes a paused or {@code budget_paused} run. {@code addBudgetUsd} (issue #5), when given,
-     * raises this run's budget allowance in the same transaction; it must be positive.
+     * raises this run's budget allowance in the same transaction; the caller checks it is positive.
      */
-    public RunRow resume(UUID orgId, UUID runId, java.math.BigDecimal addBudgetUsd) {
-        if (addBudgetUsd != null && addBudgetUsd.signum() <= 0) {
-            throw ApiException.fieldErrors(java.util.Map.of("add_budget_usd", java.util.List.of("must be > 0, was " + addBudgetUsd.toPlainString())));
-        }
+    public RunRow resume(UUID orgId, UUID runId, BigDecimal addBudgetUsd) {
         return command(orgId, runId, run -> {
-            if (!run.status.paused()) {
-                throw conflict(run, "resume");
-            }
+            // before the state check, so the log precedes state_changed: a refused resume rolls all of it back
             if (addBudgetUsd != null) {
                 runs.addBudget(run.id(), addBudgetUsd);
                 run.event("log", null, JsonNodeFactory.instance.objectNode().put("message", "budget raised")
                         .put("add_budget_usd", addBudgetUsd));
             }
-            run.status(RunStatus.RUNNING);
+            run.resume();
             queue.hold(run.id(), false);
-            run.tasksEnqueued = true;
+            run.tasksQueued();
             advancer.advance(run);
         });
     }
 
-    /** {@code immediate}: stop everything now. {@code graceful}: start nothing new, let running steps finish. */
-    public RunRow cancel(UUID orgId, UUID runId, String mode) {
-        if (!"immediate".equals(mode) && !"graceful".equals(mode)) {
-            throw ApiException.fieldErrors(java.util.Map.of("mode", java.util.List.of("must be immediate or graceful, was '" + mode + "'")));
-        }
+    public RunRow cancel(UUID orgId, UUID runId, CancelMode mode) {
         return command(orgId, runId, run -> {
-            if (run.status.terminal()) {
-                throw conflict(run, "cancel");
-            }
-            if ("immediate".equals(mode)) {
-                cancelNow(run, "run_cancelled");
+            if (mode == CancelMode.IMMEDIATE) {
+                run.checkCancellable();
+                finisher.cancelNow(run, "run_cancelled");
                 return;
             }
-            run.cancelMode = "graceful";
-            run.event("log", null, JsonNodeFactory.instance.objectNode().put("message", "graceful cancel requested"));
+            run.stopGracefully();
             queue.deleteUnclaimedForRun(run.id());
             approvals.cancelPending(run.id(), run.now);
             for (StepRow step : run.steps.values()) {
-                if (step.status == StepStatus.QUEUED || step.status == StepStatus.WAITING) {
-                    advancer.cancelActive(run, step, "run_cancelled", null);
+                if (step.status() == StepStatus.QUEUED || step.status() == StepStatus.WAITING) {
+                    finisher.cancelActive(run, step, "run_cancelled", null);
                 }
             }
-            if (run.status.paused()) {
-                run.status(RunStatus.RUNNING);
+            if (run.status().paused()) {
+                run.moveTo(RunStatus.RUNNING);
                 queue.hold(run.id(), false);
             }
             advancer.advance(run);
         });
     }
 
-    void cancelNow(RunTx run, String reason) {
-        if (run.status.terminal()) {
-            return;
-        }
-        for (StepRow step : run.steps.values()) {
-            if (step.status.active()) {
-                advancer.cancelActive(run, step, reason, null);
-            } else if (step.status == StepStatus.PENDING) {
-                StepLifecycle.cancelled(run, step, reason, null);
-            }
-        }
-        advancer.finish(run, RunStatus.CANCELLED);
-    }
-
     /** A failed or cancelled run goes on from where it stopped: what succeeded keeps its output. */
     public RunRow retry(UUID orgId, UUID runId) {
         return command(orgId, runId, run -> {
-            if (run.status != RunStatus.FAILED && run.status != RunStatus.CANCELLED) {
-                throw conflict(run, "retry");
-            }
             run.reopen();
             int reset = 0;
             for (StepRow step : run.steps.values()) {
-                boolean blocked = step.status == StepStatus.SKIPPED && Decider.Skip.BLOCKED.equals(step.skipReason);
-                if (step.status == StepStatus.FAILED || step.status == StepStatus.CANCELLED || blocked) {
-                    step.status = StepStatus.PENDING;
-                    step.error = null;
-                    step.skipReason = null;
-                    step.output = null;
-                    step.finishedAt = null;
-                    step.dirty = true;
+                if (step.reopen()) {
                     reset++;
                 }
             }
             ObjectNode data = JsonNodeFactory.instance.objectNode().put("message", "retrying run").put("steps_reset", reset);
             run.event("log", null, data);
-            run.status(RunStatus.RUNNING);
+            run.moveTo(RunStatus.RUNNING);
             advancer.advance(run);
         });
     }
 
-    /** Completes a pending approval: its result is merged into the step's output. Twice is a 409. */
+    /** Completes a pending approval: its result is merged into the step's output. Twice is a {@link RunStateConflict}. */
     public Approval completeApproval(UUID orgId, UUID approvalId, boolean approved, String comment, JsonNode result) {
-        Approval approval = approvals.find(orgId, approvalId).orElseThrow(() -> ApiException.notFound("approval", approvalId));
+        Approval approval = approvals.find(orgId, approvalId).orElseThrow(() -> RunNotFound.approval(approvalId));
         transactions.inRun(approval.runId(), run -> {
             Approval current = approvals.find(orgId, approvalId).orElseThrow();
             StepRow step = run.step(current.stepId());
-            if (!"pending".equals(current.status()) || step == null || step.status != StepStatus.WAITING) {
-                throw ApiException.conflict("Approval " + approvalId + " is " + current.status() + ", not pending");
+            if (!"pending".equals(current.status()) || step == null || step.status() != StepStatus.WAITING) {
+                throw RunStateConflict.approval(approvalId, current.status());
             }
             approvals.complete(approvalId, "completed", approved, comment, result, run.now);
             queue.deleteForStep(run.id(), current.stepId());
@@ -157,23 +120,19 @@ public class RunCommands {
             ObjectNode data = JsonNodeFactory.instance.objectNode().put("approval_id", approvalId.toString()).put("approved", approved)
                     .put("status", "completed");
             run.event("approval_completed", step.stepId, data);
-            advancer.succeed(run, step, output);
+            finisher.succeed(run, step, output);
             advancer.advance(run);
             return null;
         });
         return approvals.find(orgId, approvalId).orElseThrow();
     }
 
-    private RunRow command(UUID orgId, UUID runId, java.util.function.Consumer<RunTx> action) {
-        runs.find(orgId, runId).orElseThrow(() -> ApiException.notFound("run", runId));
+    private RunRow command(UUID orgId, UUID runId, Consumer<RunTx> action) {
+        reader.find(orgId, runId).orElseThrow(() -> RunNotFound.run(runId));
         transactions.inRun(runId, run -> {
             action.accept(run);
             return null;
         });
-        return runs.find(orgId, runId).orElseThrow();
-    }
-
-    private static ApiException conflict(RunTx run, String verb) {
-        return ApiException.conflict("Cannot " + verb + " run " + run.id() + ": it is " + run.status.wire());
+        return reader.find(orgId, runId).orElseThrow();
     }
 }

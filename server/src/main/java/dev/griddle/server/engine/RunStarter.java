@@ -3,20 +3,17 @@ package dev.griddle.server.engine;
 import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.runner.PinnedRunner;
 import dev.griddle.server.runner.RunnerCatalog;
-import dev.griddle.server.web.ApiException;
-import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Starts runs. One transaction: pin the runner version, insert the run and a pending row per step,
- * append {@code run_started}, and let the Decider act on the root steps.
+ * Starts top-level runs. One transaction: pin the runner version, check input and overrides, make the
+ * run ({@link RunFactory}), and let the Decider act on the root steps (or defer the run, over the
+ * organization's soft live-run limit).
  */
 @Component
 public class RunStarter {
@@ -26,24 +23,22 @@ public class RunStarter {
     }
 
     private final RunnerCatalog catalog;
-    private final RunStore runs;
-    private final StepRunStore stepRuns;
+    private final RunFactory factory;
+    private final RunReader runs;
     private final RunTransactions transactions;
     private final Advancer advancer;
     private final TransactionTemplate tx;
-    private final Clock clock;
     private final LiveRuns liveRuns;
 
-    RunStarter(RunnerCatalog catalog, RunStore runs, StepRunStore stepRuns, RunTransactions transactions, Advancer advancer,
-            TransactionTemplate tx, Clock clock, LiveRuns liveRuns) {
-        this.liveRuns = liveRuns;
+    RunStarter(RunnerCatalog catalog, RunFactory factory, RunReader runs, RunTransactions transactions, Advancer advancer, TransactionTemplate tx,
+            LiveRuns liveRuns) {
         this.catalog = catalog;
+        this.factory = factory;
         this.runs = runs;
-        this.stepRuns = stepRuns;
         this.transactions = transactions;
         this.advancer = advancer;
         this.tx = tx;
-        this.clock = clock;
+        this.liveRuns = liveRuns;
     }
 
     /**
@@ -51,7 +46,8 @@ public class RunStarter {
      * for the runner's own triggers). A runner outside the scope is a 404 before anything is
      * written: no run, and no publish of its draft.
      *
-     * @throws ApiException 404 unknown (or invisible) runner or version, 422 invalid draft, input or overrides
+     * @throws dev.griddle.server.Refusal the catalog's 404 (unknown or invisible runner or version) or 422 (invalid draft or input)
+     * @throws InvalidStart bad {@code step_overrides}
      * @throws LiveRunLimitExceeded the organization is at {@code griddle.engine.max-live-runs-per-org-hard}
      */
     public RunRow start(UUID orgId, UUID runnerId, StartRequest request, Trigger trigger, ProjectScope scope) {
@@ -61,48 +57,15 @@ public class RunStarter {
             catalog.validateInput(runner, input);
             checkOverrides(runner, request.stepOverrides());
             boolean waits = liveRuns.mustWait(orgId);
-            UUID id = create(orgId, runner, input, request.stepOverrides(), trigger, null, null, waits);
-            return runs.find(orgId, id).orElseThrow();
+            RunTx run = factory.create(orgId, runner, input, request.stepOverrides(), trigger, null, null);
+            if (waits) {
+                liveRuns.defer(run);
+            } else {
+                advancer.advance(run);
+            }
+            transactions.flush(run);
+            return runs.find(orgId, run.id()).orElseThrow();
         });
-    }
-
-    /**
-     * Inside the caller's transaction: a child run of {@code parent}'s step. The reference rule: the
-     * child runner must be in the parent run's project (any runner of the organization when the
-     * parent has none); another is a 404, as if it did not exist.
-     */
-    UUID startChild(RunTx parent, String parentStep, UUID runnerId, Integer version, JsonNode input) {
-        PinnedRunner runner = catalog.pinForRun(parent.row.orgId(), runnerId, version, ProjectScope.ofOwner(parent.row.projectId()));
-        JsonNode in = input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input;
-        catalog.validateInput(runner, in);
-        liveRuns.checkHard(parent.row.orgId());
-        return create(parent.row.orgId(), runner, in, null, new Trigger("runner", parent.id()), parent.id(), parentStep, false);
-    }
-
-    /** {@code waits}: over the soft live-run limit, the run is created but left for {@link RunAdmitter} to start. */
-    private UUID create(UUID orgId, PinnedRunner runner, JsonNode input, JsonNode overrides, Trigger trigger, UUID parentRunId,
-            String parentStep, boolean waits) {
-        transactions.remember(runner);
-        UUID id = UUID.randomUUID();
-        RunRow row = new RunRow(id, orgId, runner.runnerId(), runner.version(), runner.projectId(), RunStatus.QUEUED, input, null, null,
-                overrides, trigger.type(), trigger.id(), parentRunId, parentStep, null, java.math.BigDecimal.ZERO, 0, 0, 0,
-                clock.instant(), null, null);
-        runs.insert(row);
-        stepRuns.insertPending(id, runner.spec().steps().stream().map(s -> s.id()).toList());
-        RunTx run = transactions.open(row);
-        ObjectNode data = JsonNodeFactory.instance.objectNode().put("runner_id", runner.runnerId().toString()).put("version", runner.version());
-        data.putObject("trigger").put("type", trigger.type()).put("id", trigger.id() == null ? null : trigger.id().toString());
-        if (parentRunId != null) {
-            data.put("parent_run_id", parentRunId.toString()).put("parent_step_id", parentStep);
-        }
-        run.event("run_started", null, data);
-        if (waits) {
-            liveRuns.defer(run);
-        } else {
-            advancer.advance(run);
-        }
-        transactions.flush(run);
-        return id;
     }
 
     private static void checkOverrides(PinnedRunner runner, JsonNode overrides) {
@@ -110,15 +73,15 @@ public class RunStarter {
             return;
         }
         if (!overrides.isObject()) {
-            throw ApiException.fieldErrors(Map.of("step_overrides", List.of("must be an object keyed by step id")));
+            throw new InvalidStart("step_overrides", "must be an object keyed by step id");
         }
         var ids = runner.spec().steps().stream().map(s -> s.id()).toList();
         for (Map.Entry<String, JsonNode> e : overrides.properties()) {
             if (!ids.contains(e.getKey())) {
-                throw ApiException.fieldErrors(Map.of("step_overrides." + e.getKey(), List.of("no step '" + e.getKey() + "' in version " + runner.version())));
+                throw new InvalidStart("step_overrides." + e.getKey(), "no step '" + e.getKey() + "' in version " + runner.version());
             }
             if (!e.getValue().isObject() || !e.getValue().path("with").isObject()) {
-                throw ApiException.fieldErrors(Map.of("step_overrides." + e.getKey(), List.of("must be {\"with\": {...}}")));
+                throw new InvalidStart("step_overrides." + e.getKey(), "must be {\"with\": {...}}");
             }
         }
     }

@@ -15,7 +15,7 @@ final class RunStatusRule {
      * task not yet claimed), {@code queued} only before anything has started.
      */
     static void refresh(RunTx run) {
-        if (run.status.terminal() || run.status.paused()) {
+        if (run.status().terminal() || run.status().paused()) {
             return;
         }
         boolean executing = false;
@@ -23,7 +23,7 @@ final class RunStatusRule {
         boolean waits = false;
         boolean progressed = false;
         for (StepRow step : run.steps.values()) {
-            switch (step.status) {
+            switch (step.status()) {
                 case RUNNING -> executing = true;
                 case WAITING -> waits = true;
                 case QUEUED -> {
@@ -33,15 +33,15 @@ final class RunStatusRule {
                         ready = true;
                     }
                 }
-                default -> progressed |= step.status.terminal();
+                default -> progressed |= step.status().terminal();
             }
         }
-        if (executing || (ready && run.status != RunStatus.QUEUED)) {
-            run.status(RunStatus.RUNNING);
+        if (executing || (ready && run.status() != RunStatus.QUEUED)) {
+            run.moveTo(RunStatus.RUNNING);
         } else if (waits) {
-            run.status(RunStatus.WAITING);
+            run.moveTo(RunStatus.WAITING);
         } else if (progressed) {
-            run.status(RunStatus.RUNNING);
+            run.moveTo(RunStatus.RUNNING);
         }
     }
 

@@ -15,9 +15,9 @@ import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** SQL for {@code runs}. */
+/** SQL that writes {@code runs} and locks a run; reading them is {@link RunReader}'s. */
 @Repository
-public class RunStore {
+class RunStore {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -54,38 +54,6 @@ public class RunStore {
         return jdbc.sql("select * from runs where id = :id for no key update").param("id", runId).query(rowMapper).optional();
     }
 
-    public Optional<RunRow> find(UUID orgId, UUID runId) {
-        return jdbc.sql("select * from runs where org_id = :org and id = :id").param("org", orgId).param("id", runId).query(rowMapper).optional();
-    }
-
-    /** Filters of the runs feed; null fields do not filter. {@code projectIds} null = every project. */
-    public record RunFilter(UUID runnerId, String status, String triggerType, Instant from, Instant to, UUID[] projectIds) {
-    }
-
-    private static final String FILTER = """
-            where org_id = :org
-              and (cast(:runner as uuid) is null or runner_id = :runner)
-              and (cast(:status as text) is null or status = :status)
-              and (cast(:trigger as text) is null or trigger_type = :trigger)
-              and (cast(:from as timestamptz) is null or created_at >= :from)
-              and (cast(:to as timestamptz) is null or created_at < :to)
-              and (cast(:projects as uuid[]) is null or project_id = any(cast(:projects as uuid[])))
-            """;
-
-    public List<RunRow> list(UUID orgId, RunFilter f, int limit, int offset) {
-        return bind(jdbc.sql("select * from runs " + FILTER + " order by created_at desc, id limit :limit offset :offset"), orgId, f)
-                .param("limit", limit).param("offset", offset).query(rowMapper).list();
-    }
-
-    public long count(UUID orgId, RunFilter f) {
-        return bind(jdbc.sql("select count(*) from runs " + FILTER), orgId, f).query(Long.class).single();
-    }
-
-    private static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec spec, UUID orgId, RunFilter f) {
-        return spec.param("org", orgId).param("runner", f.runnerId()).param("status", f.status()).param("trigger", f.triggerType())
-                .param("from", ts(f.from())).param("to", ts(f.to())).param("projects", f.projectIds());
-    }
-
     /** Writes the mutable columns back after a transition. */
     void save(RunTx run) {
         jdbc.sql("""
@@ -94,10 +62,10 @@ public class RunStore {
                        cost_usd = :cost, input_tokens = :inTokens, output_tokens = :outTokens
                 where id = :id
                 """)
-                .param("cost", run.costUsd).param("inTokens", run.inputTokens).param("outTokens", run.outputTokens)
-                .param("status", run.status.wire()).param("output", write(run.output)).param("error", write(run.error))
-                .param("cancel", run.cancelMode).param("seq", run.eventSeq).param("started", ts(run.startedAt))
-                .param("finished", ts(run.finishedAt)).param("id", run.id())
+                .param("cost", run.costUsd()).param("inTokens", run.inputTokens()).param("outTokens", run.outputTokens())
+                .param("status", run.status().wire()).param("output", write(run.output())).param("error", write(run.error()))
+                .param("cancel", run.cancelMode()).param("seq", run.eventSeq()).param("started", ts(run.startedAt()))
+                .param("finished", ts(run.finishedAt())).param("id", run.id())
                 .update();
     }
 
@@ -132,6 +100,11 @@ public class RunStore {
 
     JsonNode read(String text) {
         return text == null ? null : json.readTree(text);
+    }
+
+    /** Maps a {@code select * from runs} row. */
+    RowMapper<RunRow> rows() {
+        return rowMapper;
     }
 
     private RunRow row(ResultSet rs, int n) throws SQLException {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import dev.griddle.server.runner.RunnerCatalog;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 import org.springframework.stereotype.Component;
@@ -84,19 +85,17 @@ class RunTransactions {
 
     void flush(RunTx run) {
         stepRuns.save(run.id(), run.steps.values());
-        if (!run.events.isEmpty()) {
-            events.insert(run.row.orgId(), run.events);
+        List<EventLog.Event> appended = run.takeEvents();
+        boolean spent = run.takeSpent();
+        if (!appended.isEmpty()) {
+            events.insert(run.row.orgId(), appended);
             runs.save(run);
             wakeups.eventsAppended(run.id());
-            run.events.clear();
-            run.spent = false;
-        } else if (run.spent) {
+        } else if (spent) {
             runs.save(run); // issue #5: usage totals changed without an event
-            run.spent = false;
         }
-        if (run.tasksEnqueued) {
+        if (run.takeTasksQueued()) {
             wakeups.tasksEnqueued();
-            run.tasksEnqueued = false;
         }
     }
 

@@ -47,7 +47,7 @@ class StepRunStore {
     }
 
     void save(UUID runId, Collection<StepRow> rows) {
-        List<StepRow> dirty = rows.stream().filter(r -> r.dirty).toList();
+        List<StepRow> dirty = rows.stream().filter(StepRow::changed).toList();
         if (dirty.isEmpty()) {
             return;
         }
@@ -56,18 +56,18 @@ class StepRunStore {
                        items = ?, started_at = ?, finished_at = ?
                 where run_id = ? and step_id = ?
                 """, dirty, dirty.size(), (ps, r) -> {
-            ps.setString(1, r.status.wire());
-            ps.setInt(2, r.attempt);
-            ps.setString(3, write(r.output));
-            ps.setString(4, write(r.error));
-            ps.setString(5, r.skipReason);
-            ps.setObject(6, r.items);
-            ps.setTimestamp(7, ts(r.startedAt));
-            ps.setTimestamp(8, ts(r.finishedAt));
+            ps.setString(1, r.status().wire());
+            ps.setInt(2, r.attempt());
+            ps.setString(3, write(r.output()));
+            ps.setString(4, write(r.error()));
+            ps.setString(5, r.skipReason());
+            ps.setObject(6, r.items());
+            ps.setTimestamp(7, ts(r.startedAt()));
+            ps.setTimestamp(8, ts(r.finishedAt()));
             ps.setObject(9, runId);
             ps.setString(10, r.stepId);
         });
-        dirty.forEach(r -> r.dirty = false);
+        dirty.forEach(StepRow::written);
     }
 
     /** A for_each step's items: their values, states and outputs, in order. */

@@ -23,6 +23,17 @@ public record TaskRow(UUID id, UUID orgId, UUID runId, String stepId, int itemIn
                 leaseExpiresAt, null, null, null);
     }
 
+    /** The same work queued again as {@code nextAttempt}, ready at {@code readyAt}, unleased. */
+    TaskRow again(int nextAttempt, Instant ready) {
+        return new TaskRow(UUID.randomUUID(), orgId, runId, stepId, itemIndex, nextAttempt, kind, taskType, runsOn, input, timeoutMs, ready, null, null,
+                null);
+    }
+
+    /** An engine-internal task ({@link InternalKinds}) for a run's step, ready at {@code readyAt}. */
+    static TaskRow internal(UUID orgId, UUID runId, String stepId, int attempt, String kind, JsonNode input, Instant ready) {
+        return new TaskRow(UUID.randomUUID(), orgId, runId, stepId, -1, attempt, kind, kind, List.of(), input, null, ready, null, null, null);
+    }
+
     /** The same task with other input: what a remote worker is handed, secrets revealed (never stored). */
     public TaskRow withInput(JsonNode other) {
         return new TaskRow(id, orgId, runId, stepId, itemIndex, attempt, kind, taskType, runsOn, other, timeoutMs, readyAt, leaseOwner, leaseToken,

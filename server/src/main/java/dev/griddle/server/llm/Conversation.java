@@ -1,5 +1,6 @@
 package dev.griddle.server.llm;
 
+import dev.griddle.server.engine.RunReader;
 import dev.griddle.server.step.StepOutcome;
 import dev.griddle.server.step.StepTask;
 import dev.griddle.server.tool.JsonSchemas;
@@ -40,7 +41,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class Conversation {
 
     /** The budget (null = none), the run's committed spend (null without a budget), the runner's spend today (null when not limited), the tool-call bound. */
-    record Limits(Budget budget, RunLedger.Spend spend, BigDecimal dayCostUsd, int maxToolCalls) {
+    record Limits(Budget budget, RunReader.Spend spend, BigDecimal dayCostUsd, int maxToolCalls) {
     }
 
     private final ModelCaller caller;
@@ -184,7 +185,7 @@ final class Conversation {
         if (budget == null) {
             return Optional.empty();
         }
-        RunLedger.Spend run = limits.spend();
+        RunReader.Spend run = limits.spend();
         BigDecimal day = limits.dayCostUsd() == null ? BigDecimal.ZERO : limits.dayCostUsd().add(usage.costUsd());
         return budget.exceeded(new Budget.Spent(run.costUsd().add(usage.costUsd()), run.tokens() + usage.tokens(), day, run.extraUsd()));
     }

@@ -44,13 +44,13 @@ class ApprovalController {
             throw ApiException.fieldErrors(Map.of("status", List.of("must be one of " + STATUSES + ", was '" + status + "'")));
         }
         ProjectScope scope = ProjectScope.of(caller.projectIds());
-        return page.result(approvals.list(caller.orgId(), scope, status, null, page), approvals.count(caller.orgId(), scope, status, null));
+        return page.result(approvals.list(caller.orgId(), scope, status, null, page.perPage(), page.offset()), approvals.count(caller.orgId(), scope, status, null));
     }
 
     @GetMapping("/api/v1/runs/{runId}/approvals")
     PageQuery.Paged<Approval> forRun(Caller caller, PageQuery page, @PathVariable UUID runId) {
         access.visible(caller, runId);
-        return page.result(approvals.list(caller.orgId(), ProjectScope.ALL, null, runId, page),
+        return page.result(approvals.list(caller.orgId(), ProjectScope.ALL, null, runId, page.perPage(), page.offset()),
                 approvals.count(caller.orgId(), ProjectScope.ALL, null, runId));
     }
 

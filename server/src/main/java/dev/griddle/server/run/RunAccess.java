@@ -1,7 +1,7 @@
 package dev.griddle.server.run;
 
 import dev.griddle.server.engine.RunRow;
-import dev.griddle.server.engine.RunStore;
+import dev.griddle.server.engine.RunReader;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import java.util.UUID;
@@ -11,9 +11,9 @@ import org.springframework.stereotype.Component;
 @Component
 class RunAccess {
 
-    private final RunStore runs;
+    private final RunReader runs;
 
-    RunAccess(RunStore runs) {
+    RunAccess(RunReader runs) {
         this.runs = runs;
     }
 

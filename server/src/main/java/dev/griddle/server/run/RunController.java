@@ -1,10 +1,11 @@
 package dev.griddle.server.run;
 
 import dev.griddle.server.auth.ProjectScope;
+import dev.griddle.server.engine.CancelMode;
 import dev.griddle.server.engine.RunCommands;
 import dev.griddle.server.engine.RunRow;
 import dev.griddle.server.engine.RunStarter;
-import dev.griddle.server.engine.RunStore;
+import dev.griddle.server.engine.RunReader;
 import dev.griddle.server.engine.Trigger;
 import dev.griddle.server.llm.RunnerAccess;
 import dev.griddle.server.web.ApiException;
@@ -40,12 +41,12 @@ class RunController {
     private static final Set<String> TRIGGERS = Set.of("api", "cron", "webhook", "runner");
 
     private final RunStarter starter;
-    private final RunStore runs;
+    private final RunReader runs;
     private final RunCommands commands;
     private final RunAccess access;
     private final RunnerAccess runnerAccess;
 
-    RunController(RunStarter starter, RunStore runs, RunCommands commands, RunAccess access, RunnerAccess runnerAccess) {
+    RunController(RunStarter starter, RunReader runs, RunCommands commands, RunAccess access, RunnerAccess runnerAccess) {
         this.runnerAccess = runnerAccess;
         this.starter = starter;
         this.runs = runs;
@@ -94,13 +95,19 @@ class RunController {
     @PostMapping("/api/v1/runs/{id}/resume")
     RunView resume(Caller caller, @PathVariable UUID id, @RequestBody(required = false) ResumeRun body) {
         access.visible(caller, id);
-        return RunView.of(commands.resume(caller.orgId(), id, body == null ? null : body.addBudgetUsd()));
+        java.math.BigDecimal add = body == null ? null : body.addBudgetUsd();
+        if (add != null && add.signum() <= 0) {
+            throw ApiException.fieldErrors(Map.of("add_budget_usd", List.of("must be > 0, was " + add.toPlainString())));
+        }
+        return RunView.of(commands.resume(caller.orgId(), id, add));
     }
 
     @PostMapping("/api/v1/runs/{id}/cancel")
     RunView cancel(Caller caller, @PathVariable UUID id, @RequestBody(required = false) CancelRun body) {
         access.visible(caller, id);
-        String mode = body == null || body.mode() == null ? "immediate" : body.mode();
+        String wire = body == null || body.mode() == null ? CancelMode.IMMEDIATE.wire() : body.mode();
+        CancelMode mode = CancelMode.fromWire(wire).orElseThrow(
+                () -> ApiException.fieldErrors(Map.of("mode", List.of("must be immediate or graceful, was '" + wire + "'"))));
         return RunView.of(commands.cancel(caller.orgId(), id, mode));
     }
 
@@ -117,7 +124,7 @@ class RunController {
         if (triggerType != null && !TRIGGERS.contains(triggerType)) {
             throw ApiException.fieldErrors(Map.of("trigger_type", List.of("must be one of " + TRIGGERS + ", was '" + triggerType + "'")));
         }
-        RunStore.RunFilter filter = new RunStore.RunFilter(runnerId, status, triggerType, time("from", from), time("to", to),
+        RunReader.RunFilter filter = new RunReader.RunFilter(runnerId, status, triggerType, time("from", from), time("to", to),
                 caller.projectIds() == null ? null : caller.projectIds().toArray(UUID[]::new));
         return page.result(runs.list(caller.orgId(), filter, page.perPage(), page.offset()).stream().map(RunView::of).toList(),
                 runs.count(caller.orgId(), filter));

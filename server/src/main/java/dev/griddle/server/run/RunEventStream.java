@@ -3,7 +3,7 @@ package dev.griddle.server.run;
 import dev.griddle.server.GriddleProperties;
 import dev.griddle.server.engine.EventLog;
 import dev.griddle.server.engine.RunRow;
-import dev.griddle.server.engine.RunStore;
+import dev.griddle.server.engine.RunReader;
 import dev.griddle.server.engine.Wakeups;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.EventStreams;
@@ -38,7 +38,7 @@ class RunEventStream implements SmartLifecycle {
     private static final Duration MAX_STREAM = Duration.ofHours(1);
 
     private final RunAccess access;
-    private final RunStore runs;
+    private final RunReader runs;
     private final EventLog events;
     private final Wakeups wakeups;
     private final EventStreams streams;
@@ -46,7 +46,7 @@ class RunEventStream implements SmartLifecycle {
     private final Set<Thread> pumps = ConcurrentHashMap.newKeySet();
     private volatile boolean running;
 
-    RunEventStream(RunAccess access, RunStore runs, EventLog events, Wakeups wakeups, EventStreams streams, GriddleProperties props) {
+    RunEventStream(RunAccess access, RunReader runs, EventLog events, Wakeups wakeups, EventStreams streams, GriddleProperties props) {
         this.streams = streams;
         this.keepAlive = props.http().sseKeepAlive();
         this.access = access;

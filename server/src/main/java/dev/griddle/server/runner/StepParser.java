@@ -54,12 +54,12 @@ final class StepParser {
     @SuppressWarnings("unchecked") // the same type name gives the same record
     static <T extends StepSpec> T rendered(T spec, JsonNode arguments) {
         if (spec instanceof StepSpec.Unusable unusable) {
-            throw new IllegalArgumentException(unusable.problem());
+            throw new InvalidStepArguments(unusable.problem());
         }
         List<Problem> problems = new ArrayList<>();
         StepSpec typed = read(spec.type(), spec.common(), arguments, true, problems);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(describe(spec.type(), problems));
+            throw new InvalidStepArguments(describe(spec.type(), problems));
         }
         return (T) typed;
     }

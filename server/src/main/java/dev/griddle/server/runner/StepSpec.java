@@ -81,7 +81,7 @@ public sealed interface StepSpec permits StepSpec.Transform, StepSpec.Approval, 
     /**
      * {@code spec} for its rendered arguments: every field typed, nothing left to a template.
      *
-     * @throws IllegalArgumentException naming the argument, when the rendered arguments (or an
+     * @throws InvalidStepArguments naming the argument, when the rendered arguments (or an
      *     {@link Unusable} step) do not pass the checks: the step fails
      */
     static <T extends StepSpec> T rendered(T spec, JsonNode arguments) {

@@ -1,7 +1,7 @@
 package dev.griddle.server.trace;
 
 import dev.griddle.server.engine.RunRow;
-import dev.griddle.server.engine.RunStore;
+import dev.griddle.server.engine.RunReader;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
@@ -34,14 +34,14 @@ class TraceController {
 
     private static final Set<String> STATUSES = Set.of("queued", "running", "waiting", "paused", "budget_paused", "succeeded", "failed", "cancelled");
 
-    private final RunStore runs;
+    private final RunReader runs;
     private final TurnTraces turns;
     private final TraceList list;
     private final TraceReader reader;
     private final EvaluationStore evaluations;
     private final Clock clock;
 
-    TraceController(RunStore runs, TurnTraces turns, TraceList list, TraceReader reader, EvaluationStore evaluations, Clock clock) {
+    TraceController(RunReader runs, TurnTraces turns, TraceList list, TraceReader reader, EvaluationStore evaluations, Clock clock) {
         this.runs = runs;
         this.turns = turns;
         this.list = list;

@@ -3,7 +3,7 @@ package dev.griddle.server.trace;
 import static dev.griddle.server.store.Sql.instant;
 
 import dev.griddle.server.engine.RunRow;
-import dev.griddle.server.engine.RunStore;
+import dev.griddle.server.engine.RunReader;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.PageQuery;
 import java.time.Instant;
@@ -30,12 +30,12 @@ class TraceList {
         static final Comparator<Key> NEWEST_FIRST = Comparator.comparing(Key::startedAt).reversed().thenComparing(k -> k.id().toString());
     }
 
-    private final RunStore runs;
+    private final RunReader runs;
     private final TurnTraces turns;
     private final TraceReader reader;
     private final JdbcClient jdbc;
 
-    TraceList(RunStore runs, TurnTraces turns, TraceReader reader, JdbcClient jdbc) {
+    TraceList(RunReader runs, TurnTraces turns, TraceReader reader, JdbcClient jdbc) {
         this.runs = runs;
         this.turns = turns;
         this.reader = reader;
@@ -54,7 +54,7 @@ class TraceList {
                     .map(r -> TraceView.of(r, null)).stream().toList();
             return page.result(page.offset() == 0 ? one : List.of(), one.size());
         }
-        RunStore.RunFilter runFilter = new RunStore.RunFilter(runner, status, null, null, null, projects);
+        RunReader.RunFilter runFilter = new RunReader.RunFilter(runner, status, null, null, null, projects);
         if (withRuns && !withTurns) {
             return page.result(runs.list(caller.orgId(), runFilter, page.perPage(), page.offset()).stream().map(r -> TraceView.of(r, null)).toList(),
                     runs.count(caller.orgId(), runFilter));

@@ -2,6 +2,7 @@ package dev.griddle.server.trigger;
 
 import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.engine.LiveRunLimitExceeded;
+import dev.griddle.server.engine.RunReader;
 import dev.griddle.server.engine.RunRow;
 import dev.griddle.server.engine.RunStarter;
 import dev.griddle.server.engine.Trigger;
@@ -33,13 +34,15 @@ class CronFirer {
     enum Outcome { STARTED, SKIPPED, LOST }
 
     private final TriggerStore store;
+    private final RunReader runs;
     private final RunStarter starter;
     private final TransactionTemplate tx;
     private final TransactionTemplate savepoint;
     private final Clock clock;
 
-    CronFirer(TriggerStore store, RunStarter starter, PlatformTransactionManager transactions, Clock clock) {
+    CronFirer(TriggerStore store, RunReader runs, RunStarter starter, PlatformTransactionManager transactions, Clock clock) {
         this.store = store;
+        this.runs = runs;
         this.starter = starter;
         this.tx = new TransactionTemplate(transactions);
         this.savepoint = new TransactionTemplate(transactions);
@@ -56,7 +59,7 @@ class CronFirer {
             }
             UUID fireId = UUID.randomUUID();
             if ("skip".equals(trigger.overlap())) {
-                Optional<UUID> active = store.activeRun(trigger.orgId(), trigger.id());
+                Optional<UUID> active = runs.liveRunOf(trigger.orgId(), StoredTrigger.CRON, trigger.id());
                 if (active.isPresent()) {
                     store.recordFire(new TriggerStore.Fire(fireId, trigger.id(), due.scheduledAt(), now, null, true,
                             "previous_run_active: run " + active.get() + " has not finished", due.missed()));

@@ -121,14 +121,6 @@ class TriggerStore {
                 """).param("next", ts(next)).param("now", ts(now)).param("id", id).param("expected", ts(expected)).update() == 1;
     }
 
-    /** A run this trigger started that has not finished, if any. */
-    Optional<UUID> activeRun(UUID orgId, UUID triggerId) {
-        return jdbc.sql("""
-                select id from runs where org_id = :org and trigger_type = 'cron' and trigger_id = :trigger and finished_at is null
-                order by created_at desc limit 1
-                """).param("org", orgId).param("trigger", triggerId).query(UUID.class).optional();
-    }
-
     void recordFire(Fire f) {
         jdbc.sql("""
                 insert into trigger_fires (id, trigger_id, scheduled_at, fired_at, run_id, skipped, reason, missed)

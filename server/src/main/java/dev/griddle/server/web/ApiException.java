@@ -1,5 +1,6 @@
 package dev.griddle.server.web;
 
+import dev.griddle.server.Refusal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,7 @@ import org.springframework.http.HttpStatus;
  * A failure the caller should see as the API's error envelope. The handful of factories below are
  * the only error kinds the API speaks; {@link ApiExceptionHandler} maps them in one place.
  */
-public class ApiException extends RuntimeException {
+public class ApiException extends Refusal {
 
     private final HttpStatus status;
     private final String code;

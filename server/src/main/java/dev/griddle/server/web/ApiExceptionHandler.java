@@ -1,6 +1,9 @@
 package dev.griddle.server.web;
 
+import dev.griddle.server.engine.InvalidStart;
 import dev.griddle.server.engine.LiveRunLimitExceeded;
+import dev.griddle.server.engine.RunNotFound;
+import dev.griddle.server.engine.RunStateConflict;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +31,8 @@ import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
- * The one place where failures become the API.md error envelope: our {@link ApiException}s and
- * Spring MVC's own exceptions alike. 4xx log at WARN without a stack, 5xx at ERROR with one.
+ * The one place where failures become the API.md error envelope: our {@link ApiException}s, the
+ * engine's refusals and Spring MVC's own exceptions alike. 4xx log at WARN without a stack, 5xx at ERROR with one.
  */
 @RestControllerAdvice
 class ApiExceptionHandler {
@@ -45,6 +48,21 @@ class ApiExceptionHandler {
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ErrorEnvelope> api(ApiException e, HttpServletRequest request) {
         return respond(e, request, null);
+    }
+
+    @ExceptionHandler(RunNotFound.class)
+    ResponseEntity<ErrorEnvelope> runNotFound(RunNotFound e, HttpServletRequest request) {
+        return respond(ApiException.notFound(e.getMessage()), request, null);
+    }
+
+    @ExceptionHandler(RunStateConflict.class)
+    ResponseEntity<ErrorEnvelope> runStateConflict(RunStateConflict e, HttpServletRequest request) {
+        return respond(ApiException.conflict(e.getMessage()), request, null);
+    }
+
+    @ExceptionHandler(InvalidStart.class)
+    ResponseEntity<ErrorEnvelope> invalidStart(InvalidStart e, HttpServletRequest request) {
+        return respond(ApiException.fieldErrors(e.fieldErrors()), request, null);
     }
 
     /** The organization is at its hard limit of live runs: 429 with Retry-After, like the rate limit. */

@@ -76,7 +76,7 @@ class StepParserTest {
         assertThat(timer.durationMs()).isNull();
         assertThat(StepSpec.rendered(timer, JSON.readTree("{\"duration_ms\": 20}")).readyAt(Instant.EPOCH)).isEqualTo(Instant.ofEpochMilli(20));
         assertThatThrownBy(() -> StepSpec.rendered(timer, JSON.readTree("{\"duration_ms\": -1}")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("wait: with.duration_ms must be >= 0, was -1");
+                .isInstanceOf(InvalidStepArguments.class).hasMessage("wait: with.duration_ms must be >= 0, was -1");
 
         StepSpec.ChildRun child = (StepSpec.ChildRun) step("runner", "{'runner_id': '{{ input.r }}'}").toSpec();
         assertThat(child.runnerId()).isNull();

@@ -22,6 +22,8 @@ public final class LinearPatterns {
 
     /** The keywords whose values are data, not schemas: a {@code pattern} key inside them is not a pattern. */
     private static final Set<String> DATA = Set.of("const", "enum", "default", "examples");
+    /** The keywords whose values map names to schemas: a name there ({@code "default"}) is not a keyword. */
+    private static final Set<String> SCHEMA_MAPS = Set.of("properties", "patternProperties", "$defs", "definitions", "dependentSchemas");
 
     private static final RegularExpressionFactory RE2 = regex -> {
         Pattern compiled = Pattern.compile(regex);
@@ -63,7 +65,12 @@ public final class LinearPatterns {
             } else if (e.getKey().equals("patternProperties") && value.isObject()) {
                 value.propertyNames().forEach(regex -> check(regex, at, out));
             }
-            if (value.isContainer() && !DATA.contains(e.getKey())) {
+            if (!value.isContainer() || DATA.contains(e.getKey())) {
+                continue;
+            }
+            if (SCHEMA_MAPS.contains(e.getKey()) && value.isObject()) {
+                value.properties().forEach(named -> walk(named.getValue(), at + "." + named.getKey(), out));
+            } else {
                 walk(value, at, out);
             }
         }

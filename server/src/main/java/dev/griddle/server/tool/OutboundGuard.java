@@ -208,8 +208,12 @@ public class OutboundGuard {
             }
         }
 
+        /** Whether the address, or the IPv4 address it carries ({@link #embedded}), is in the range. */
         boolean contains(InetAddress address) {
-            byte[] a = embedded(address).getAddress();
+            return contains(address.getAddress()) || contains(embedded(address).getAddress());
+        }
+
+        private boolean contains(byte[] a) {
             if (a.length != network.length) {
                 return false;
             }

@@ -53,13 +53,14 @@ class InputSchemaPatternsTest extends ApiTest {
     void aPatternRe2CannotRunIsRefusedAtSaveNamingIt() {
         GriddleClient c = newOrg();
         Runner runner = c.runners().create(RunnerInput.named("lookahead").withSteps(List.of(transform("a", "1")))
-                .withInputSchema(RunnersApiTest.json("{'type': 'object', 'properties': {'s': {'type': 'string', 'pattern': '^(?=x)'}},"
+                .withInputSchema(RunnersApiTest.json("{'type': 'object', 'properties': {'s': {'type': 'string', 'pattern': '^(?=x)'},"
+                        + " 'default': {'type': 'string', 'pattern': '(?<=y)z'}},"
                         + " '$defs': {'d': {'patternProperties': {'(a)\\\\1': true}}}, 'default': {'pattern': '(?!not a schema)'}}")));
         GriddleApiException e = expectError(422, "VALIDATION_FAILED", () -> c.runners().publish(runner.id()));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> errors = (List<Map<String, Object>>) e.details().get("errors");
         assertThat(errors).extracting(m -> m.get("path")).containsExactlyInAnyOrder("input_schema.properties.s.pattern",
-                "input_schema.$defs.d.patternProperties");
+                "input_schema.properties.default.pattern", "input_schema.$defs.d.patternProperties");
         assertThat(errors).allSatisfy(m -> assertThat(m.get("message").toString()).contains("RE2/J"));
 
         GriddleApiException tool = expectError(422, "VALIDATION_FAILED", () -> c.tools().create(new ToolInput("lookahead", "x",

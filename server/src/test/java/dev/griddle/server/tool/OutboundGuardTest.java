@@ -54,6 +54,7 @@ class OutboundGuardTest {
         assertThatCode(() -> guard("", dns).check(URI.create("http://nat64/"))).doesNotThrowAnyException();
         assertThatCode(() -> guard("", dns).check(URI.create("http://sixtofour/"))).doesNotThrowAnyException();
         assertThatCode(() -> guard("10.9.0.0/16", dns).check(URI.create("http://internal/"))).doesNotThrowAnyException();
+        assertThatCode(() -> guard("64:ff9b::/96", dns).check(URI.create("http://internal/"))).doesNotThrowAnyException();
     }
 
     @Test

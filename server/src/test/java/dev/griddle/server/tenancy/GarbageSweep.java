@@ -1,11 +1,6 @@
 package dev.griddle.server.tenancy;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import dev.griddle.server.ApiTest;
-import dev.griddle.server.TestDatabase;
 import dev.griddle.server.tenancy.TenancyMatrix.Operation;
-import dev.griddle.server.tool.mcp.TestMcpServer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -13,14 +8,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -29,76 +16,68 @@ import tools.jackson.databind.node.ObjectNode;
  * tenancy fixture's real resources, fed garbage: malformed JSON, the wrong top-level type, 5,000-deep
  * nesting, a raw NUL byte, the wrong content type and a bad id in the path must be a 4xx; a field set
  * to null, to the wrong type, to a 200 kB string, to a string with a NUL character or to a bad id may
- * also succeed. Nothing may answer 5xx, and every 4xx is the API.md error envelope.
+ * also succeed. Nothing may answer 5xx, and every 4xx is the API.md error envelope. A 429 (the
+ * sweep's thousands of calls share one key's rate limit) is waited out and the call sent again.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GarbageSweepTest extends ApiTest {
+final class GarbageSweep {
 
     private static final String DEEP = "[".repeat(5_000) + "]".repeat(5_000);
     private static final String BIG = "x".repeat(200 * 1024);
 
-    @DynamicPropertySource
-    static void provider(DynamicPropertyRegistry registry) {
-        registry.add("griddle.openai.base-url", TenancyMatrixTest.PROVIDER::baseUrl);
-        registry.add("griddle.openai.api-key", () -> "sk-test");
-        registry.add("griddle.llm.models[0].id", () -> TenancyMatrixTest.MODEL);
-        registry.add("griddle.llm.models[0].context-window", () -> "8000");
-        // thousands of calls with one key: a 429 would hide the answer under test
-        registry.add("griddle.rate-limit.per-second", () -> "0");
+    private final TenancyFixture fixture;
+    private final JsonNode document;
+    private final String instanceAdminKey;
+    private int calls;
+
+    GarbageSweep(TenancyFixture fixture, JsonNode document, String instanceAdminKey) {
+        this.fixture = fixture;
+        this.document = document;
+        this.instanceAdminKey = instanceAdminKey;
     }
 
-    @Autowired
-    JdbcClient jdbc;
-
-    private TestMcpServer mcp;
-    private TenancyFixture fixture;
-    private JsonNode document;
-
-    @BeforeAll
-    void fixture() throws Exception {
-        mcp = TestMcpServer.start();
-        String database = TestDatabase.seeded("create table orders (id int primary key)");
-        MatrixHttp http = new MatrixHttp(baseUrl());
-        fixture = TenancyFixture.build(http, INSTANCE_ADMIN_KEY, jdbc, new TenancyFixture.Outside(mcp.url(), database, TenancyMatrixTest.MODEL));
-        document = http.send(null, "GET", "/api/v1/openapi.json", null).json();
+    int calls() {
+        return calls;
     }
 
-    @AfterAll
-    void stop() throws Exception {
-        mcp.close();
-    }
-
-    @Test
-    void everyWriteRouteAnswersGarbageWithA4xxEnvelope() {
-        List<Operation> operations = new ArrayList<>(TenancyMatrixTest.operations(document).stream().filter(Operation::hasBody).toList());
+    /** One line per wrong answer. */
+    List<String> run(List<Operation> documented) {
+        List<Operation> operations = new ArrayList<>(documented.stream().filter(Operation::hasBody).toList());
         operations.sort(Comparator.comparingInt(TenancyMatrix::phase));
-        assertThat(operations).hasSizeGreaterThan(40);
         List<String> violations = new ArrayList<>();
-        int calls = 0;
         for (Operation op : operations) {
             String path = fixture.matrix.fill(op.template());
-            String key = op.template().startsWith("/api/v1/organizations") ? INSTANCE_ADMIN_KEY : fixture.adminA;
+            String key = op.template().startsWith("/api/v1/organizations") ? instanceAdminKey : fixture.adminA;
             String good = fixture.matrix.body(op);
             for (Map.Entry<String, String> bad : strict(good).entrySet()) {
-                calls++;
-                check(violations, op, bad.getKey(), true, fixture.http.send(key, op.method(), path, bad.getValue()));
+                check(violations, op, bad.getKey(), true, send(key, op.method(), path, bad.getValue(), Map.of()));
             }
-            calls++;
-            check(violations, op, "text/plain body", true, fixture.http.send(key, op.method(), path, good == null ? "{}" : good,
+            check(violations, op, "text/plain body", true, send(key, op.method(), path, good == null ? "{}" : good,
                     Map.of("Content-Type", "text/plain")));
             if (path.matches(".*/[0-9a-f-]{36}(/.*)?")) {
-                calls++;
                 check(violations, op, "a bad id in the path", true,
-                        fixture.http.send(key, op.method(), path.replaceFirst("[0-9a-f-]{36}", "not-a-uuid"), good == null ? "{}" : good));
+                        send(key, op.method(), path.replaceFirst("[0-9a-f-]{36}", "not-a-uuid"), good == null ? "{}" : good, Map.of()));
             }
             for (Map.Entry<String, String> bad : lenient(op, good).entrySet()) {
-                calls++;
-                check(violations, op, bad.getKey(), false, fixture.http.send(key, op.method(), path, bad.getValue()));
+                check(violations, op, bad.getKey(), false, send(key, op.method(), path, bad.getValue(), Map.of()));
             }
         }
-        int total = calls;
-        assertThat(violations).withFailMessage(() -> violations.size() + " of " + total + " garbage calls answered wrongly:\n"
-                + String.join("\n", violations)).isEmpty();
+        return violations;
+    }
+
+    private MatrixHttp.Answer send(String key, String method, String path, String body, Map<String, String> headers) {
+        for (int attempt = 0; ; attempt++) {
+            calls++;
+            MatrixHttp.Answer answer = fixture.http.send(key, method, path, body, headers);
+            if (answer.status() != 429 || attempt == 100) {
+                return answer;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return answer;
+            }
+        }
     }
 
     /** Bodies no route can take. */

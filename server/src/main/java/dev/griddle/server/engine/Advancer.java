@@ -123,6 +123,7 @@ class Advancer {
         Approval approval = new Approval(UUID.randomUUID(), run.id(), run.row.runnerId(), spec.id(), "pending",
                 spec.message(), null, null, null, run.now, null, expires);
         approvals.insert(run.row.orgId(), approval, spec.onTimeout().wire());
+        run.madeOutside();
         ObjectNode data = JsonNodeFactory.instance.objectNode().put("approval_id", approval.id().toString());
         data.put("message", approval.message());
         if (expires != null) {

@@ -57,6 +57,7 @@ class ChildRuns {
         } catch (Refusal e) { // an unknown or invisible runner, bad input, the live-run limit
             throw new InvalidStepArguments("runner: cannot start child run of " + runnerId + ": " + e.getMessage());
         }
+        parent.madeOutside();
         ObjectNode data = JsonNodeFactory.instance.objectNode().put("child_run_id", child.id().toString());
         parent.event("log", stepId, data.put("message", "started child run " + child.id()));
         return child;

@@ -120,10 +120,12 @@ class Finisher {
             }
         }
         run.finish(outcome, output, error);
-        queue.deleteForRun(run.id());
-        wakeups.tasksWithdrawn(run.id());
-        approvals.cancelPending(run.id(), run.now);
-        children.cancelAllOf(run);
+        if (!run.selfContained()) {
+            queue.deleteForRun(run.id());
+            wakeups.tasksWithdrawn(run.id());
+            approvals.cancelPending(run.id(), run.now);
+            children.cancelAllOf(run);
+        }
         children.reportToParent(run);
     }
 

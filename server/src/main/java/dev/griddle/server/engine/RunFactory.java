@@ -10,7 +10,7 @@ import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * Makes a new run inside the caller's transaction: its row, a pending row per step and
+ * Makes a new run inside the caller's transaction: its row, its steps (pending, stored by the write-back) and
  * {@code run_started}. Shared by top-level starts ({@link RunStarter}) and child runs
  * ({@link ChildRuns}); the caller then advances (or defers) the run and flushes it.
  */
@@ -18,13 +18,11 @@ import tools.jackson.databind.node.JsonNodeFactory;
 class RunFactory {
 
     private final RunStore runs;
-    private final StepRunStore stepRuns;
     private final RunTransactions transactions;
     private final Clock clock;
 
-    RunFactory(RunStore runs, StepRunStore stepRuns, RunTransactions transactions, Clock clock) {
+    RunFactory(RunStore runs, RunTransactions transactions, Clock clock) {
         this.runs = runs;
-        this.stepRuns = stepRuns;
         this.transactions = transactions;
         this.clock = clock;
     }
@@ -36,8 +34,7 @@ class RunFactory {
         RunRow row = new RunRow(id, orgId, runner.runnerId(), runner.version(), runner.projectId(), RunStatus.QUEUED, input, null, null,
                 overrides, trigger.type(), trigger.id(), parentRunId, parentStep, null, BigDecimal.ZERO, 0, 0, 0, clock.instant(), null, null);
         runs.insert(row);
-        stepRuns.insertPending(id, runner.spec().steps().stream().map(s -> s.id()).toList());
-        RunTx run = transactions.open(row);
+        RunTx run = transactions.openNew(row, runner);
         ObjectNode data = JsonNodeFactory.instance.objectNode().put("runner_id", runner.runnerId().toString()).put("version", runner.version());
         data.putObject("trigger").put("type", trigger.type()).put("id", trigger.id() == null ? null : trigger.id().toString());
         if (parentRunId != null) {

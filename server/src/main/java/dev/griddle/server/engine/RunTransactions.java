@@ -9,6 +9,9 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import dev.griddle.server.runner.RunnerCatalog;
 import java.time.Clock;
 import java.util.List;
+import dev.griddle.server.runner.StepSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import org.springframework.stereotype.Component;
@@ -83,8 +86,26 @@ class RunTransactions {
         return new RunTx(row, pinned(row), stepRuns.load(row.id()), clock.instant());
     }
 
+    /**
+     * A RunTx over a run this transaction just inserted: its steps start pending in memory and the
+     * write-back inserts them in whatever state they reached (one statement, no update after it).
+     */
+    RunTx openNew(RunRow row, PinnedRunner runner) {
+        Map<String, StepRow> steps = new LinkedHashMap<>();
+        for (StepSpec spec : runner.spec().steps()) {
+            steps.put(spec.id(), StepRow.pending(spec.id()));
+        }
+        RunTx run = new RunTx(row, runner, steps, clock.instant());
+        run.created();
+        return run;
+    }
+
     void flush(RunTx run) {
-        stepRuns.save(run.id(), run.steps.values());
+        if (run.takeStepsUnstored()) {
+            stepRuns.insert(run.id(), run.steps.values());
+        } else {
+            stepRuns.save(run.id(), run.steps.values());
+        }
         List<EventLog.Event> appended = run.takeEvents();
         boolean spent = run.takeSpent();
         if (!appended.isEmpty()) {

@@ -36,6 +36,10 @@ final class RunTx {
     private Instant startedAt;
     private Instant finishedAt;
     private boolean tasksQueued;
+    /** Created by this transaction and its step rows not stored yet (see {@link RunTransactions#openNew}). */
+    private boolean stepsUnstored;
+    /** Created by this transaction, and nothing outside its own rows (task, approval, child run) made for it yet. */
+    private boolean selfContained;
     private BigDecimal costUsd;
     private long inputTokens;
     private long outputTokens;
@@ -178,6 +182,33 @@ final class RunTx {
     /** This transaction queued (or handed back) tasks: claimers are woken after commit. */
     void tasksQueued() {
         tasksQueued = true;
+        selfContained = false;
+    }
+
+    /** This transaction made an approval or a child run for the run. */
+    void madeOutside() {
+        selfContained = false;
+    }
+
+    /** The run is new in this transaction: its steps exist only in memory until the write-back. */
+    void created() {
+        stepsUnstored = true;
+        selfContained = true;
+    }
+
+    /**
+     * A run that ended in the transaction that created it, having made nothing outside its own rows,
+     * has no tasks, approvals or children to withdraw.
+     */
+    boolean selfContained() {
+        return selfContained;
+    }
+
+    /** Whether the step rows still have to be inserted; taking it clears it. */
+    boolean takeStepsUnstored() {
+        boolean was = stepsUnstored;
+        stepsUnstored = false;
+        return was;
     }
 
     boolean stopping() {

@@ -215,6 +215,11 @@ public final class StepRow {
         changed = false;
     }
 
+    /** A step of a run just created, before anything happened to it. */
+    static StepRow pending(String stepId) {
+        return new StepRow(stepId, StepStatus.PENDING, 0, null, null, null, null, null, null);
+    }
+
     Decider.StepState state() {
         return new Decider.StepState(status, skipReason);
     }

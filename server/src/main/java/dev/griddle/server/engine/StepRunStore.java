@@ -3,6 +3,8 @@ package dev.griddle.server.engine;
 import static dev.griddle.server.store.Sql.instant;
 import static dev.griddle.server.store.Sql.ts;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,12 +30,13 @@ class StepRunStore {
         this.json = json;
     }
 
-    void insertPending(UUID runId, List<String> stepIds) {
-        batch.batchUpdate("insert into step_runs (run_id, step_id, status) values (?, ?, 'pending')", stepIds, stepIds.size(),
-                (ps, stepId) -> {
-                    ps.setObject(1, runId);
-                    ps.setString(2, stepId);
-                });
+    /** The step rows of a run created in this transaction, in whatever state they reached in it. */
+    void insert(UUID runId, Collection<StepRow> rows) {
+        batch.batchUpdate("""
+                insert into step_runs (status, attempt, output, error, skip_reason, items, started_at, finished_at, run_id, step_id)
+                values (?, ?, cast(? as jsonb), cast(? as jsonb), ?, ?, ?, ?, ?, ?)
+                """, rows, rows.size(), (ps, r) -> bind(ps, runId, r));
+        rows.forEach(StepRow::written);
     }
 
     Map<String, StepRow> load(UUID runId) {
@@ -55,19 +58,22 @@ class StepRunStore {
                 update step_runs set status = ?, attempt = ?, output = cast(? as jsonb), error = cast(? as jsonb), skip_reason = ?,
                        items = ?, started_at = ?, finished_at = ?
                 where run_id = ? and step_id = ?
-                """, dirty, dirty.size(), (ps, r) -> {
-            ps.setString(1, r.status().wire());
-            ps.setInt(2, r.attempt());
-            ps.setString(3, write(r.output()));
-            ps.setString(4, write(r.error()));
-            ps.setString(5, r.skipReason());
-            ps.setObject(6, r.items());
-            ps.setTimestamp(7, ts(r.startedAt()));
-            ps.setTimestamp(8, ts(r.finishedAt()));
-            ps.setObject(9, runId);
-            ps.setString(10, r.stepId);
-        });
+                """, dirty, dirty.size(), (ps, r) -> bind(ps, runId, r));
         dirty.forEach(StepRow::written);
+    }
+
+    /** Binds a row's state (parameters 1-8) and its key (9-10), in the order of both statements above. */
+    private void bind(PreparedStatement ps, UUID runId, StepRow r) throws SQLException {
+        ps.setString(1, r.status().wire());
+        ps.setInt(2, r.attempt());
+        ps.setString(3, write(r.output()));
+        ps.setString(4, write(r.error()));
+        ps.setString(5, r.skipReason());
+        ps.setObject(6, r.items());
+        ps.setTimestamp(7, ts(r.startedAt()));
+        ps.setTimestamp(8, ts(r.finishedAt()));
+        ps.setObject(9, runId);
+        ps.setString(10, r.stepId);
     }
 
     /** A for_each step's items: their values, states and outputs, in order. */

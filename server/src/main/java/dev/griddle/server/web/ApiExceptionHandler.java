@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -149,6 +150,18 @@ class ApiExceptionHandler {
     @ExceptionHandler(DuplicateKeyException.class)
     ResponseEntity<ErrorEnvelope> duplicate(DuplicateKeyException e, HttpServletRequest request) {
         return respond(ApiException.conflict("A resource with the same unique name already exists"), request, null);
+    }
+
+    /**
+     * A row refers to one deleted meanwhile (a link written while its owner is being deleted: the
+     * foreign key refuses it). Other integrity violations stay internal errors: they are bugs.
+     */
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ResponseEntity<ErrorEnvelope> integrity(DataIntegrityViolationException e, HttpServletRequest request) {
+        if (e.getMostSpecificCause() instanceof java.sql.SQLException sql && "23503".equals(sql.getSQLState())) {
+            return respond(ApiException.conflict("A resource this request refers to was deleted meanwhile"), request, null);
+        }
+        return internal(e, request);
     }
 
     @ExceptionHandler(Exception.class)

@@ -15,13 +15,14 @@ import org.springframework.stereotype.Component;
  * Rate limits of {@code /hooks}, per webhook trigger and per node: verified deliveries take from
  * one bucket ({@code webhook-per-second}, {@code webhook-burst}), failed verifications from
  * another ({@code webhook-failures-per-minute}). A flood of unsigned or forged requests drains
- * only the second, so the real sender keeps getting through. Requests for ids that are no
- * trigger share one failure bucket, so random ids cannot grow the table.
+ * only the second, so the real sender keeps getting through. Failures are counted per trigger id
+ * as sent (an id that is not a UUID counts under {@link #UNKNOWN}); the tables are bounded, and
+ * an evicted bucket comes back full, as it would after its refill.
  */
 @Component
 class HookLimiter {
 
-    /** The failure bucket of every id that is no webhook trigger. */
+    /** The failure bucket of every id that is not a UUID. */
     static final UUID UNKNOWN = new UUID(0, 0);
     private static final int MAX_TRIGGERS = 100_000;
 

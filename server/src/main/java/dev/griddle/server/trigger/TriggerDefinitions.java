@@ -1,6 +1,8 @@
 package dev.griddle.server.trigger;
 
 import dev.griddle.server.web.FieldErrors;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -77,7 +79,7 @@ class TriggerDefinitions {
             errors.add(prefix + "type", "cannot change from " + current.type() + " to '" + req.type() + "'; delete the trigger and create another");
         }
         checkInput(req, prefix, errors);
-        if (req.signingSecret() != null) {
+        if (req.signingSecret() != null && !holds(current, req.signingSecret())) {
             errors.add(prefix + "signing_secret", "is set at create only; POST /api/v1/triggers/{id}/rotate-secret replaces it");
         }
         boolean enabled = req.enabled() == null ? current.enabled() : req.enabled();
@@ -136,6 +138,12 @@ class TriggerDefinitions {
             return null;
         }
         return supplied;
+    }
+
+    /** Whether {@code secret} is the webhook's current one (an apply bundle that carries it again changes nothing). */
+    private boolean holds(StoredTrigger current, String secret) {
+        return current.signingSecret() != null && MessageDigest.isEqual(secrets.open(current.signingSecret()).getBytes(StandardCharsets.UTF_8),
+                secret.getBytes(StandardCharsets.UTF_8));
     }
 
     private static SignatureScheme scheme(String wire, String prefix, FieldErrors errors) {

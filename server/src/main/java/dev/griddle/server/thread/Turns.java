@@ -108,11 +108,20 @@ class Turns {
         List<ThreadMessage> history = store.history(threadId, HISTORY_ROWS);
         Turn turn = running.begin(p.thread(), content, client);
         Thread.ofVirtual().name("turn-" + threadId).start(() -> {
+            Last last = null;
             try {
-                play(p, history, content, turn);
+                last = play(p, history, content, turn);
             } finally {
-                running.end(turn);
-                turn.close();
+                // released before the last event goes out: a client that sends its next message as soon as it reads
+                // the answer (or the failure) finds the thread free, not a 409
+                try {
+                    running.end(turn);
+                } finally {
+                    if (last != null) {
+                        turn.emit(last.event(), last.data());
+                    }
+                    turn.close();
+                }
             }
         });
     }
@@ -122,7 +131,12 @@ class Turns {
         return running.stop(thread.orgId(), thread.id());
     }
 
-    private void play(Prepared p, List<ThreadMessage> history, String content, Turn turn) {
+    /** The event that ends a turn's stream: {@code message.completed} or {@code error}. */
+    private record Last(String event, Object data) {
+    }
+
+    /** Plays the turn and stores its answer; returns the stream's last event, which the caller sends once the thread is released. */
+    private Last play(Prepared p, List<ThreadMessage> history, String content, Turn turn) {
         ThreadMessage answer = store.append(p.thread().orgId(), p.thread().id(), "assistant", "", "streaming", clock.instant());
         StringBuilder text = new StringBuilder();
         turn.writing(answer.id(), text);
@@ -182,12 +196,11 @@ class Turns {
                 error == null ? null : json.writeValueAsString(error));
         store.touch(p.thread().id(), clock.instant());
         if (error != null) {
-            turn.emit("error", error);
-        } else {
-            ThreadMessage stored = new ThreadMessage(answer.id(), answer.threadId(), answer.seq(), "assistant", text.toString(), status, toolLog,
-                    turn.usage(), answer.createdAt());
-            turn.emit("message.completed", json.createObjectNode().set("message", json.valueToTree(ThreadController.MessageView.of(stored))));
+            return new Last("error", error);
         }
+        ThreadMessage stored = new ThreadMessage(answer.id(), answer.threadId(), answer.seq(), "assistant", text.toString(), status, toolLog,
+                turn.usage(), answer.createdAt());
+        return new Last("message.completed", json.createObjectNode().set("message", json.valueToTree(ThreadController.MessageView.of(stored))));
     }
 
     /**

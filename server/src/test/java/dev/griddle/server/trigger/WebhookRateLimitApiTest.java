@@ -14,9 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
-/** {@code /hooks} limits verified deliveries and failed verifications per trigger, apart: junk cannot lock the real sender out. */
+/**
+ * {@code /hooks} limits verified deliveries and failed verifications per trigger, apart: junk
+ * cannot lock the real sender out. Its low limits need a context of its own, closed after the
+ * class so its connection pool does not stay open for the rest of the suite.
+ */
+@DirtiesContext
 @TestPropertySource(properties = {"griddle.triggers.webhook-failures-per-minute=3", "griddle.triggers.webhook-burst=4",
         "griddle.triggers.webhook-per-second=1"})
 class WebhookRateLimitApiTest extends ApiTest {

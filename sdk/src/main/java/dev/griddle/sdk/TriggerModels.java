@@ -16,16 +16,24 @@ public final class TriggerModels {
      * {@code ingressUrl} only for webhooks; {@code cron} only for cron triggers.
      */
     public record Trigger(UUID id, UUID runnerId, String type, boolean enabled, JsonNode input, Cron cron, Instant nextFireAt,
-            Instant lastFiredAt, String ingressUrl, String signingSecret, Instant previousSecretExpiresAt, Instant createdAt,
-            Instant updatedAt) {
+            Instant lastFiredAt, String ingressUrl, String signatureScheme, String signingSecret, Instant previousSecretExpiresAt,
+            Instant createdAt, Instant updatedAt) {
     }
 
     /** {@code schedule}: 5-field cron or a macro; {@code timezone}: IANA id (default UTC); {@code overlap}: allow or skip. */
     public record Cron(String schedule, String timezone, String overlap) {
     }
 
-    /** Create and update body; on update only the fields given change. */
-    public record TriggerInput(String type, Boolean enabled, JsonNode input, Cron cron) {
+    /**
+     * Create and update body; on update only the fields given change. {@code signatureScheme}
+     * (webhooks): standard (default), github, stripe, slack or hmac-sha256; {@code signingSecret}:
+     * a secret the sender generated (write-only, at create).
+     */
+    public record TriggerInput(String type, Boolean enabled, JsonNode input, Cron cron, String signatureScheme, String signingSecret) {
+
+        public TriggerInput(String type, Boolean enabled, JsonNode input, Cron cron) {
+            this(type, enabled, input, cron, null, null);
+        }
 
         public static TriggerInput cron(String schedule, String timezone, String overlap) {
             return new TriggerInput("cron", null, null, new Cron(schedule, timezone, overlap));
@@ -35,12 +43,21 @@ public final class TriggerModels {
             return new TriggerInput("webhook", null, null, null);
         }
 
+        /** A webhook trigger signed the way {@code scheme} says. */
+        public static TriggerInput webhook(String scheme) {
+            return new TriggerInput("webhook", null, null, null, scheme, null);
+        }
+
         public TriggerInput withInput(JsonNode defaults) {
-            return new TriggerInput(type, enabled, defaults, cron);
+            return new TriggerInput(type, enabled, defaults, cron, signatureScheme, signingSecret);
         }
 
         public TriggerInput withEnabled(boolean on) {
-            return new TriggerInput(type, on, input, cron);
+            return new TriggerInput(type, on, input, cron, signatureScheme, signingSecret);
+        }
+
+        public TriggerInput withSigningSecret(String secret) {
+            return new TriggerInput(type, enabled, input, cron, signatureScheme, secret);
         }
     }
 
@@ -48,15 +65,25 @@ public final class TriggerModels {
     public record Fire(Instant scheduledAt, Instant firedAt, UUID runId, boolean skipped, String reason, int missed) {
     }
 
+    /** One request to a webhook trigger's ingress: its answer's status, why it was refused, its delivery id and run. */
+    public record Delivery(Instant receivedAt, int status, String reason, String deliveryId, UUID runId) {
+    }
+
     /** The answer of a webhook delivery: the run it started (or, for a repeated delivery id, started before). */
     public record WebhookAccepted(UUID runId, String deliveryId, boolean replayed) {
     }
 
     /** An outbound notification of run events to a URL; {@code signingSecret} only in the create response. */
-    public record Notification(UUID id, UUID runnerId, String url, List<String> events, String signingSecret, Instant createdAt) {
+    public record Notification(UUID id, UUID runnerId, String url, List<String> events, String signatureScheme, String signingSecret,
+            Instant createdAt) {
     }
 
-    public record NotificationInput(String url, List<String> events) {
+    /** {@code signatureScheme}: {@code standard} (Standard Webhooks, the default) or {@code hmac-sha256} (X-Griddle-Signature). */
+    public record NotificationInput(String url, List<String> events, String signatureScheme) {
+
+        public NotificationInput(String url, List<String> events) {
+            this(url, events, null);
+        }
     }
 
     /** One delivery of a notification and its attempts. */

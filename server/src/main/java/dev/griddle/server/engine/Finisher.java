@@ -123,8 +123,12 @@ class Finisher {
         if (!run.selfContained()) {
             queue.deleteForRun(run.id());
             wakeups.tasksWithdrawn(run.id());
-            approvals.cancelPending(run.id(), run.now);
-            children.cancelAllOf(run);
+            if (run.graphHas(StepSpec.Approval.class)) { // only approval steps open approvals, only runner steps start children
+                approvals.cancelPending(run.id(), run.now);
+            }
+            if (run.graphHas(StepSpec.ChildRun.class)) {
+                children.cancelAllOf(run);
+            }
         }
         children.reportToParent(run);
     }

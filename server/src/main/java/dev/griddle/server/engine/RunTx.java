@@ -74,6 +74,16 @@ final class RunTx {
         return runner.spec().steps();
     }
 
+    /** Whether any step of the pinned graph is of this type. */
+    boolean graphHas(Class<? extends StepSpec> type) {
+        for (StepSpec spec : graph()) {
+            if (type.isInstance(spec)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     StepRow step(String id) {
         return steps.get(id);
     }

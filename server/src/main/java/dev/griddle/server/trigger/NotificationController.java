@@ -28,15 +28,16 @@ class NotificationController {
 
     static final Set<String> EVENTS = Set.of("run_succeeded", "run_failed", "run_cancelled", "approval_requested");
 
-    record NotificationRequest(String url, List<String> events) {
+    /** {@code signature_scheme}: {@code standard} (default) or {@code hmac-sha256} (the original X-Griddle-Signature). */
+    record NotificationRequest(String url, List<String> events, String signatureScheme) {
     }
 
     /** {@code signing_secret} only in the create response. */
-    record NotificationView(UUID id, UUID runnerId, String url, List<String> events,
+    record NotificationView(UUID id, UUID runnerId, String url, List<String> events, String signatureScheme,
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String signingSecret,
             Instant createdAt) {
         static NotificationView of(NotificationStore.Notification n, String secret) {
-            return new NotificationView(n.id(), n.runnerId(), n.url(), n.events(), secret, n.createdAt());
+            return new NotificationView(n.id(), n.runnerId(), n.url(), n.events(), n.signatureScheme().wire(), secret, n.createdAt());
         }
     }
 
@@ -61,8 +62,10 @@ class NotificationController {
     @PostMapping("/api/v1/runners/{runnerId}/notifications")
     @Operation(summary = "Notify a URL of run events", description = "{url (http/https), events: [run_succeeded, run_failed, run_cancelled, "
             + "approval_requested]}. Each event POSTs {event, run_id, runner_id, step_id, status, data, occurred_at} with headers "
-            + "X-Griddle-Event, X-Griddle-Delivery (the delivery id; retries keep it) and X-Griddle-Signature: sha256=<hex HMAC-SHA256("
-            + "signing_secret, body)>. Non-2xx answers are retried with exponential backoff. Only events after creation are sent. "
+            + "X-Griddle-Event, X-Griddle-Delivery (the delivery id; retries keep it) and, by signature_scheme: standard (default; "
+            + "Standard Webhooks: webhook-id = the delivery id, webhook-timestamp, webhook-signature: v1,<base64 HMAC-SHA256 of "
+            + "id.timestamp.body keyed by the base64 after whsec_>) or hmac-sha256 (X-Griddle-Signature: sha256=<hex HMAC-SHA256("
+            + "signing_secret, body)>). Non-2xx answers are retried with exponential backoff. Only events after creation are sent. "
             + "signing_secret is in this response only.")
     @RevealsSecret
     ResponseEntity<NotificationView> create(Caller caller, @PathVariable UUID runnerId, @RequestBody NotificationRequest body) {
@@ -84,10 +87,16 @@ class NotificationController {
         } else {
             body.events().stream().filter(e -> !EVENTS.contains(e)).forEach(e -> errors.add("events", "unknown event '" + e + "'; use " + EVENTS));
         }
+        SignatureScheme scheme = body.signatureScheme() == null ? SignatureScheme.STANDARD
+                : SignatureScheme.parse(body.signatureScheme()).filter(s -> s == SignatureScheme.STANDARD || s == SignatureScheme.HMAC_SHA256)
+                        .orElse(null);
+        if (scheme == null) {
+            errors.add("signature_scheme", "must be standard or hmac-sha256, was '" + body.signatureScheme() + "'");
+        }
         errors.throwIfAny();
         String secret = secrets.generate();
         NotificationStore.Notification n = new NotificationStore.Notification(UUID.randomUUID(), caller.orgId(), runnerId, null, body.url(),
-                body.events().stream().distinct().toList(), secrets.seal(secret), clock.instant());
+                body.events().stream().distinct().toList(), secrets.seal(secret), scheme, clock.instant());
         store.insert(n);
         return ResponseEntity.created(URI.create("/api/v1/notifications/" + n.id()))
                 .body(NotificationView.of(store.find(caller.orgId(), n.id()).orElseThrow(), secret));

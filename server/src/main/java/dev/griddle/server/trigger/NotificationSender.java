@@ -86,11 +86,11 @@ class NotificationSender extends BackgroundLoop {
         String error;
         try {
             guard.check(URI.create(d.url()));
-            HttpRequest request = HttpRequest.newBuilder(URI.create(d.url())).timeout(props.notificationTimeout())
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(d.url())).timeout(props.notificationTimeout())
                     .header("Content-Type", "application/json").header("User-Agent", "Griddle-Notifications")
-                    .header("X-Griddle-Event", d.event()).header("X-Griddle-Delivery", d.id().toString())
-                    .header("X-Griddle-Signature", SigningSecrets.sign(secrets.open(d.signingSecret()), body))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                    .header("X-Griddle-Event", d.event()).header("X-Griddle-Delivery", d.id().toString());
+            sign(builder, d, body);
+            HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             status = response.statusCode();
             if (status >= 200 && status < 300) {
@@ -111,5 +111,21 @@ class NotificationSender extends BackgroundLoop {
         store.attemptFailed(d.id(), status, message, retryAt);
         log.warn("Notification delivery {} ({}) to {} failed on attempt {}: {}; {}", d.id(), d.event(), d.url(), attempts, message,
                 retryAt == null ? "giving up" : "retrying at " + retryAt);
+    }
+
+    /**
+     * {@code standard}: Standard Webhooks headers ({@code webhook-id} = the delivery id, the same on
+     * every retry; {@code webhook-timestamp} = now); {@code hmac-sha256}: {@code X-Griddle-Signature}.
+     */
+    private void sign(HttpRequest.Builder builder, NotificationStore.Due d, byte[] body) {
+        String secret = secrets.open(d.signingSecret());
+        if (d.signatureScheme() == SignatureScheme.STANDARD) {
+            String id = d.id().toString();
+            String timestamp = Long.toString(clock.instant().getEpochSecond());
+            builder.header("webhook-id", id).header("webhook-timestamp", timestamp)
+                    .header("webhook-signature", SigningSecrets.signStandard(secret, id, timestamp, body));
+        } else {
+            builder.header("X-Griddle-Signature", SigningSecrets.sign(secret, body));
+        }
     }
 }

@@ -26,7 +26,7 @@ class NotificationStore {
     static final String SETTLE = "5 minutes";
 
     record Notification(UUID id, UUID orgId, UUID runnerId, UUID projectId, String url, List<String> events, String signingSecret,
-            Instant createdAt) {
+            SignatureScheme signatureScheme, Instant createdAt) {
     }
 
     record Delivery(UUID id, UUID notificationId, UUID runId, String event, String payload, String status, int attempts,
@@ -34,7 +34,7 @@ class NotificationStore {
     }
 
     /** A delivery claimed for one attempt, with where to send it. */
-    record Due(UUID id, String event, String payload, int attempts, String url, String signingSecret) {
+    record Due(UUID id, String event, String payload, int attempts, String url, String signingSecret, SignatureScheme signatureScheme) {
     }
 
     private final JdbcClient jdbc;
@@ -45,10 +45,11 @@ class NotificationStore {
 
     void insert(Notification n) {
         jdbc.sql("""
-                insert into notifications (id, org_id, runner_id, url, events, signing_secret, scanned_until, created_at)
-                values (:id, :org, :runner, :url, :events, :secret, :now, :now)
+                insert into notifications (id, org_id, runner_id, url, events, signing_secret, signature_scheme, scanned_until, created_at)
+                values (:id, :org, :runner, :url, :events, :secret, :scheme, :now, :now)
                 """).param("id", n.id()).param("org", n.orgId()).param("runner", n.runnerId()).param("url", n.url())
-                .param("events", n.events().toArray(String[]::new)).param("secret", n.signingSecret()).param("now", ts(n.createdAt())).update();
+                .param("events", n.events().toArray(String[]::new)).param("secret", n.signingSecret())
+                .param("scheme", n.signatureScheme().wire()).param("now", ts(n.createdAt())).update();
     }
 
     Optional<Notification> find(UUID orgId, UUID id) {
@@ -107,10 +108,10 @@ class NotificationStore {
                 update notification_deliveries d set next_attempt_at = :lease
                 from due, notifications n
                 where d.id = due.id and n.id = d.notification_id
-                returning d.id, d.event, d.payload::text as payload, d.attempts, n.url, n.signing_secret
+                returning d.id, d.event, d.payload::text as payload, d.attempts, n.url, n.signing_secret, n.signature_scheme
                 """).param("now", ts(now)).param("lease", ts(leaseUntil)).param("limit", limit)
                 .query((rs, i) -> new Due(rs.getObject("id", UUID.class), rs.getString("event"), rs.getString("payload"), rs.getInt("attempts"),
-                        rs.getString("url"), rs.getString("signing_secret"))).list();
+                        rs.getString("url"), rs.getString("signing_secret"), scheme(rs.getString("signature_scheme")))).list();
     }
 
     void delivered(UUID id, int status, Instant now) {
@@ -151,6 +152,10 @@ class NotificationStore {
     private Notification row(ResultSet rs, int n) throws SQLException {
         return new Notification(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getObject("runner_id", UUID.class),
                 rs.getObject("project_id", UUID.class), rs.getString("url"), Arrays.asList((String[]) rs.getArray("events").getArray()),
-                rs.getString("signing_secret"), instant(rs.getTimestamp("created_at")));
+                rs.getString("signing_secret"), scheme(rs.getString("signature_scheme")), instant(rs.getTimestamp("created_at")));
+    }
+
+    private static SignatureScheme scheme(String wire) {
+        return SignatureScheme.parse(wire).orElseThrow(() -> new IllegalStateException("notification signature_scheme '" + wire + "'"));
     }
 }

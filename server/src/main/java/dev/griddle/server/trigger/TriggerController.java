@@ -28,20 +28,26 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @RestController
 class TriggerController {
 
-    /** Body of rotate-secret: how long the old secret stays valid; default {@code griddle.triggers.rotation-grace}. */
-    record Rotate(Long gracePeriodSeconds) {
+    /**
+     * Body of rotate-secret: how long the old secret stays valid (default
+     * {@code griddle.triggers.rotation-grace}), and the sender's new secret when it made one.
+     */
+    record Rotate(Long gracePeriodSeconds, String signingSecret) {
     }
 
     private static final long MAX_GRACE_SECONDS = Duration.ofDays(30).toSeconds();
 
     private final TriggerStore store;
+    private final DeliveryStore deliveries;
     private final TriggerDefinitions definitions;
     private final SigningSecrets secrets;
     private final TriggerProperties props;
     private final Clock clock;
 
-    TriggerController(TriggerStore store, TriggerDefinitions definitions, SigningSecrets secrets, TriggerProperties props, Clock clock) {
+    TriggerController(TriggerStore store, DeliveryStore deliveries, TriggerDefinitions definitions, SigningSecrets secrets,
+            TriggerProperties props, Clock clock) {
         this.store = store;
+        this.deliveries = deliveries;
         this.definitions = definitions;
         this.secrets = secrets;
         this.props = props;
@@ -51,7 +57,9 @@ class TriggerController {
     @PostMapping("/api/v1/runners/{runnerId}/triggers")
     @Operation(summary = "Create a trigger", description = "{type: cron|webhook, enabled (default true), input (default run input; a webhook's "
             + "payload is merged over it), cron: {schedule (5-field cron or @hourly/@daily/@weekly/@monthly/@yearly), timezone (IANA, default UTC), "
-            + "overlap: allow|skip (default allow)}}. A webhook's response alone carries signing_secret; ingress_url is where to POST.")
+            + "overlap: allow|skip (default allow)}, signature_scheme (webhook: standard (default), github, stripe, slack, hmac-sha256), "
+            + "signing_secret (webhook, write-only: the secret the sender generated; required for stripe and slack)}. A webhook's response "
+            + "alone carries a generated signing_secret; ingress_url is where to POST.")
     @RevealsSecret
     ResponseEntity<TriggerView> create(Caller caller, @PathVariable UUID runnerId, @RequestBody TriggerRequest body) {
         runner(caller, runnerId);
@@ -97,7 +105,8 @@ class TriggerController {
     @PostMapping("/api/v1/triggers/{id}/rotate-secret")
     @Operation(summary = "Rotate a webhook's signing secret", description = "Returns the trigger with the new signing_secret (shown once). The "
             + "previous secret is still accepted until previous_secret_expires_at: grace_period_seconds from the body, else "
-            + "griddle.triggers.rotation-grace (24h). 0 retires it at once.")
+            + "griddle.triggers.rotation-grace (24h). 0 retires it at once. signing_secret (write-only, required for stripe and slack): the "
+            + "sender's new secret instead of a generated one; the response then carries none.")
     @RevealsSecret
     TriggerView rotate(Caller caller, @PathVariable UUID id, @RequestBody(required = false) Rotate body) {
         StoredTrigger current = find(caller, id);
@@ -112,11 +121,24 @@ class TriggerController {
             }
             grace = Duration.ofSeconds(seconds);
         }
-        String secret = secrets.generate();
+        FieldErrors errors = new FieldErrors();
+        String supplied = body == null ? null : body.signingSecret();
+        String secret = definitions.secret(current.signatureScheme(), supplied, "signing_secret", errors);
+        errors.throwIfAny();
         Instant now = clock.instant();
         store.rotate(caller.orgId(), id, secrets.seal(secret), current.signingSecret(), now.plus(grace), now);
         Audit.record(caller, "trigger.rotate_secret", id);
-        return view(store.find(caller.orgId(), id).orElseThrow(), secret);
+        return view(store.find(caller.orgId(), id).orElseThrow(), supplied == null ? secret : null);
+    }
+
+    @GetMapping("/api/v1/triggers/{id}/deliveries")
+    @Operation(summary = "The inbound delivery log of a webhook trigger", description = "Newest first: {received_at, status, reason, "
+            + "delivery_id, run_id}, one per request to its ingress_url, accepted or refused (reason: why), never the body. Requests refused "
+            + "by the /hooks rate limit are not logged. Kept for griddle.triggers.webhook-dedup-window (7d).")
+    PageQuery.Paged<TriggerView.DeliveryView> deliveries(Caller caller, @PathVariable UUID id, PageQuery page) {
+        find(caller, id);
+        List<TriggerView.DeliveryView> data = deliveries.list(id, page.perPage(), page.offset()).stream().map(TriggerView.DeliveryView::of).toList();
+        return page.result(data, deliveries.count(id));
     }
 
     @GetMapping("/api/v1/triggers/{id}/fires")

@@ -1,6 +1,8 @@
 package dev.griddle.server.trigger;
 
 import dev.griddle.server.web.FieldErrors;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -19,7 +21,7 @@ class TriggerDefinitions {
     static final Set<String> TYPES = Set.of(StoredTrigger.CRON, StoredTrigger.WEBHOOK);
     static final Set<String> OVERLAPS = Set.of("allow", "skip");
 
-    /** A new trigger, and for a webhook its signing secret in plain text (shown once). */
+    /** A new trigger, and for a webhook its generated signing secret in plain text (shown once; null when the caller supplied it). */
     record Created(StoredTrigger trigger, String secret) {
     }
 
@@ -44,9 +46,17 @@ class TriggerDefinitions {
             if (req.cron() != null) {
                 errors.add(prefix + "cron", "only for cron triggers");
             }
-            String secret = secrets.generate();
+            SignatureScheme scheme = scheme(req.signatureScheme(), prefix, errors);
+            String secret = scheme == null ? null : secret(scheme, req.signingSecret(), prefix + "signing_secret", errors);
+            if (secret == null) {
+                return null;
+            }
             return new Created(new StoredTrigger(UUID.randomUUID(), orgId, runnerId, null, StoredTrigger.WEBHOOK, enabled, req.input(),
-                    null, null, null, null, null, secrets.seal(secret), null, null, now, now), secret);
+                    null, null, null, null, null, secrets.seal(secret), null, null, scheme, now, now), req.signingSecret() == null ? secret : null);
+        }
+        onlyForWebhooks(req, prefix, errors);
+        if (req.signingSecret() != null) {
+            errors.add(prefix + "signing_secret", "only for webhook triggers");
         }
         if (req.cron() == null) {
             errors.add(prefix + "cron", "required for a cron trigger: {schedule, timezone, overlap}");
@@ -60,7 +70,7 @@ class TriggerDefinitions {
         }
         Instant next = enabled ? schedule.next(now) : null;
         return new Created(new StoredTrigger(UUID.randomUUID(), orgId, runnerId, null, StoredTrigger.CRON, enabled, req.input(),
-                schedule.expression(), timezone, overlap, next, null, null, null, null, now, now), null);
+                schedule.expression(), timezone, overlap, next, null, null, null, null, null, now, now), null);
     }
 
     /** {@code current} with the request's changes, or null with the problems added to {@code errors}. */
@@ -69,6 +79,9 @@ class TriggerDefinitions {
             errors.add(prefix + "type", "cannot change from " + current.type() + " to '" + req.type() + "'; delete the trigger and create another");
         }
         checkInput(req, prefix, errors);
+        if (req.signingSecret() != null && !holds(current, req.signingSecret())) {
+            errors.add(prefix + "signing_secret", "is set at create only; POST /api/v1/triggers/{id}/rotate-secret replaces it");
+        }
         boolean enabled = req.enabled() == null ? current.enabled() : req.enabled();
         var input = req.input() == null ? current.input() : req.input().isNull() ? null : req.input();
         Instant now = clock.instant();
@@ -76,10 +89,15 @@ class TriggerDefinitions {
             if (req.cron() != null) {
                 errors.add(prefix + "cron", "only for cron triggers");
             }
+            if (req.signatureScheme() != null && !req.signatureScheme().equals(current.signatureScheme().wire())) {
+                errors.add(prefix + "signature_scheme", "cannot change from " + current.signatureScheme().wire()
+                        + "; create another trigger with the new scheme and point the sender at it");
+            }
             return errors.isEmpty() ? new StoredTrigger(current.id(), current.orgId(), current.runnerId(), current.projectId(), current.type(),
                     enabled, input, null, null, null, null, current.lastFiredAt(), current.signingSecret(), current.previousSecret(),
-                    current.previousSecretExpiresAt(), current.createdAt(), now) : null;
+                    current.previousSecretExpiresAt(), current.signatureScheme(), current.createdAt(), now) : null;
         }
+        onlyForWebhooks(req, prefix, errors);
         TriggerRequest.Cron c = req.cron() == null ? new TriggerRequest.Cron(null, null, null) : req.cron();
         String expression = c.schedule() == null ? current.schedule() : c.schedule();
         String timezone = c.timezone() == null ? current.timezone() : c.timezone();
@@ -98,7 +116,51 @@ class TriggerDefinitions {
             next = current.nextFireAt();
         }
         return new StoredTrigger(current.id(), current.orgId(), current.runnerId(), current.projectId(), current.type(), enabled, input,
-                schedule.expression(), timezone, overlap, next, current.lastFiredAt(), null, null, null, current.createdAt(), now);
+                schedule.expression(), timezone, overlap, next, current.lastFiredAt(), null, null, null, null, current.createdAt(), now);
+    }
+
+    /**
+     * The secret a webhook of {@code scheme} signs with: the caller's, checked, or a generated one;
+     * null with the problem added under {@code field}. Stripe and Slack generate their own secret,
+     * so for them the caller must supply it.
+     */
+    String secret(SignatureScheme scheme, String supplied, String field, FieldErrors errors) {
+        if (supplied == null) {
+            if (scheme.senderGeneratesSecret()) {
+                errors.add(field, "required for " + scheme.wire() + ": paste the signing secret the sender shows");
+                return null;
+            }
+            return secrets.generate();
+        }
+        String problem = SigningSecrets.problem(scheme, supplied);
+        if (problem != null) {
+            errors.add(field, problem);
+            return null;
+        }
+        return supplied;
+    }
+
+    /** Whether {@code secret} is the webhook's current one (an apply bundle that carries it again changes nothing). */
+    private boolean holds(StoredTrigger current, String secret) {
+        return current.signingSecret() != null && MessageDigest.isEqual(secrets.open(current.signingSecret()).getBytes(StandardCharsets.UTF_8),
+                secret.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static SignatureScheme scheme(String wire, String prefix, FieldErrors errors) {
+        if (wire == null) {
+            return SignatureScheme.DEFAULT;
+        }
+        SignatureScheme scheme = SignatureScheme.parse(wire).orElse(null);
+        if (scheme == null) {
+            errors.add(prefix + "signature_scheme", "must be one of " + SignatureScheme.names() + ", was '" + wire + "'");
+        }
+        return scheme;
+    }
+
+    private static void onlyForWebhooks(TriggerRequest req, String prefix, FieldErrors errors) {
+        if (req.signatureScheme() != null) {
+            errors.add(prefix + "signature_scheme", "only for webhook triggers");
+        }
     }
 
     /** Whether applying {@code desired} to {@code current} would change anything a user set. */

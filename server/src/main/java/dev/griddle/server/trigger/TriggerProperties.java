@@ -5,7 +5,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * {@code griddle.triggers.*}: the cron scheduler loop, webhook secret rotation, and outbound
+ * {@code griddle.triggers.*}: the cron scheduler loop, webhook secret rotation, de-duplication and
+ * rate limits, and outbound
  * notification delivery. A bad value stops start-up naming the property.
  *
  * @param schedulerEnabled whether this process fires cron triggers (any number of processes may)
@@ -16,6 +17,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param notificationMaxAttempts attempts per delivery before it is marked failed
  * @param notificationInitialBackoff the wait after the first failed attempt; doubled per attempt
  * @param notificationTimeout connect and response timeout of one delivery attempt
+ * @param webhookDedupWindow how long an inbound delivery id is remembered (a repeat within it starts
+ *     no second run) and how long the per-trigger delivery log keeps a delivery
+ * @param webhookPerSecond verified deliveries per second per webhook trigger (refill rate)
+ * @param webhookBurst verified deliveries a webhook trigger may take at once
+ * @param webhookFailuresPerMinute deliveries per minute per webhook trigger that fail verification
+ *     before further failures answer 429; kept apart from verified ones, so junk cannot lock the
+ *     real sender out
  */
 @ConfigurationProperties("griddle.triggers")
 record TriggerProperties(
@@ -26,7 +34,11 @@ record TriggerProperties(
         @DefaultValue("1s") Duration notificationPollInterval,
         @DefaultValue("8") int notificationMaxAttempts,
         @DefaultValue("2s") Duration notificationInitialBackoff,
-        @DefaultValue("10s") Duration notificationTimeout) {
+        @DefaultValue("10s") Duration notificationTimeout,
+        @DefaultValue("7d") Duration webhookDedupWindow,
+        @DefaultValue("20") int webhookPerSecond,
+        @DefaultValue("100") int webhookBurst,
+        @DefaultValue("60") int webhookFailuresPerMinute) {
 
     TriggerProperties {
         if (pollInterval.toMillis() < 10 || pollInterval.toMinutes() > 1) {
@@ -44,6 +56,13 @@ record TriggerProperties(
         if (notificationInitialBackoff.toMillis() < 1 || notificationTimeout.toMillis() < 100) {
             throw new IllegalArgumentException("griddle.triggers.notification-initial-backoff must be > 0 and notification-timeout >= 100ms, were "
                     + notificationInitialBackoff + " and " + notificationTimeout);
+        }
+        if (webhookDedupWindow.compareTo(InboundSchemes.TOLERANCE.multipliedBy(2)) < 0 || webhookDedupWindow.toDays() > 90) {
+            throw new IllegalArgumentException("griddle.triggers.webhook-dedup-window must be between 10m and 90d, was " + webhookDedupWindow);
+        }
+        if (webhookPerSecond < 1 || webhookBurst < 1 || webhookFailuresPerMinute < 1) {
+            throw new IllegalArgumentException("griddle.triggers.webhook-per-second, webhook-burst and webhook-failures-per-minute must be >= 1, were "
+                    + webhookPerSecond + ", " + webhookBurst + " and " + webhookFailuresPerMinute);
         }
     }
 }

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** SQL for {@code triggers} and {@code trigger_fires}; reads are scoped by organization except webhook ingress. */
+/** SQL for {@code triggers} and {@code trigger_fires}; reads are scoped by organization except webhook ingress ({@link DeliveryStore} has the deliveries). */
 @Repository
 class TriggerStore {
 
@@ -65,12 +65,14 @@ class TriggerStore {
     void insert(StoredTrigger t) {
         jdbc.sql("""
                 insert into triggers (id, org_id, runner_id, type, enabled, input, cron_schedule, cron_timezone, cron_overlap, next_fire_at,
-                                      signing_secret, created_at, updated_at)
-                values (:id, :org, :runner, :type, :enabled, cast(:input as jsonb), :schedule, :timezone, :overlap, :next, :secret, :now, :now)
+                                      signing_secret, signature_scheme, created_at, updated_at)
+                values (:id, :org, :runner, :type, :enabled, cast(:input as jsonb), :schedule, :timezone, :overlap, :next, :secret, :scheme,
+                        :now, :now)
                 """).param("id", t.id()).param("org", t.orgId()).param("runner", t.runnerId()).param("type", t.type())
                 .param("enabled", t.enabled()).param("input", write(t.input()), Types.VARCHAR).param("schedule", t.schedule(), Types.VARCHAR)
                 .param("timezone", t.timezone(), Types.VARCHAR).param("overlap", t.overlap(), Types.VARCHAR)
                 .param("next", ts(t.nextFireAt()), Types.TIMESTAMP).param("secret", t.signingSecret(), Types.VARCHAR)
+                .param("scheme", t.signatureScheme() == null ? null : t.signatureScheme().wire(), Types.VARCHAR)
                 .param("now", ts(t.createdAt())).update();
     }
 
@@ -142,27 +144,6 @@ class TriggerStore {
         return jdbc.sql("select count(*) from trigger_fires where trigger_id = :trigger").param("trigger", triggerId).query(Long.class).single();
     }
 
-    /**
-     * Claims a webhook delivery id for this trigger; false when it was claimed before (by this
-     * request's sender retrying). A concurrent duplicate waits here until the first one commits.
-     */
-    boolean claimDelivery(UUID triggerId, String deliveryId, Instant now) {
-        return jdbc.sql("""
-                insert into webhook_deliveries (trigger_id, delivery_id, created_at) values (:trigger, :delivery, :now)
-                on conflict do nothing
-                """).param("trigger", triggerId).param("delivery", deliveryId).param("now", ts(now)).update() == 1;
-    }
-
-    void setDeliveryRun(UUID triggerId, String deliveryId, UUID runId) {
-        jdbc.sql("update webhook_deliveries set run_id = :run where trigger_id = :trigger and delivery_id = :delivery")
-                .param("run", runId).param("trigger", triggerId).param("delivery", deliveryId).update();
-    }
-
-    Optional<UUID> deliveryRun(UUID triggerId, String deliveryId) {
-        return jdbc.sql("select run_id from webhook_deliveries where trigger_id = :trigger and delivery_id = :delivery")
-                .param("trigger", triggerId).param("delivery", deliveryId).query((rs, n) -> rs.getObject(1, UUID.class)).optional();
-    }
-
     private String write(JsonNode node) {
         return node == null || node.isNull() || node.isMissingNode() ? null : json.writeValueAsString(node);
     }
@@ -174,6 +155,6 @@ class TriggerStore {
                 rs.getString("cron_schedule"), rs.getString("cron_timezone"), rs.getString("cron_overlap"),
                 instant(rs.getTimestamp("next_fire_at")), instant(rs.getTimestamp("last_fired_at")), rs.getString("signing_secret"),
                 rs.getString("previous_secret"), instant(rs.getTimestamp("previous_secret_expires_at")),
-                instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
+                SignatureScheme.parse(rs.getString("signature_scheme")).orElse(null), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
     }
 }

@@ -7,10 +7,12 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A trigger as the API shows it. {@code signing_secret} is present only in the responses of
- * create and rotate-secret; {@code ingress_url} only for webhooks, {@code cron} only for cron.
+ * create and rotate-secret (and not when the caller supplied it); {@code ingress_url} and
+ * {@code signature_scheme} only for webhooks, {@code cron} only for cron.
  */
 record TriggerView(UUID id, UUID runnerId, String type, boolean enabled, JsonNode input, Cron cron, Instant nextFireAt,
         Instant lastFiredAt, @JsonInclude(JsonInclude.Include.NON_NULL) String ingressUrl,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String signatureScheme,
         @JsonInclude(JsonInclude.Include.NON_NULL) String signingSecret,
         @JsonInclude(JsonInclude.Include.NON_NULL) Instant previousSecretExpiresAt, Instant createdAt, Instant updatedAt) {
 
@@ -22,8 +24,19 @@ record TriggerView(UUID id, UUID runnerId, String type, boolean enabled, JsonNod
         Cron cron = t.cron() ? new Cron(t.schedule(), t.timezone(), t.overlap()) : null;
         String ingress = t.cron() ? null : baseUrl + "/hooks/" + t.id();
         Instant previousExpires = t.previousSecretExpiresAt() != null && t.previousSecretExpiresAt().isAfter(now) ? t.previousSecretExpiresAt() : null;
-        return new TriggerView(t.id(), t.runnerId(), t.type(), t.enabled(), t.input(), cron, t.nextFireAt(), t.lastFiredAt(), ingress,
+        String scheme = t.signatureScheme() == null ? null : t.signatureScheme().wire();
+        return new TriggerView(t.id(), t.runnerId(), t.type(), t.enabled(), t.input(), cron, t.nextFireAt(), t.lastFiredAt(), ingress, scheme,
                 plaintextSecret, previousExpires, t.createdAt(), t.updatedAt());
+    }
+
+    /**
+     * One request to a webhook trigger's ingress: the status it was answered, why it was refused
+     * (null when accepted), the sender's delivery id, and the run it started or replayed.
+     */
+    record DeliveryView(Instant receivedAt, int status, String reason, String deliveryId, UUID runId) {
+        static DeliveryView of(DeliveryStore.Delivery d) {
+            return new DeliveryView(d.receivedAt(), d.status(), d.reason(), d.deliveryId(), d.runId());
+        }
     }
 
     /** One fire of a cron trigger. {@code missed}: earlier scheduled instants folded into this fire (e.g. during downtime). */

@@ -54,6 +54,13 @@ class PlaintextAtRestTest extends ApiTest {
         plaintexts.put("webhook signing secret", webhook.path("signing_secret").asString());
         plaintexts.put("rotated webhook signing secret", create(admin, "POST", "/api/v1/triggers/" + webhook.path("id").asString() + "/rotate-secret",
                 "{\"grace_period_seconds\": 60}").path("signing_secret").asString());
+        String supplied = "whsec_stripe_supplied_" + tag + "x";
+        plaintexts.put("caller-supplied webhook signing secret", supplied);
+        String stripe = create(admin, "POST", "/api/v1/runners/" + runner + "/triggers",
+                "{\"type\": \"webhook\", \"signature_scheme\": \"stripe\", \"signing_secret\": \"" + supplied + "\"}").path("id").asString();
+        String suppliedRotated = "whsec_stripe_rotated_" + tag + "x";
+        plaintexts.put("caller-supplied rotated webhook signing secret", suppliedRotated);
+        create(admin, "POST", "/api/v1/triggers/" + stripe + "/rotate-secret", "{\"signing_secret\": \"" + suppliedRotated + "\"}");
         plaintexts.put("notification signing secret", create(admin, "POST", "/api/v1/runners/" + runner + "/notifications",
                 "{\"url\": \"http://127.0.0.1:9/n\", \"events\": [\"run_failed\"]}").path("signing_secret").asString());
 

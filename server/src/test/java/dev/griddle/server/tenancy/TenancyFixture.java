@@ -131,7 +131,7 @@ public final class TenancyFixture {
                 n -> !n.isMissingNode());
         http.ok(adminA, "PATCH", r, "{\"description\": \"draft after version 1\"}");
         String cron = id(post(r + "/triggers", "{\"type\": \"cron\", \"cron\": {\"schedule\": \"0 0 1 1 *\", \"timezone\": \"UTC\"}}"));
-        JsonNode webhook = post(r + "/triggers", "{\"type\": \"webhook\"}");
+        JsonNode webhook = post(r + "/triggers", "{\"type\": \"webhook\", \"signature_scheme\": \"hmac-sha256\"}");
         webhookTrigger = UUID.fromString(id(webhook));
         webhookSecret = webhook.path("signing_secret").asString();
         String delivery = "{\"from\": \"hook\"}";
@@ -282,7 +282,8 @@ public final class TenancyFixture {
     /** The listed exceptions to the rules, each with its reason. */
     private void exceptions() {
         for (var who : TenancyMatrix.Outsider.values()) {
-            matrix.exception("POST /hooks/{triggerId}", who, Expected.of("webhook ingress is authenticated by the trigger's signature, not by a key", 401));
+            matrix.exception("POST /hooks/{triggerId}", who, Expected.of("webhook ingress is authenticated by the trigger's signature, not by a key; "
+                    + "the refused attempt is written to the trigger's delivery log, for its owner to see", 401).changing("webhook_delivery_log"));
         }
         matrix.exception("PUT /api/v1/secrets/{name}", OTHER_ORG, Expected.of("an upsert by name: creates B's own secret, A's is untouched", 200, 201))
                 .exception("DELETE /api/v1/secrets/{name}", OTHER_ORG, Expected.of("deletes B's own secret of that name (the upsert's), never A's", 204, 404))

@@ -109,6 +109,12 @@ public final class TenancyMatrix {
         return exceptions;
     }
 
+    /** Every table of A's some listed exception may touch. */
+    Set<String> mayChange() {
+        return exceptions.values().stream().flatMap(m -> m.values().stream()).flatMap(e -> e.mayChange().stream())
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     /** The rule for one operation ({@code "POST /api/v1/runners/{id}/versions"}) and one outsider. */
     Expected expected(String operation, Outsider who) {
         Expected listed = exceptions.getOrDefault(operation, Map.of()).get(who);

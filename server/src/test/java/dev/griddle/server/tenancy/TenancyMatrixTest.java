@@ -96,7 +96,7 @@ class TenancyMatrixTest extends ApiTest {
 
         Map<String, Long> after = rows.counts();
         before.forEach((table, n) -> {
-            if (!n.equals(after.get(table))) {
+            if (!n.equals(after.get(table)) && !fixture.matrix.mayChange().contains(table)) {
                 violations.add("after the whole matrix, A's rows in " + table + " went from " + n + " to " + after.get(table));
             }
         });

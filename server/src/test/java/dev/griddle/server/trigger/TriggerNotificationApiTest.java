@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /** Outbound notifications to a real receiver on loopback: signed, logged, retried after a failure. */
 class TriggerNotificationApiTest extends ApiTest {
 
-    record Received(String path, String event, String delivery, String signature, byte[] body) {
+    record Received(String path, String event, String delivery, String signature, String webhookId, String webhookTimestamp,
+            String webhookSignature, byte[] body) {
     }
 
     private HttpServer receiver;
@@ -39,8 +40,9 @@ class TriggerNotificationApiTest extends ApiTest {
         receiver.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
-            received.add(new Received(path, exchange.getRequestHeaders().getFirst("X-Griddle-Event"),
-                    exchange.getRequestHeaders().getFirst("X-Griddle-Delivery"), exchange.getRequestHeaders().getFirst("X-Griddle-Signature"), body));
+            var h = exchange.getRequestHeaders();
+            received.add(new Received(path, h.getFirst("X-Griddle-Event"), h.getFirst("X-Griddle-Delivery"), h.getFirst("X-Griddle-Signature"),
+                    h.getFirst("webhook-id"), h.getFirst("webhook-timestamp"), h.getFirst("webhook-signature"), body));
             int status = path.equals("/flaky") && flakyCalls.incrementAndGet() == 1 ? 500 : 204;
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
@@ -63,6 +65,7 @@ class TriggerNotificationApiTest extends ApiTest {
         UUID runner = c.runners().createYaml("name: n-" + UUID.randomUUID() + "\nsteps:\n  - {id: t, type: transform, with: {value: 1}}\n").id();
         Notification n = c.notifications().create(runner, new NotificationInput(url("/ok"), List.of("run_succeeded", "run_failed")));
         assertThat(n.signingSecret()).startsWith("whsec_");
+        assertThat(n.signatureScheme()).isEqualTo("standard");
         assertThat(c.notifications().get(n.id()).signingSecret()).isNull();
 
         UUID run = c.runs().start(runner, StartRun.of(null)).id();
@@ -70,7 +73,11 @@ class TriggerNotificationApiTest extends ApiTest {
         Received r = await().atMost(Duration.ofSeconds(15)).until(() -> received.stream().filter(x -> x.path().equals("/ok")).findFirst(),
                 java.util.Optional::isPresent).orElseThrow();
         assertThat(r.event()).isEqualTo("run_succeeded");
-        assertThat(r.signature()).isEqualTo(TriggersClient.sign(n.signingSecret(), r.body()));
+        // Standard Webhooks, checked with the JDK's Mac: v1,<base64 HMAC-SHA256 of "id.timestamp.body"> under the base64 key after whsec_
+        assertThat(r.signature()).isNull();
+        assertThat(r.webhookId()).isEqualTo(r.delivery());
+        assertThat(Long.parseLong(r.webhookTimestamp())).isCloseTo(java.time.Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
+        assertThat(r.webhookSignature()).isEqualTo(standardSignature(n.signingSecret(), r.webhookId(), r.webhookTimestamp(), r.body()));
         var payload = dev.griddle.server.run.TestJson.parse(new String(r.body()));
         assertThat(payload.path("run_id").asString()).isEqualTo(run.toString());
         assertThat(payload.path("event").asString()).isEqualTo("run_succeeded");
@@ -88,6 +95,31 @@ class TriggerNotificationApiTest extends ApiTest {
         expectError(422, "VALIDATION_FAILED", () -> c.notifications().create(runner, new NotificationInput("ftp://x", List.of("run_exploded"))));
         c.notifications().delete(n.id());
         expectError(404, "NOT_FOUND", () -> c.notifications().get(n.id()));
+    }
+
+    private static String standardSignature(String secret, String id, String timestamp, byte[] body) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+            mac.update((id + "." + timestamp + ".").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "v1," + java.util.Base64.getEncoder().encodeToString(mac.doFinal(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void anHmacSha256NotificationKeepsTheGriddleSignature() {
+        GriddleClient c = newOrg();
+        UUID runner = c.runners().createYaml("name: h-" + UUID.randomUUID() + "\nsteps:\n  - {id: t, type: transform, with: {value: 1}}\n").id();
+        Notification n = c.notifications().create(runner, new NotificationInput(url("/legacy"), List.of("run_succeeded"), "hmac-sha256"));
+        assertThat(n.signatureScheme()).isEqualTo("hmac-sha256");
+        c.runs().await(c.runs().start(runner, StartRun.of(null)).id(), Duration.ofSeconds(30));
+        Received r = await().atMost(Duration.ofSeconds(15)).until(() -> received.stream().filter(x -> x.path().equals("/legacy")).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
+        assertThat(r.signature()).isEqualTo(TriggersClient.sign(n.signingSecret(), r.body()));
+        assertThat(r.webhookSignature()).isNull();
+        expectError(422, "VALIDATION_FAILED", () -> c.notifications().create(runner, new NotificationInput(url("/x"), List.of("run_failed"), "github")));
     }
 
     @Test

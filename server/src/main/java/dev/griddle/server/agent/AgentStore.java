@@ -86,7 +86,7 @@ class AgentStore {
               and (cast(:project as uuid) is null or project_id = :project)
             """;
 
-    List<Agent> list(Caller caller, UUID projectId, int limit, int offset) {
+    List<Agent> list(Caller caller, UUID projectId, int limit, long offset) {
         return jdbc.sql("select * from agents " + VISIBLE + " order by created_at, id limit :limit offset :offset").param("org", caller.orgId())
                 .param("projects", projects(caller)).param("project", projectId).param("limit", limit).param("offset", offset)
                 .query(this::row).list();

@@ -72,7 +72,7 @@ class PlanStore {
                  = any(cast(:projects as uuid[])))
             """;
 
-    List<Plan> list(UUID orgId, ProjectScope scope, UUID threadId, UUID runId, int limit, int offset) {
+    List<Plan> list(UUID orgId, ProjectScope scope, UUID threadId, UUID runId, int limit, long offset) {
         return jdbc.sql("select * from plans " + FILTER + IN_SCOPE + " order by created_at, id limit :limit offset :offset").param("org", orgId)
                 .param("thread", threadId).param("run", runId).param("projects", scope.sqlArray()).param("limit", limit).param("offset", offset)
                 .query(this::plan).list().stream().map(p -> p.withTodos(todos(p.id()))).toList();

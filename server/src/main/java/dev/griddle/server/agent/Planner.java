@@ -42,7 +42,7 @@ public class Planner {
         return plans.find(orgId, scope, id);
     }
 
-    public List<Plan> list(UUID orgId, ProjectScope scope, UUID threadId, UUID runId, int limit, int offset) {
+    public List<Plan> list(UUID orgId, ProjectScope scope, UUID threadId, UUID runId, int limit, long offset) {
         return plans.list(orgId, scope, threadId, runId, limit, offset);
     }
 

@@ -69,7 +69,7 @@ public class SkillStore {
                 .param("org", orgId).param("name", name).param("except", except).query(Long.class).single() > 0;
     }
 
-    List<Skill> list(UUID orgId, int limit, int offset) {
+    List<Skill> list(UUID orgId, int limit, long offset) {
         return jdbc.sql("select * from skills where org_id = :org order by created_at, id limit :limit offset :offset").param("org", orgId)
                 .param("limit", limit).param("offset", offset).query(this::row).list();
     }

@@ -75,7 +75,7 @@ public class ApprovalStore {
                    or exists (select 1 from runs r where r.id = approvals.run_id and r.project_id = any(cast(:projects as uuid[]))))
             """;
 
-    public List<Approval> list(UUID orgId, ProjectScope scope, String status, UUID runId, int limit, int offset) {
+    public List<Approval> list(UUID orgId, ProjectScope scope, String status, UUID runId, int limit, long offset) {
         return jdbc.sql("select * from approvals " + FILTER + " order by created_at desc, id limit :limit offset :offset")
                 .param("org", orgId).param("status", status).param("run", runId).param("projects", scope.sqlArray())
                 .param("limit", limit).param("offset", offset).query(this::row).list();

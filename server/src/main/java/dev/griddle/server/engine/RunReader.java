@@ -75,7 +75,7 @@ public class RunReader {
             """;
 
     /** A page of the runs feed, newest first. */
-    public List<RunRow> list(UUID orgId, RunFilter f, int limit, int offset) {
+    public List<RunRow> list(UUID orgId, RunFilter f, int limit, long offset) {
         return bind(jdbc.sql("select * from runs " + FILTER + " order by created_at desc, id limit :limit offset :offset"), orgId, f)
                 .param("limit", limit).param("offset", offset).query(rows).list();
     }

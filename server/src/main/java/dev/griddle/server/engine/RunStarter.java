@@ -4,6 +4,7 @@ import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.runner.PinnedRunner;
 import dev.griddle.server.runner.RunnerCatalog;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -11,8 +12,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
- * Starts top-level runs. One transaction: pin the runner version, check input and overrides, make the
- * run ({@link RunFactory}), and let the Decider act on the root steps (or defer the run, over the
+ * Starts top-level runs. Input is checked against the version's {@code input_schema} first, outside
+ * any transaction; then one transaction: pin the runner version, check overrides, make the run
+ * ({@link RunFactory}), and let the Decider act on the root steps (or defer the run, over the
  * organization's soft live-run limit).
  */
 @Component
@@ -51,10 +53,16 @@ public class RunStarter {
      * @throws LiveRunLimitExceeded the organization is at {@code griddle.engine.max-live-runs-per-org-hard}
      */
     public RunRow start(UUID orgId, UUID runnerId, StartRequest request, Trigger trigger, ProjectScope scope) {
+        JsonNode input = request.input() == null || request.input().isNull() ? JsonNodeFactory.instance.objectNode() : request.input();
+        // input is checked before the transaction opens, so checking it never holds a connection; only when the
+        // draft must be published first (or the pin moved meanwhile) is it checked inside, against the new version
+        Optional<PinnedRunner> checked = catalog.pinnedWithoutPublishing(orgId, runnerId, request.version(), scope);
+        checked.ifPresent(runner -> catalog.validateInput(runner, input));
         return tx.execute(status -> {
             PinnedRunner runner = catalog.pinForRun(orgId, runnerId, request.version(), scope);
-            JsonNode input = request.input() == null || request.input().isNull() ? JsonNodeFactory.instance.objectNode() : request.input();
-            catalog.validateInput(runner, input);
+            if (checked.filter(c -> c.version() == runner.version()).isEmpty()) {
+                catalog.validateInput(runner, input);
+            }
             checkOverrides(runner, request.stepOverrides());
             boolean waits = liveRuns.mustWait(orgId);
             RunTx run = factory.create(orgId, runner, input, request.stepOverrides(), trigger, null, null);

@@ -28,7 +28,7 @@ class ModelController {
     PageQuery.Paged<ModelView> list(Caller caller, PageQuery page) {
         List<ModelView> all = catalog.all().stream().map(m -> new ModelView(m.id(), m.provider().wire(), m.contextWindow(), m.inputUsdPerMtok(),
                 m.outputUsdPerMtok(), providers.configured(m.provider()))).toList();
-        int from = Math.min(page.offset(), all.size());
+        int from = (int) Math.min(page.offset(), all.size());
         return page.result(all.subList(from, Math.min(from + page.perPage(), all.size())), all.size());
     }
 }

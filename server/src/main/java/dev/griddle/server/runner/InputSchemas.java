@@ -1,11 +1,12 @@
 package dev.griddle.server.runner;
 
+import com.google.re2j.PatternSyntaxException;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaException;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
+import dev.griddle.server.schema.LinearPatterns;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import tools.jackson.databind.JsonNode;
  * JSON Schema 2020-12 for runner inputs: checking that an {@code input_schema} is itself a valid
  * schema (against the bundled meta-schema, no network), and validating run input against it.
  * Compiled schemas are cached by a caller-chosen key (runner id and version), which is immutable.
+ * Patterns run on RE2/J ({@link LinearPatterns}): one it cannot run is a problem of the schema.
  */
 @Component
 class InputSchemas {
@@ -29,7 +31,7 @@ class InputSchemas {
     record Problem(String path, String message) {
     }
 
-    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private final SchemaRegistry registry = LinearPatterns.registry();
     private final Schema metaSchema = registry.getSchema(SchemaLocation.of(META_SCHEMA));
     private final Map<String, Schema> compiled = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -45,6 +47,9 @@ class InputSchemas {
         }
         List<Problem> problems = new ArrayList<>(describe(metaSchema.validate(schema)));
         if (problems.isEmpty()) {
+            LinearPatterns.problems(schema).forEach(p -> problems.add(new Problem(p.path(), p.message())));
+        }
+        if (problems.isEmpty()) {
             try {
                 registry.getSchema(schema).initializeValidators();
             } catch (SchemaException | IllegalArgumentException e) {
@@ -57,7 +62,12 @@ class InputSchemas {
     /** Violations of {@code schema} by {@code input}; {@code cacheKey} names an immutable schema. */
     List<Problem> validate(String cacheKey, JsonNode schema, JsonNode input) {
         Schema s = compiled.computeIfAbsent(cacheKey, k -> registry.getSchema(schema));
-        return describe(s.validate(input));
+        try {
+            return describe(s.validate(input));
+        } catch (PatternSyntaxException e) {
+            // a version saved before patterns ran on RE2/J
+            return List.of(new Problem("", "cannot be checked: the input_schema has a pattern RE2/J cannot run: " + e.getMessage()));
+        }
     }
 
     private static List<Problem> describe(List<Error> errors) {

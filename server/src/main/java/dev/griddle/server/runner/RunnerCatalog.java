@@ -20,6 +20,13 @@ public interface RunnerCatalog {
      */
     PinnedRunner pinForRun(UUID orgId, UUID runnerId, Integer version, ProjectScope scope);
 
+    /**
+     * The version {@link #pinForRun} would pin, when that needs no write: {@code version} when
+     * given and it exists, else the latest published one when the draft equals it. Empty when the
+     * draft must be published first, or the runner or version is unknown or outside {@code scope}.
+     */
+    Optional<PinnedRunner> pinnedWithoutPublishing(UUID orgId, UUID runnerId, Integer version, ProjectScope scope);
+
     /** {@link #pinForRun(UUID, UUID, Integer, ProjectScope)} for every project of the organization. */
     default PinnedRunner pinForRun(UUID orgId, UUID runnerId, Integer version) {
         return pinForRun(orgId, runnerId, version, ProjectScope.ALL);

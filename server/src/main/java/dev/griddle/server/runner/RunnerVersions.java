@@ -100,20 +100,34 @@ class RunnerVersions implements RunnerCatalog {
         // visibility first: nothing (not even publishing the draft) happens for a runner the scope does not see
         RunnerStore.Head runner = runners.head(orgId, runnerId).filter(r -> scope.sees(r.projectId()))
                 .orElseThrow(() -> ApiException.notFound("runner", runnerId));
-        if (version != null) {
-            return frozen(orgId, runnerId, version).map(v -> pinned(runner.projectId(), v))
-                    .orElseThrow(() -> ApiException.notFound("Runner " + runnerId + " has no version " + version));
+        Optional<PinnedRunner> existing = existing(orgId, runnerId, runner, version);
+        if (existing.isPresent()) {
+            return existing.get();
         }
-        // Fast path, no lock: the draft is already the latest version (the common case of "run it again").
-        // Locking the runner row on every start would serialise all runs of a runner.
-        if (runner.latestVersion() != null && runner.draftHash() != null) {
-            Optional<Frozen> latest = frozen(orgId, runnerId, runner.latestVersion());
-            if (latest.isPresent() && latest.get().version().specHash().equals(runner.draftHash())) {
-                return pinned(runner.projectId(), latest.get());
-            }
+        if (version != null) {
+            throw ApiException.notFound("Runner " + runnerId + " has no version " + version);
         }
         VersionStore.StoredVersion published = publish(orgId, runnerId).version();
         return pinned(runner.projectId(), published);
+    }
+
+    @Override
+    public Optional<PinnedRunner> pinnedWithoutPublishing(UUID orgId, UUID runnerId, Integer version, ProjectScope scope) {
+        return runners.head(orgId, runnerId).filter(r -> scope.sees(r.projectId())).flatMap(r -> existing(orgId, runnerId, r, version));
+    }
+
+    /** {@code version}, or the latest version when the draft equals it; reads only. */
+    private Optional<PinnedRunner> existing(UUID orgId, UUID runnerId, RunnerStore.Head runner, Integer version) {
+        if (version != null) {
+            return frozen(orgId, runnerId, version).map(v -> pinned(runner.projectId(), v));
+        }
+        // Fast path, no lock: the draft is already the latest version (the common case of "run it again").
+        // Locking the runner row on every start would serialise all runs of a runner.
+        if (runner.latestVersion() == null || runner.draftHash() == null) {
+            return Optional.empty();
+        }
+        return frozen(orgId, runnerId, runner.latestVersion()).filter(latest -> latest.version().specHash().equals(runner.draftHash()))
+                .map(latest -> pinned(runner.projectId(), latest));
     }
 
     /** The version, parsed, from this node's cache or the database; versions are immutable, so nothing invalidates it. */

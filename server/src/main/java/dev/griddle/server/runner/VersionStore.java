@@ -40,7 +40,7 @@ class VersionStore {
                 .param("org", orgId).param("runner", runnerId).query(this::row).optional();
     }
 
-    List<StoredVersion> list(UUID orgId, UUID runnerId, int limit, int offset) {
+    List<StoredVersion> list(UUID orgId, UUID runnerId, int limit, long offset) {
         return jdbc.sql("""
                 select * from runner_versions where org_id = :org and runner_id = :runner
                 order by version desc limit :limit offset :offset

@@ -63,7 +63,7 @@ class SecretStore {
                 .param("name", name).query(SecretStore::entry).optional();
     }
 
-    List<Entry> list(UUID orgId, int limit, int offset) {
+    List<Entry> list(UUID orgId, int limit, long offset) {
         return jdbc.sql("select name, project_ids, created_at, updated_at from secrets where org_id = :org order by name limit :limit offset :offset")
                 .param("org", orgId).param("limit", limit).param("offset", offset).query(SecretStore::entry).list();
     }

@@ -60,7 +60,7 @@ class ThreadStore {
               and (cast(:projects as uuid[]) is null or a.project_id = any(cast(:projects as uuid[])))
             """;
 
-    List<ChatThread> list(UUID orgId, UUID agentId, Set<UUID> projects, int limit, int offset) {
+    List<ChatThread> list(UUID orgId, UUID agentId, Set<UUID> projects, int limit, long offset) {
         return jdbc.sql("select t.* " + VISIBLE + " order by t.created_at desc, t.id limit :limit offset :offset").param("org", orgId)
                 .param("agent", agentId).param("projects", projects == null ? null : projects.toArray(UUID[]::new)).param("limit", limit)
                 .param("offset", offset).query(this::thread).list();
@@ -103,7 +103,7 @@ class ThreadStore {
                 .param("now", ts(clock.instant())).param("id", messageId).update();
     }
 
-    List<ThreadMessage> messages(UUID threadId, int limit, int offset) {
+    List<ThreadMessage> messages(UUID threadId, int limit, long offset) {
         return jdbc.sql("select * from thread_messages where thread_id = :thread order by seq limit :limit offset :offset")
                 .param("thread", threadId).param("limit", limit).param("offset", offset).query(this::message).list();
     }

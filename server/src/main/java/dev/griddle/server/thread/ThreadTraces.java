@@ -46,7 +46,7 @@ class ThreadTraces implements TurnTraces {
     }
 
     @Override
-    public List<Key> keys(UUID orgId, Filter filter, int limit, int offset) {
+    public List<Key> keys(UUID orgId, Filter filter, int limit, long offset) {
         return bind(jdbc.sql("select m.id, m.created_at " + FROM + FILTER + " order by m.created_at desc, m.id limit :limit offset :offset"),
                 orgId, filter).param("limit", limit).param("offset", offset)
                 .query((rs, n) -> new Key(rs.getObject("id", UUID.class), instant(rs.getTimestamp("created_at")))).list();

@@ -90,9 +90,20 @@ public class OutboundGuard {
         }
     }
 
-    /** Why an address may not be called by default, or null when it is a public address. */
+    /**
+     * Why an address may not be called by default, or null when it is a public address. An IPv6
+     * address that carries an IPv4 address ({@link #embedded}) is judged by that IPv4 address.
+     */
     static String forbidden(InetAddress address) {
-        InetAddress a = unmapped(address);
+        if (address instanceof Inet6Address && isLocalUseNat64(address.getAddress()) && embedded(address) == address) {
+            return "local-use NAT64";
+        }
+        InetAddress a = embedded(address);
+        String why = forbiddenAsIs(a);
+        return why == null || a == address ? why : why + " (" + a.getHostAddress() + " inside)";
+    }
+
+    private static String forbiddenAsIs(InetAddress a) {
         if (a.isLoopbackAddress()) {
             return "loopback";
         }
@@ -127,24 +138,55 @@ public class OutboundGuard {
         return null;
     }
 
-    /** {@code ::ffff:10.0.0.1} is 10.0.0.1: judge the IPv4 address inside. */
-    private static InetAddress unmapped(InetAddress address) {
+    /**
+     * The IPv4 address an IPv6 address stands for, or the address itself when it carries none:
+     * IPv4-mapped {@code ::ffff:a.b.c.d} and IPv4-compatible {@code ::a.b.c.d} (not {@code ::} or
+     * {@code ::1}), NAT64 {@code 64:ff9b::a.b.c.d} (RFC 6052) and {@code 64:ff9b:1::a.b.c.d} in
+     * its /96 layout (RFC 8215), and 6to4 {@code 2002:aabb:ccdd::/48} (RFC 3056).
+     */
+    static InetAddress embedded(InetAddress address) {
         byte[] b = address.getAddress();
-        if (b.length == 16) {
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) {
-                mapped &= b[i] == 0;
-            }
-            mapped &= (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
-            if (mapped) {
-                try {
-                    return InetAddress.getByAddress(new byte[] {b[12], b[13], b[14], b[15]});
-                } catch (UnknownHostException impossible) {
-                    return address;
-                }
-            }
+        if (b.length != 16) {
+            return address;
+        }
+        boolean mapped = zero(b, 0, 10) && (b[10] & b[11] & 0xff) == 0xff;
+        boolean compatible = zero(b, 0, 12) && !(zero(b, 12, 15) && (b[15] & 0xfe) == 0);
+        boolean nat64 = isNat64(b) && (b[5] & 0xfe) == 0 && zero(b, 6, 12);
+        if (mapped || compatible || nat64) {
+            return ipv4(address, b[12], b[13], b[14], b[15]);
+        }
+        if (b[0] == 0x20 && b[1] == 0x02) {
+            return ipv4(address, b[2], b[3], b[4], b[5]);
         }
         return address;
+    }
+
+    /** In {@code 64:ff9b::/40}, which holds both NAT64 prefixes. */
+    private static boolean isNat64(byte[] b) {
+        return b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && b[4] == 0;
+    }
+
+    /** In {@code 64:ff9b:1::/48}, whose operator picks where the IPv4 address goes. */
+    private static boolean isLocalUseNat64(byte[] b) {
+        return b.length == 16 && isNat64(b) && b[5] == 1;
+    }
+
+    /** Whether bytes {@code from} (inclusive) to {@code to} (exclusive) are all zero. */
+    private static boolean zero(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static InetAddress ipv4(InetAddress fallback, byte... b) {
+        try {
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException impossible) {
+            return fallback;
+        }
     }
 
     /** An address range such as {@code 10.0.0.0/8} or {@code fd00::/8}; a bare IP is a /32 or /128. */
@@ -166,8 +208,12 @@ public class OutboundGuard {
             }
         }
 
+        /** Whether the address, or the IPv4 address it carries ({@link #embedded}), is in the range. */
         boolean contains(InetAddress address) {
-            byte[] a = unmapped(address).getAddress();
+            return contains(address.getAddress()) || contains(embedded(address).getAddress());
+        }
+
+        private boolean contains(byte[] a) {
             if (a.length != network.length) {
                 return false;
             }

@@ -56,7 +56,7 @@ class ToolStore {
                 .optional();
     }
 
-    List<StoredTool> list(UUID orgId, int limit, int offset) {
+    List<StoredTool> list(UUID orgId, int limit, long offset) {
         return jdbc.sql("select * from tools where org_id = :org order by created_at, id limit :limit offset :offset").param("org", orgId)
                 .param("limit", limit).param("offset", offset).query(this::row).list();
     }

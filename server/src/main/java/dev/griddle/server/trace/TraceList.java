@@ -68,11 +68,11 @@ class TraceList {
             return page.result(load(caller.orgId(), keys), turns.count(caller.orgId(), turnFilter));
         }
         // both kinds: the first offset + per_page of each, merged; a deep page costs its offset, as an SQL offset does
-        int need = page.offset() + page.perPage();
+        int need = Math.toIntExact(page.offset() + page.perPage()); // at most PageQuery.MAX_DEPTH
         List<Key> merged = new ArrayList<>(runKeys(caller.orgId(), status, projects, need));
         turns.keys(caller.orgId(), turnFilter, need, 0).forEach(k -> merged.add(new Key(k.id(), k.createdAt(), true)));
         merged.sort(Key.NEWEST_FIRST);
-        List<Key> slice = merged.subList(Math.min(page.offset(), merged.size()), Math.min(need, merged.size()));
+        List<Key> slice = merged.subList((int) Math.min(page.offset(), merged.size()), Math.min(need, merged.size()));
         return page.result(load(caller.orgId(), slice), runs.count(caller.orgId(), runFilter) + turns.count(caller.orgId(), turnFilter));
     }
 

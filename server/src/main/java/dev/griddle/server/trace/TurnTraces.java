@@ -42,7 +42,7 @@ public interface TurnTraces {
     record Key(UUID id, Instant createdAt) {
     }
 
-    List<Key> keys(UUID orgId, Filter filter, int limit, int offset);
+    List<Key> keys(UUID orgId, Filter filter, int limit, long offset);
 
     long count(UUID orgId, Filter filter);
 

@@ -39,6 +39,12 @@ final class CronSchedule {
     private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
     /** A matching wall-clock time is at most a few years away; this bounds the loops on schedules like Feb 30th. */
     private static final int MAX_STEPS = 100_000;
+    /**
+     * Where {@link #parse} looks for a first match. Five fields name no year, so a schedule that
+     * matches any date matches one within a 400-year Gregorian cycle of any start: a fixed start
+     * keeps parsing pure.
+     */
+    private static final ZonedDateTime EPOCH = ZonedDateTime.of(2000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
     private final String expression;
     private final ZoneId zone;
@@ -60,12 +66,17 @@ final class CronSchedule {
         if (fields.split("\\s+").length != 5) {
             throw new IllegalArgumentException("must have 5 fields (minute hour day-of-month month day-of-week) or be a macro, was '" + trimmed + "'");
         }
+        ExecutionTime calendar;
         try {
             Cron cron = PARSER.parse(fields).validate();
-            return new CronSchedule(trimmed, zone, ExecutionTime.forCron(cron));
+            calendar = ExecutionTime.forCron(cron);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("is not a valid cron expression: " + e.getMessage());
         }
+        if (calendar.nextExecution(EPOCH).isEmpty()) {
+            throw new IllegalArgumentException("never fires (no date matches '" + trimmed + "', like February 30th)");
+        }
+        return new CronSchedule(trimmed, zone, calendar);
     }
 
     /** @throws IllegalArgumentException when {@code timezone} is not an IANA zone id */

@@ -57,7 +57,7 @@ class NotificationStore {
                 .param("org", orgId).param("id", id).query(this::row).optional();
     }
 
-    List<Notification> list(UUID orgId, UUID runnerId, int limit, int offset) {
+    List<Notification> list(UUID orgId, UUID runnerId, int limit, long offset) {
         return jdbc.sql("""
                 select n.*, r.project_id from notifications n join runners r on r.id = n.runner_id
                 where n.org_id = :org and n.runner_id = :runner order by n.created_at, n.id limit :limit offset :offset
@@ -132,7 +132,7 @@ class NotificationStore {
                 .param("id", id).update();
     }
 
-    List<Delivery> deliveries(UUID notificationId, int limit, int offset) {
+    List<Delivery> deliveries(UUID notificationId, int limit, long offset) {
         return jdbc.sql("select * from notification_deliveries where notification_id = :n order by created_at desc, id limit :limit offset :offset")
                 .param("n", notificationId).param("limit", limit).param("offset", offset).query((rs, i) -> {
                     int code = rs.getInt("response_status");

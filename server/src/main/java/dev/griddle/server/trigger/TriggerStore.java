@@ -52,7 +52,7 @@ class TriggerStore {
         return jdbc.sql(SELECT + "where t.id = :id and t.type = 'webhook'").param("id", id).query(this::row).optional();
     }
 
-    List<StoredTrigger> listForRunner(UUID orgId, UUID runnerId, int limit, int offset) {
+    List<StoredTrigger> listForRunner(UUID orgId, UUID runnerId, int limit, long offset) {
         return jdbc.sql(SELECT + "where t.org_id = :org and t.runner_id = :runner order by t.created_at, t.id limit :limit offset :offset")
                 .param("org", orgId).param("runner", runnerId).param("limit", limit).param("offset", offset).query(this::row).list();
     }
@@ -132,7 +132,7 @@ class TriggerStore {
                 .param("missed", f.missed()).update();
     }
 
-    List<Fire> fires(UUID triggerId, int limit, int offset) {
+    List<Fire> fires(UUID triggerId, int limit, long offset) {
         return jdbc.sql("select * from trigger_fires where trigger_id = :trigger order by scheduled_at desc, fired_at desc limit :limit offset :offset")
                 .param("trigger", triggerId).param("limit", limit).param("offset", offset)
                 .query((rs, n) -> new Fire(rs.getObject("id", UUID.class), rs.getObject("trigger_id", UUID.class),

@@ -9,7 +9,7 @@ import tools.jackson.databind.type.LogicalType;
 
 /**
  * Strict JSON types in request bodies: a number where a string belongs (or the reverse) is a 422
- * naming the field, not a silent conversion.
+ * naming the field, not a silent conversion; so is a string holding a NUL character ({@link NulFreeJson}).
  */
 @Configuration(proxyBeanMethods = false)
 class JsonConfig {
@@ -25,6 +25,7 @@ class JsonConfig {
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
                 .withCoercionConfig(LogicalType.Float, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail))
                 .withCoercionConfig(LogicalType.Boolean, c -> c.setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail));
+                        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail))
+                .addModule(NulFreeJson.module());
     }
 }

@@ -3,12 +3,15 @@ package dev.griddle.server.web;
 import java.util.List;
 
 /**
- * {@code ?page=&per_page=} parsed and checked: page >= 1 (default 1), per_page 1..100 (default 20);
- * anything else is a 422 naming the parameter.
+ * {@code ?page=&per_page=} parsed and checked: page >= 1 (default 1), per_page 1..100 (default 20),
+ * and {@code page * per_page} at most {@value #MAX_DEPTH} (deeper pages cost the database or the
+ * merging list their whole offset; filter instead); anything else is a 422 naming the parameter.
  */
 public record PageQuery(int page, int perPage) {
 
     public static final int MAX_PER_PAGE = 100;
+    /** The deepest item a list reaches: {@code page * per_page}. */
+    public static final long MAX_DEPTH = 10_000;
 
     public static PageQuery parse(String page, String perPage) {
         FieldErrors errors = new FieldErrors();
@@ -19,6 +22,9 @@ public record PageQuery(int page, int perPage) {
         }
         if (errors.isEmpty() && (pp < 1 || pp > MAX_PER_PAGE)) {
             errors.add("per_page", "must be between 1 and " + MAX_PER_PAGE + ", was " + pp);
+        }
+        if (errors.isEmpty() && (long) p * pp > MAX_DEPTH) {
+            errors.add("page", "page * per_page must be at most " + MAX_DEPTH + ", was " + (long) p * pp + "; narrow the list with its filters");
         }
         errors.throwIfAny();
         return new PageQuery(p, pp);
@@ -36,8 +42,9 @@ public record PageQuery(int page, int perPage) {
         }
     }
 
-    public int offset() {
-        return (page - 1) * perPage;
+    /** Items before this page; at most {@link #MAX_DEPTH}, computed in {@code long}. */
+    public long offset() {
+        return (long) (page - 1) * perPage;
     }
 
     public <T> Paged<T> result(List<T> data, long total) {

@@ -10,6 +10,7 @@ import dev.griddle.sdk.RunnerModels.Runner;
 import dev.griddle.sdk.RunnerModels.RunnerInput;
 import dev.griddle.sdk.RunnerModels.Step;
 import dev.griddle.server.ApiTest;
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.web.ApiException;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,21 @@ class RunnerCatalogTest extends ApiTest {
         expectApi(404, () -> catalog.pinForRun(orgId, runner.id(), 3));
         expectApi(404, () -> catalog.pinForRun(UUID.randomUUID(), runner.id(), null));
         expectApi(404, () -> catalog.pinForRun(orgId, UUID.randomUUID(), null));
+    }
+
+    @Test
+    void aPinThatNeedsNoWriteIsFoundWithoutPublishing() {
+        Runner runner = admin.runners().create(RunnerInput.named("peek").withSteps(List.of(transform("a", "1"))));
+        assertThat(catalog.pinnedWithoutPublishing(orgId, runner.id(), null, ProjectScope.ALL)).isEmpty();
+        assertThat(catalog.version(orgId, runner.id(), 1)).isEmpty();
+        catalog.pinForRun(orgId, runner.id(), null);
+        assertThat(catalog.pinnedWithoutPublishing(orgId, runner.id(), null, ProjectScope.ALL)).hasValueSatisfying(p -> assertThat(p.version()).isEqualTo(1));
+        admin.runners().update(runner.id(), RunnerInput.named("peek").withSteps(List.of(transform("a", "2"))));
+        assertThat(catalog.pinnedWithoutPublishing(orgId, runner.id(), null, ProjectScope.ALL)).isEmpty();
+        assertThat(catalog.pinnedWithoutPublishing(orgId, runner.id(), 1, ProjectScope.ALL)).hasValueSatisfying(p -> assertThat(p.version()).isEqualTo(1));
+        assertThat(catalog.pinnedWithoutPublishing(orgId, runner.id(), 2, ProjectScope.ALL)).isEmpty();
+        assertThat(catalog.pinnedWithoutPublishing(orgId, runner.id(), 1, ProjectScope.ofOwner(UUID.randomUUID()))).isEmpty();
+        assertThat(catalog.version(orgId, runner.id(), 2)).isEmpty();
     }
 
     @Test

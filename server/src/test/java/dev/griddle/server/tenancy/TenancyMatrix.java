@@ -169,6 +169,11 @@ public final class TenancyMatrix {
         return out.toString();
     }
 
+    /** The body registered for an operation ({@code "POST /api/v1/runners"}), or null. */
+    String body(Operation operation) {
+        return bodies.get(operation.key());
+    }
+
     /** An operation to call: method and path template as the document has them, and whether the document gives it a body. */
     public record Operation(String method, String template, boolean hasBody) {
         String key() {
@@ -237,7 +242,7 @@ public final class TenancyMatrix {
     }
 
     /** Reads first, then writes, then what would end a fixture resource's use (deletes, drain, cancel) if it wrongly went through. */
-    private static int phase(Operation o) {
+    static int phase(Operation o) {
         if (o.method().equals("GET")) {
             return 0;
         }

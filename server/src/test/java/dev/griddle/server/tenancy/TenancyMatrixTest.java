@@ -17,8 +17,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -29,9 +32,11 @@ import tools.jackson.databind.JsonNode;
  * The tenancy rules over every operation the server documents, called as another organization's
  * admin and as an admin of the same organization limited to another project (see
  * docs/security.md, "Tests that keep the class closed"). Each test collects every violation and
- * fails once with the whole list.
+ * fails once with the whole list. The garbage sweep ({@link GarbageSweep}) runs on the same fixture,
+ * last, since garbage a route accepts may change the fixture's resources.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TenancyMatrixTest extends ApiTest {
 
     static final FakeStreamingProvider PROVIDER = new FakeStreamingProvider();
@@ -111,6 +116,16 @@ class TenancyMatrixTest extends ApiTest {
             }
         });
         assertThat(violations).withFailMessage(() -> String.join("\n", violations)).isEmpty();
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void everyWriteRouteAnswersGarbageWithA4xxEnvelope() {
+        GarbageSweep sweep = new GarbageSweep(fixture, document, INSTANCE_ADMIN_KEY);
+        List<String> violations = sweep.run(operations(document));
+        assertThat(sweep.calls()).isGreaterThan(2_000);
+        assertThat(violations).withFailMessage(() -> violations.size() + " of " + sweep.calls() + " garbage calls answered wrongly:\n"
+                + String.join("\n", violations)).isEmpty();
     }
 
     /** Routes a key does not open, or that the document cannot describe fully: each outsider, and no key at all. */

@@ -37,6 +37,26 @@ class OutboundGuardTest {
                 .hasMessageContaining(InetAddress.getByName(ip).getHostAddress()).hasMessageContaining("GRIDDLE_OUTBOUND_ALLOW");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"64:ff9b::7f00:1=127.0.0.1 inside", "64:ff9b::a00:1=10.0.0.1 inside", "64:ff9b::a9fe:a9fe=cloud metadata",
+            "64:ff9b:1::c0a8:101=192.168.1.1 inside", "64:ff9b:1:ab00::1=local-use NAT64", "2002:7f00:1::1=127.0.0.1 inside",
+            "2002:a9fe:a9fe::=cloud metadata", "2002:c0a8:0101:5::9=private", "::7f00:1=loopback", "::a00:1=private",
+            "::ffff:a9fe:a9fe=cloud metadata"})
+    void ipv6AddressesCarryingAnIpv4AddressAreJudgedByIt(String answer) throws Exception {
+        String[] parts = answer.split("=");
+        OutboundGuard g = guard("", Map.of("target", parts[0]));
+        assertThatThrownBy(() -> g.check(URI.create("http://target/x"))).isInstanceOf(OutboundGuard.Refused.class).hasMessageContaining(parts[1]);
+    }
+
+    @Test
+    void ipv6AddressesCarryingAPublicIpv4AddressPassAndRangesMatchTheAddressInside() {
+        Map<String, String> dns = Map.of("nat64", "64:ff9b::5db8:d822", "sixtofour", "2002:5db8:d822::1", "internal", "64:ff9b::a09:1");
+        assertThatCode(() -> guard("", dns).check(URI.create("http://nat64/"))).doesNotThrowAnyException();
+        assertThatCode(() -> guard("", dns).check(URI.create("http://sixtofour/"))).doesNotThrowAnyException();
+        assertThatCode(() -> guard("10.9.0.0/16", dns).check(URI.create("http://internal/"))).doesNotThrowAnyException();
+        assertThatCode(() -> guard("64:ff9b::/96", dns).check(URI.create("http://internal/"))).doesNotThrowAnyException();
+    }
+
     @Test
     void aPublicNameThatResolvesToAPrivateAddressIsRefused() {
         OutboundGuard g = guard("", Map.of("innocent.example.com", "192.168.0.10"));

@@ -115,12 +115,15 @@ class TriggerApplyApiTest extends ApiTest {
                     steps: [{id: a, type: transform, with: {value: 1}}]
                     triggers: [{type: cron, cron: {schedule: "* * *", timezone: Nowhere/Land}}]
                   - steps: []
+                  - name: never-fires
+                    steps: [{id: a, type: transform, with: {value: 1}}]
+                    triggers: [{type: cron, cron: {schedule: "0 0 30 2 *"}}]
                 """;
         GriddleApiException e = expectError(422, "VALIDATION_FAILED", () -> c.apply().yaml(bundle, false));
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> errors = (List<Map<String, Object>>) e.details().get("errors");
         assertThat(errors).extracting(m -> m.get("path")).contains("runners[1].steps[0].needs[0]", "runners[2].triggers[0].cron.schedule",
-                "runners[2].triggers[0].cron.timezone", "runners[3].name");
+                "runners[2].triggers[0].cron.timezone", "runners[3].name", "runners[4].triggers[0].cron.schedule");
         assertThat(errors).anySatisfy(m -> assertThat(m.get("name")).isEqualTo("bad-graph"));
         assertThat(runners(c)).isZero();
         expectError(422, "VALIDATION_FAILED", () -> c.apply().yaml(bundle, true));

@@ -68,6 +68,8 @@ class TriggerCronApiTest extends ApiTest {
         GriddleApiException all = expectError(422, "VALIDATION_FAILED",
                 () -> c.triggers().create(runner, TriggerInput.cron("61 * * *", "UTC", "sometimes")));
         assertThat(all.details()).extractingByKey("field_errors").asString().contains("cron.schedule").contains("cron.overlap");
+        GriddleApiException never = expectError(422, "VALIDATION_FAILED", () -> c.triggers().create(runner, TriggerInput.cron("0 0 30 2 *", "UTC", "allow")));
+        assertThat(never.details()).extractingByKey("field_errors").asString().contains("cron.schedule").contains("never fires");
         expectError(422, "VALIDATION_FAILED", () -> c.triggers().create(runner, new TriggerInput("webhook", null, null, new Cron("* * * * *", null, null))));
         expectError(422, "VALIDATION_FAILED", () -> c.triggers().create(runner, new TriggerInput("email", null, null, null)));
         expectError(422, "VALIDATION_FAILED", () -> c.triggers().create(runner, new TriggerInput("cron", null, null, null)));
@@ -91,6 +93,10 @@ class TriggerCronApiTest extends ApiTest {
         assertThat(on.cron()).isEqualTo(new Cron("@hourly", "UTC", "allow"));
         expectError(422, "VALIDATION_FAILED", () -> c.triggers().update(t.id(), new TriggerInput("webhook", null, null, null)));
         expectError(422, "VALIDATION_FAILED", () -> c.triggers().update(t.id(), new TriggerInput(null, null, null, new Cron(null, "Nowhere/Town", null))));
+        GriddleApiException never = expectError(422, "VALIDATION_FAILED",
+                () -> c.triggers().update(t.id(), new TriggerInput(null, null, null, new Cron("0 0 31 4 *", null, null))));
+        assertThat(never.details()).extractingByKey("field_errors").asString().contains("cron.schedule").contains("never fires");
+        assertThat(c.triggers().get(t.id()).cron().schedule()).isEqualTo("@hourly");
         c.triggers().delete(t.id());
         expectError(404, "NOT_FOUND", () -> c.triggers().get(t.id()));
     }

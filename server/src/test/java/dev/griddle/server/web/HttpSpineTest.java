@@ -42,6 +42,19 @@ class HttpSpineTest extends ApiTest {
     }
 
     @Test
+    void aNulCharacterInAStringNamesTheField() {
+        GriddleClient admin = newOrg();
+        JsonNode body = assertEnvelope(admin.raw("POST", "/api/v1/projects", "{\"name\": \"a\\u0000b\"}", JSON), 422, "VALIDATION_FAILED");
+        assertThat(body.path("error").path("details").path("field_errors").path("name").get(0).asString()).contains("U+0000");
+        String runner = json(admin.raw("POST", "/api/v1/runners", "{\"name\": \"nul\", \"steps\": [{\"id\": \"a\", \"type\": \"transform\", "
+                + "\"with\": {\"value\": 1}}]}", JSON)).path("id").asString();
+        body = assertEnvelope(admin.raw("POST", "/api/v1/runners/" + runner + "/runs", "{\"input\": {\"deep\": [{\"x\\u0000\": 1}]}}", JSON),
+                422, "VALIDATION_FAILED");
+        assertThat(body.path("error").path("details").path("field_errors").has("input")).isTrue();
+        assertThat(admin.projects().list(PageRequest.first()).data()).isEmpty();
+    }
+
+    @Test
     void unknownFieldsAreIgnored() {
         GriddleClient admin = newOrg();
         RawResponse created = admin.raw("POST", "/api/v1/projects", "{\"name\": \"extra\", \"colour\": \"blue\"}", JSON);

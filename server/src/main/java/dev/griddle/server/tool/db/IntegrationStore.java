@@ -66,7 +66,7 @@ class IntegrationStore {
                 .query(this::row).optional();
     }
 
-    List<Integration> list(UUID orgId, int limit, int offset) {
+    List<Integration> list(UUID orgId, int limit, long offset) {
         return jdbc.sql("select * from integrations where org_id = :org order by created_at, id limit :limit offset :offset").param("org", orgId)
                 .param("limit", limit).param("offset", offset).query(this::row).list();
     }

@@ -159,7 +159,7 @@ class ReadOnlyDatabase {
                 // SELECT-only parse, the rollback below, and the grants of the integration's user
                 return;
             } else {
-                st.execute("set session max_statement_time = " + Math.max(1, ms / 1000));
+                st.execute(MySqlTimeout.statement(c.getMetaData(), ms));
                 st.execute("set session transaction read only");
                 st.execute("start transaction read only");
             }

@@ -103,7 +103,7 @@ class McpServerStore {
                 .param("name", name).param("slug", slug).query(Long.class).single() > 0;
     }
 
-    List<McpServerRow> list(UUID orgId, int limit, int offset) {
+    List<McpServerRow> list(UUID orgId, int limit, long offset) {
         return jdbc.sql("select * from mcp_servers where org_id = :org order by created_at, id limit :limit offset :offset").param("org", orgId)
                 .param("limit", limit).param("offset", offset).query(this::row).list();
     }

@@ -13,6 +13,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,15 +40,28 @@ class AnalyticsQueries {
     private final JdbcClient jdbc;
     private final TraceCursors cursors;
     private final TraceReader reader;
+    /**
+     * The rollups and the tail are read in one snapshot: the rollup job adds a batch to the rollups
+     * and moves its cursor in one transaction, so between two separate reads a batch could be in
+     * neither (counted by no read) or, read the other way round, in both.
+     */
+    private final TransactionTemplate snapshot;
 
-    AnalyticsQueries(JdbcClient jdbc, TraceCursors cursors, TraceReader reader) {
+    AnalyticsQueries(JdbcClient jdbc, TraceCursors cursors, TraceReader reader, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.cursors = cursors;
         this.reader = reader;
+        this.snapshot = new TransactionTemplate(transactions);
+        snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        snapshot.setReadOnly(true);
     }
 
     /** Rolled-up and tail usage of the scope, summed over every dimension but the hour. */
     Totals totals(Scope scope) {
+        return snapshot.execute(status -> totalsInSnapshot(scope));
+    }
+
+    private Totals totalsInSnapshot(Scope scope) {
         Totals t = new Totals();
         bind(jdbc.sql("""
                 select hour, sum(runs) runs, sum(succeeded) succeeded, sum(failed) failed, sum(cancelled) cancelled, sum(steps) steps,

@@ -2,13 +2,8 @@ package dev.griddle.server.thread;
 
 import dev.griddle.server.llm.Agents;
 import dev.griddle.server.llm.Builtins;
-import dev.griddle.server.llm.Connections;
 import dev.griddle.server.llm.StreamingChats;
-import dev.griddle.server.tool.ConnectedTools;
 import dev.griddle.server.tool.Tool;
-import dev.griddle.server.tool.ToolCalls;
-import dev.griddle.server.tool.ToolContext;
-import dev.griddle.server.tool.ToolRegistry;
 import dev.griddle.server.web.ApiException;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -26,7 +21,6 @@ import dev.langchain4j.model.output.TokenUsage;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,26 +58,20 @@ class Turns {
     private final ThreadStore store;
     private final StreamingChats models;
     private final ObjectProvider<Agents> agents;
-    private final ObjectProvider<Connections.Source> connections;
-    private final ToolRegistry tools;
-    private final ToolCalls toolCalls;
-    private final Builtins builtins;
+    private final TurnTools turnTools;
     private final JsonMapper json;
     private final Clock clock;
     private final RunningTurns running;
     private final TurnStore turnStore;
 
-    Turns(ThreadStore store, StreamingChats models, ObjectProvider<Agents> agents, ObjectProvider<Connections.Source> connections, ToolRegistry tools,
-            ToolCalls toolCalls, Builtins builtins, JsonMapper json, Clock clock, RunningTurns running, TurnStore turnStore) {
+    Turns(ThreadStore store, StreamingChats models, ObjectProvider<Agents> agents, TurnTools turnTools,
+            JsonMapper json, Clock clock, RunningTurns running, TurnStore turnStore) {
         this.running = running;
         this.turnStore = turnStore;
-        this.builtins = builtins;
         this.store = store;
         this.models = models;
         this.agents = agents;
-        this.connections = connections;
-        this.tools = tools;
-        this.toolCalls = toolCalls;
+        this.turnTools = turnTools;
         this.json = json;
         this.clock = clock;
     }
@@ -144,7 +132,7 @@ class Turns {
         String status = "completed";
         ObjectNode error = null;
         try {
-            Map<String, Tool> agentTools = tools(p);
+            Map<String, Tool> agentTools = turnTools.of(p);
             List<ToolSpecification> specs = agentTools.values().stream().map(StreamingChats::spec).toList();
             List<ChatMessage> messages = messages(p, history, content);
             int toolCallCount = 0;
@@ -160,7 +148,7 @@ class Turns {
                 }
                 AiMessage ai = response.aiMessage();
                 if (!ai.hasToolExecutionRequests()) {
-                    Optional<Builtins.Reminder> reminder = reminded ? Optional.empty() : reminder(p);
+                    Optional<Builtins.Reminder> reminder = reminded ? Optional.empty() : turnTools.reminder(p);
                     if (reminder.isEmpty()) {
                         break;
                     }
@@ -174,7 +162,7 @@ class Turns {
                     if (++toolCallCount > maxToolCalls) {
                         throw new TurnFailed("TOOL_LIMIT", "the model asked for more than " + maxToolCalls + " tool calls in one turn");
                     }
-                    messages.add(ToolExecutionResultMessage.from(call, callTool(p, agentTools, call, toolLog, turn)));
+                    messages.add(ToolExecutionResultMessage.from(call, turnTools.call(p, agentTools, call, toolLog, turn)));
                 }
                 if (turn.stopped()) {
                     status = "stopped";
@@ -281,48 +269,6 @@ class Turns {
         turn.partial().ifPresent(partial -> turnStore.addUsage(partial.messageId(), p.target().modelId(), in, out, cost, partial.calls()));
     }
 
-    private String callTool(Prepared p, Map<String, Tool> agentTools, ToolExecutionRequest call, ArrayNode toolLog, Turn turn)
-            throws InterruptedException {
-        ObjectNode entry = toolLog.addObject().put("name", call.name());
-        JsonNode arguments;
-        try {
-            arguments = call.arguments() == null || call.arguments().isBlank() ? json.createObjectNode() : json.readTree(call.arguments());
-        } catch (RuntimeException e) {
-            arguments = json.createObjectNode();
-        }
-        entry.set("arguments", arguments);
-        turn.emit("tool.call", json.createObjectNode().put("name", call.name()).set("arguments", arguments));
-        Tool tool = agentTools.get(call.name());
-        String error;
-        JsonNode result = null;
-        TurnRecorder.ToolCall timing = turn.calls.startToolCall(call.name());
-        if (tool == null) {
-            error = "no tool named '" + call.name() + "'; available: " + agentTools.keySet();
-        } else {
-            ToolCalls.Call c;
-            try {
-                c = toolCalls.call(tool, arguments, new ToolContext(p.thread().orgId(), null, null, null, p.agent().projectId()));
-            } catch (InterruptedException e) {
-                turn.calls.endToolCall(timing, "cancelled", null);
-                throw e;
-            } catch (RuntimeException e) {
-                turn.calls.endToolCall(timing, "failed", "the tool call failed; see the server log");
-                throw e;
-            }
-            error = c.error();
-            result = c.result();
-        }
-        turn.calls.endToolCall(timing, error == null ? "succeeded" : "failed", error);
-        if (error != null) {
-            entry.put("error", error);
-            turn.emit("tool.result", json.createObjectNode().put("name", call.name()).put("error", error));
-            return "error: " + error;
-        }
-        entry.set("result", result);
-        turn.emit("tool.result", json.createObjectNode().put("name", call.name()).set("result", result));
-        return json.writeValueAsString(result);
-    }
-
     /** The agent's instructions, as much of the thread's history as fits the context window, and the new message. */
     private List<ChatMessage> messages(Prepared p, List<ThreadMessage> history, String content) {
         String system = p.agent().instructions();
@@ -344,19 +290,6 @@ class Turns {
     }
 
     /**
-     * The reminder due now that the model has answered, if the agent's {@code plan} setting asks for
-     * one and the thread's plan has unfinished todos.
-     */
-    private Optional<Builtins.Reminder> reminder(Prepared p) {
-        Connections.Source source = connections.getIfAvailable();
-        if (source == null) {
-            return Optional.empty();
-        }
-        return builtins.reminder(Builtins.PlanOwner.thread(p.thread().orgId(), p.thread().id()),
-                source.of(p.thread().orgId(), "agent", p.agent().id()));
-    }
-
-    /**
      * Sends the model the reminder and lets it answer again, within the same turn. The answer so far
      * stays; what follows is streamed after a blank line. The tool log gets a {@code plan_reminder}
      * entry at this point, so a reader of the message can see it happened.
@@ -374,24 +307,6 @@ class Turns {
                 turn.emitJson("message.delta", "{\"text\":\"\\n\\n\"}");
             }
         }
-    }
-
-    /**
-     * Everything the agent is connected to: Griddle's own tools ({@link Builtins}), the tools of
-     * its MCP servers, database integrations and web setting, and its allowed custom tools. On a
-     * name clash a custom tool wins over a connected one, and both over a built-in one.
-     */
-    private Map<String, Tool> tools(Prepared p) {
-        Map<String, Tool> out = new LinkedHashMap<>();
-        Connections.Source source = connections.getIfAvailable();
-        if (source == null) {
-            return out;
-        }
-        Connections agentSide = source.of(p.thread().orgId(), "agent", p.agent().id());
-        builtins.tools(Builtins.PlanOwner.thread(p.thread().orgId(), p.thread().id()), agentSide).forEach(out::put);
-        tools.allConnected(p.thread().orgId(), List.of(new ConnectedTools.Owner("agent", p.agent().id()))).forEach(out::put);
-        agentSide.allowedTools().forEach((name, link) -> tools.byId(p.thread().orgId(), link.toolId()).ifPresent(t -> out.put(name, t)));
-        return out;
     }
 
     /** A turn that cannot go on; {@code code} is what the client's {@code error} event says. */

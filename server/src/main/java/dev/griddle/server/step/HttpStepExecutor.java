@@ -1,5 +1,10 @@
 package dev.griddle.server.step;
 
+import dev.griddle.server.GriddleProperties;
+import dev.griddle.server.outbound.BoundedBody;
+import dev.griddle.server.outbound.OutboundGuard;
+import dev.griddle.server.secret.OrgSecrets;
+import dev.griddle.server.secret.SecretException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,11 +16,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import dev.griddle.server.GriddleProperties;
-import dev.griddle.server.secret.OrgSecrets;
-import dev.griddle.server.secret.SecretException;
-import dev.griddle.server.tool.BoundedBody;
-import dev.griddle.server.tool.OutboundGuard;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;

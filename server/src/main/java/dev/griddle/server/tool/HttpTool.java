@@ -2,10 +2,12 @@ package dev.griddle.server.tool;
 
 import dev.griddle.server.expr.ExpressionException;
 import dev.griddle.server.expr.Expressions;
+import dev.griddle.server.outbound.BoundedBody;
+import dev.griddle.server.outbound.OutboundGuard;
 import dev.griddle.server.secret.OrgSecrets;
 import dev.griddle.server.secret.SecretException;
-import dev.griddle.server.secret.SecretUse;
 import dev.griddle.server.secret.SecretMasking;
+import dev.griddle.server.secret.SecretUse;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

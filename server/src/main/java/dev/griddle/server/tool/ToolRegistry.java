@@ -1,6 +1,7 @@
 package dev.griddle.server.tool;
 
 import dev.griddle.server.expr.Expressions;
+import dev.griddle.server.outbound.OutboundGuard;
 import dev.griddle.server.secret.OrgSecrets;
 import dev.griddle.server.secret.SecretMasking;
 import java.net.http.HttpClient;

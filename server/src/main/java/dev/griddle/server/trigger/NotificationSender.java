@@ -1,7 +1,7 @@
 package dev.griddle.server.trigger;
 
 import dev.griddle.server.lifecycle.BackgroundLoop;
-import dev.griddle.server.tool.OutboundGuard;
+import dev.griddle.server.outbound.OutboundGuard;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -101,7 +101,7 @@ class NotificationSender extends BackgroundLoop {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             error = "interrupted (shutting down)";
-        } catch (java.io.IOException | IllegalArgumentException | dev.griddle.server.tool.OutboundGuard.Refused e) {
+        } catch (java.io.IOException | IllegalArgumentException | dev.griddle.server.outbound.OutboundGuard.Refused e) {
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         int attempts = d.attempts() + 1;

@@ -1,6 +1,6 @@
 package dev.griddle.server.tool.db;
 
-import dev.griddle.server.tool.OutboundGuard;
+import dev.griddle.server.outbound.OutboundGuard;
 import dev.griddle.server.tool.Tool;
 import dev.griddle.server.tool.ToolContext;
 import dev.griddle.server.tool.ToolException;

@@ -1,7 +1,7 @@
 package dev.griddle.server.tool.db;
 
+import dev.griddle.server.outbound.OutboundGuard;
 import dev.griddle.server.secret.SecretBox;
-import dev.griddle.server.tool.OutboundGuard;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package dev.griddle.server.tool.mcp;
 
-import dev.griddle.server.tool.OutboundGuard;
+import dev.griddle.server.outbound.OutboundGuard;
 import dev.griddle.server.web.FieldErrors;
 import java.net.URI;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.griddle.server.tool.mcp;
 
+import dev.griddle.server.outbound.OutboundGuard;
 import dev.griddle.server.secret.SecretBox;
-import dev.griddle.server.tool.OutboundGuard;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
@@ -12,10 +12,10 @@ import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.griddle.server.tool.web;
 
-import dev.griddle.server.tool.BoundedBody;
-import dev.griddle.server.tool.OutboundGuard;
+import dev.griddle.server.outbound.BoundedBody;
+import dev.griddle.server.outbound.OutboundGuard;
 import dev.griddle.server.tool.ToolException;
 import java.io.IOException;
 import java.net.URI;

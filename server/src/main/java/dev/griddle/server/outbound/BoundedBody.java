@@ -1,4 +1,4 @@
-package dev.griddle.server.tool;
+package dev.griddle.server.outbound;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

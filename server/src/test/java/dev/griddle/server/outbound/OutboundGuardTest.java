@@ -1,4 +1,4 @@
-package dev.griddle.server.tool;
+package dev.griddle.server.outbound;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

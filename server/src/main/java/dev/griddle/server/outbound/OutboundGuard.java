@@ -1,4 +1,4 @@
-package dev.griddle.server.tool;
+package dev.griddle.server.outbound;
 
 import dev.griddle.server.GriddleProperties;
 import java.net.Inet4Address;

@@ -8,6 +8,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -167,7 +170,16 @@ public final class LocalMiniLmEmbedder implements Embedder, AutoCloseable {
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            OrtSession session = env.createSession(resource(MODEL_RESOURCE), options);
+            // inputs change shape with every batch: an arena and memory patterns would keep the largest batch's buffers for good
+            options.setCPUArenaAllocator(false);
+            options.setMemoryPatternOptimization(false);
+            Path file = modelFile();
+            OrtSession session;
+            try {
+                session = env.createSession(file.toString(), options);
+            } finally {
+                deleteQuietly(file);
+            }
             HuggingFaceTokenizer tokenizer;
             try (InputStream in = getClass().getResourceAsStream(TOKENIZER_RESOURCE)) {
                 if (in == null) {
@@ -185,14 +197,28 @@ public final class LocalMiniLmEmbedder implements Embedder, AutoCloseable {
         }
     }
 
-    private static byte[] resource(String name) {
-        try (InputStream in = LocalMiniLmEmbedder.class.getResourceAsStream(name)) {
+    /**
+     * The model copied from the class path to a temporary file, which ONNX Runtime reads itself:
+     * reading it into a Java array first would leave 90 MB of heap committed after the load.
+     */
+    private static Path modelFile() {
+        try (InputStream in = LocalMiniLmEmbedder.class.getResourceAsStream(MODEL_RESOURCE)) {
             if (in == null) {
-                throw new EmbeddingException("the embedding model " + name + " is not on the class path");
+                throw new EmbeddingException("the embedding model " + MODEL_RESOURCE + " is not on the class path");
             }
-            return in.readAllBytes();
+            Path file = Files.createTempFile("griddle-all-minilm-l6-v2", ".onnx");
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            return file;
         } catch (IOException e) {
-            throw new EmbeddingException("cannot read the embedding model " + name + ": " + e, e);
+            throw new EmbeddingException("cannot copy the embedding model " + MODEL_RESOURCE + " to a temporary file: " + e, e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            file.toFile().deleteOnExit();
         }
     }
 

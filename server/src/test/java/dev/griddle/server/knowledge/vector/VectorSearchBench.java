@@ -62,12 +62,17 @@ public final class VectorSearchBench {
         for (int i = 0; i < embedTexts; i++) {
             texts.add(text(random, 150));
         }
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         t0 = System.nanoTime();
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
         embedder.embed(texts);
+        double embedCpuSeconds = (os.getProcessCpuTime() - cpu0) / 1e9;
         double embedSeconds = (System.nanoTime() - t0) / 1e9;
         long rssEmbedded = rssBytes();
         print(line("knowledge-embed", Map.of("texts", embedTexts, "words_per_text", 150, "threads", threads, "batch_size", batch),
                 Map.of("model_load_s", round(loadSeconds), "chunks_per_s", round(embedTexts / embedSeconds),
+                        "chunks_per_cpu_s", round(embedTexts / embedCpuSeconds), "load_average", round(loadAverage()),
                         "rss_before_mib", mib(rssStart), "rss_after_load_mib", mib(rssModel), "rss_after_embedding_mib", mib(rssEmbedded),
                         "model_rss_mib", mib(rssEmbedded - rssStart))));
 
@@ -78,6 +83,7 @@ public final class VectorSearchBench {
         }
         System.gc();
         long rssBeforeIndex = rssBytes();
+        long heapBeforeIndex = heapUsedAfterGc();
         VectorIndex index = new VectorIndex(embedder.dimension());
         t0 = System.nanoTime();
         UUID document = UUID.randomUUID();
@@ -88,7 +94,7 @@ public final class VectorSearchBench {
             index.put(new VectorRow(UUID.randomUUID(), document, scopeKeys.get(i % scopes), gaussian(random, embedder.dimension())));
         }
         double fillSeconds = (System.nanoTime() - t0) / 1e9;
-        System.gc();
+        long heapIndex = heapUsedAfterGc();
         long rssIndex = rssBytes();
 
         ScopeFilter whole = ScopeFilter.wholeOrg(org);
@@ -96,15 +102,21 @@ public final class VectorSearchBench {
         for (int i = 0; i < warmup; i++) {
             index.search(embedder.embed(QUERIES[i % QUERIES.length] + " " + i), whole, k);
         }
+        double[] embedCpu = new double[searches];
+        double[] scanWholeCpu = new double[searches];
         double[] scanWhole = new double[searches];
         double[] scanOne = new double[searches];
         double[] total = new double[searches];
         for (int i = 0; i < searches; i++) {
             long a = System.nanoTime();
+            long cpuA = cpu.getCurrentThreadCpuTime();
             float[] query = embedder.embed(QUERIES[i % QUERIES.length] + " (" + i + ")");
+            long cpuB = cpu.getCurrentThreadCpuTime();
             long b = System.nanoTime();
             index.search(query, whole, k);
             long c = System.nanoTime();
+            scanWholeCpu[i] = (cpu.getCurrentThreadCpuTime() - cpuB) / 1e6;
+            embedCpu[i] = (cpuB - cpuA) / 1e6;
             index.search(query, one, k);
             long d = System.nanoTime();
             scanWhole[i] = (c - b) / 1e6;
@@ -114,6 +126,7 @@ public final class VectorSearchBench {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("fill_s", round(fillSeconds));
         figures.put("index_bytes_mib", mib(index.bytes()));
+        figures.put("index_heap_mib", mib(heapIndex - heapBeforeIndex));
         figures.put("index_rss_mib", mib(rssIndex - rssBeforeIndex));
         figures.put("rss_now_mib", mib(rssIndex));
         figures.put("search_p50_ms", round(percentile(total, 50)));
@@ -122,9 +135,22 @@ public final class VectorSearchBench {
         figures.put("scan_whole_org_p50_ms", round(percentile(scanWhole, 50)));
         figures.put("scan_whole_org_p95_ms", round(percentile(scanWhole, 95)));
         figures.put("scan_one_scope_p95_ms", round(percentile(scanOne, 95)));
+        // CPU time of this thread (ONNX runs the query on it with one thread): the latency on an otherwise idle machine
+        figures.put("query_embed_cpu_p95_ms", round(percentile(embedCpu, 95)));
+        figures.put("scan_whole_org_cpu_p95_ms", round(percentile(scanWholeCpu, 95)));
+        figures.put("load_average", round(loadAverage()));
         print(line("knowledge-search", Map.of("chunks", chunks, "scopes", scopes, "searches", searches, "warmup", warmup, "k", k,
                 "dimension", embedder.dimension()), figures));
         embedder.close();
+    }
+
+    private static long heapUsedAfterGc() {
+        System.gc();
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static String text(Random random, int words) {

@@ -80,8 +80,8 @@ final class NotificationPoster {
             call.cancel(true);
             return new Attempt.Failed(null, "no complete answer within " + timeout, true);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause(); // IOExceptions: refused, reset, connect timed out
-            return new Attempt.Failed(null, cause.getClass().getSimpleName() + ": " + cause.getMessage(), true);
+            // IOExceptions mostly: refused, reset, connect timed out
+            return new Attempt.Failed(null, describe(e.getCause() == null ? e : e.getCause()), true);
         } catch (CancellationException e) {
             return new Attempt.Abandoned();
         } catch (InterruptedException e) {
@@ -91,6 +91,15 @@ final class NotificationPoster {
         } finally {
             calls.remove(call);
         }
+    }
+
+    /** The exception's type and the first message along its causes ({@code ConnectException} has none of its own). */
+    static String describe(Throwable e) {
+        String message = null;
+        for (Throwable t = e; t != null && message == null; t = t.getCause()) {
+            message = t.getMessage();
+        }
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     /** Cuts off every attempt in flight (this node is stopping); each ends {@link Attempt.Abandoned}. */

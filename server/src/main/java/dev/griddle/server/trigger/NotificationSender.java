@@ -138,7 +138,7 @@ class NotificationSender extends BackgroundLoop {
             url = URI.create(d.url());
             guard.check(url);
         } catch (IllegalArgumentException | OutboundGuard.Refused e) {
-            failed(d, new Attempt.Failed(null, e.getClass().getSimpleName() + ": " + e.getMessage(), false));
+            failed(d, new Attempt.Failed(null, NotificationPoster.describe(e), false));
             return;
         }
         CircuitBreaker circuit = circuits.of(d.orgId(), url);

@@ -1,5 +1,6 @@
 package dev.griddle.server.trigger;
 
+import dev.griddle.server.outbound.OutboundGuard;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,13 +44,15 @@ final class NotificationPoster {
     }
 
     private final SigningSecrets secrets;
+    private final OutboundGuard guard;
     private final Clock clock;
     private final Duration timeout;
     private final HttpClient http;
     private final Set<CompletableFuture<?>> calls = ConcurrentHashMap.newKeySet();
 
-    NotificationPoster(SigningSecrets secrets, TriggerProperties props, Clock clock) {
+    NotificationPoster(SigningSecrets secrets, OutboundGuard guard, TriggerProperties props, Clock clock) {
         this.secrets = secrets;
+        this.guard = guard;
         this.clock = clock;
         this.timeout = props.notificationTimeout();
         this.http = HttpClient.newBuilder().connectTimeout(props.notificationConnectTimeout()).followRedirects(HttpClient.Redirect.NEVER)
@@ -80,7 +83,11 @@ final class NotificationPoster {
             call.cancel(true);
             return new Attempt.Failed(null, "no complete answer within " + timeout, true);
         } catch (ExecutionException e) {
-            // IOExceptions mostly: refused, reset, connect timed out
+            // IOExceptions mostly: refused, reset, connect timed out; or the JVM-wide resolver refusing the address it got
+            String refused = guard.refusalOf(url.getHost());
+            if (refused != null) {
+                return new Attempt.Failed(null, refused, false);
+            }
             return new Attempt.Failed(null, describe(e.getCause() == null ? e : e.getCause()), true);
         } catch (CancellationException e) {
             return new Attempt.Abandoned();

@@ -57,7 +57,7 @@ class NotificationSender extends BackgroundLoop {
         this.guard = guard;
         this.slots = new SendSlots(props.notificationConcurrency(), props.notificationPerOrgConcurrency());
         this.circuits = new EndpointCircuits(props, clock, meters);
-        this.poster = new NotificationPoster(secrets, props, clock);
+        this.poster = new NotificationPoster(secrets, guard, props, clock);
     }
 
     @Override

@@ -87,7 +87,7 @@ class IntegrationSizeLimitsTest extends LlmTestBase {
 
         Run rows = query(client, id, "docs__sql_query", "select id, body from wide order by id", 1000);
         assertThat(rows.status()).isEqualTo("failed");
-        assertThat(rows.error().path("message").asString()).contains("over the limit of 1048576 bytes (griddle.integrations.max-result-size) at row ");
+        assertThat(rows.error().path("message").asString()).contains("over the limit of 1048576 bytes (griddle.integrations.max-result-size), at row ");
 
         Run fits = query(client, id, "docs__sql_query", "select id, left(body, 10) as head from wide order by id", 1000);
         assertThat(fits.status()).as(String.valueOf(fits.error())).isEqualTo("succeeded");
@@ -122,7 +122,7 @@ class IntegrationSizeLimitsTest extends LlmTestBase {
 
             Run rows = query(client, id, "shop__sql_query", "select id, body from wide order by id", 1000);
             assertThat(rows.status()).isEqualTo("failed");
-            assertThat(rows.error().path("message").asString()).contains("over the limit of 1048576 bytes (griddle.integrations.max-result-size) at row ");
+            assertThat(rows.error().path("message").asString()).contains("over the limit of 1048576 bytes (griddle.integrations.max-result-size), at row ");
 
             Run fits = query(client, id, "shop__sql_query", "select id, body from docs where id = 2");
             assertThat(fits.status()).as(String.valueOf(fits.error())).isEqualTo("succeeded");

@@ -64,7 +64,7 @@ final class CappedRows {
                 Cell cell = cell(rs, i, md.getColumnType(i), md.getColumnTypeName(i), name, rows.size());
                 total += cell.bytes();
                 if (total > maxResult) {
-                    throw resultTooLarge(maxResult, "at row " + rows.size());
+                    throw resultTooLarge(maxResult, ", at row " + rows.size());
                 }
                 put(row, name, cell.value());
             }
@@ -75,7 +75,7 @@ final class CappedRows {
 
     /** The message of a result over {@code max-result-size}; {@code where} says how far it got. */
     static TooLarge resultTooLarge(long limit, String where) {
-        return new TooLarge("the result is over the limit of " + limit + " bytes (griddle.integrations.max-result-size) " + where
+        return new TooLarge("the result is over the limit of " + limit + " bytes (griddle.integrations.max-result-size)" + where
                 + ": select fewer columns, shorter values (e.g. left(column, 1000)) or fewer rows (limit)");
     }
 

@@ -73,7 +73,7 @@ class ReadOnlyDatabase {
             c.close();
             return result;
         } catch (SQLException e) {
-            SQLException why = overBuffer(e) ? CappedRows.resultTooLarge(props.maxResultSize().toBytes(), "(the driver stopped reading)") : e;
+            SQLException why = overBuffer(e) ? CappedRows.resultTooLarge(props.maxResultSize().toBytes(), ", counted by the driver before the rows were read") : e;
             if (why instanceof CappedRows.TooLarge) {
                 c.abort(Runnable::run);
             } else {

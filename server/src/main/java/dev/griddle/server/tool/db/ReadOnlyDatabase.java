@@ -73,9 +73,10 @@ class ReadOnlyDatabase {
             c.close();
             return result;
         } catch (SQLException e) {
-            SQLException why = overBuffer(e) ? CappedRows.resultTooLarge(props.maxResultSize().toBytes(), ", counted by the driver before the rows were read") : e;
+            SQLException why = overBuffer(e)
+                    ? CappedRows.resultTooLarge(props.maxResultSize().toBytes(), ", counted by the driver before the rows were read") : e;
             if (why instanceof CappedRows.TooLarge) {
-                c.abort(Runnable::run);
+                abort(c, why);
             } else {
                 closeQuietly(c, why);
             }
@@ -110,11 +111,19 @@ class ReadOnlyDatabase {
 
     /**
      * PostgreSQL's driver refused a batch of rows over {@code maxResultBuffer}, before allocating it.
-     * It says so only in the message (SQLState 08S01, like a broken connection), which the driver
-     * does not translate.
+     * It says so only in the message (SQLState 08S01, like a broken connection); its translations
+     * (ko, ru, zh_CN in 42.7) keep the property's name.
      */
     private static boolean overBuffer(SQLException e) {
         return e.getMessage() != null && e.getMessage().contains("maxResultBuffer");
+    }
+
+    private static void abort(Connection c, Exception failure) {
+        try {
+            c.abort(Runnable::run);
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private static void closeQuietly(Connection c, Exception failure) {

@@ -132,7 +132,7 @@ final class HttpTool implements Tool {
         try {
             response = BoundedBody.send(http, out.build(), maxBodyBytes, BoundedBody.Overflow.FAIL, System.nanoTime() + TIMEOUT.toNanos());
         } catch (BoundedBody.TooLarge e) {
-            throw new ToolException(name() + ": " + method + " " + uri + ": " + e.getMessage(), false);
+            throw new ToolException(name() + ": " + method + " " + uri + ": " + e.getMessage() + " (griddle.engine.max-step-output)", false);
         } catch (HttpTimeoutException e) {
             throw new ToolException(name() + ": " + method + " " + uri + " timed out", true);
         } catch (IOException e) {

@@ -12,9 +12,9 @@ import org.springframework.stereotype.Component;
 /**
  * The JDK HTTP client every provider model sends through, one per connect timeout (in practice
  * one: the timeout comes from {@code griddle.llm.timeout}). A JDK client owns a selector thread and
- * an executor for as long as it lives, so a client per model, as LangChain4j builds by default,
- * made the node's threads grow with every bring-your-own key; here a model is only a set of
- * request headers over this shared client, and its asynchronous work runs on virtual threads.
+ * an executor for as long as it lives, so one per model would make the node's threads grow with
+ * every bring-your-own key; here a model is only its request headers over this shared client, and
+ * the client's asynchronous work runs on virtual threads.
  */
 @Component
 class ProviderTransport implements AutoCloseable {
@@ -36,10 +36,10 @@ class ProviderTransport implements AutoCloseable {
                 .executor(executor).build());
     }
 
-    /** Stops the shared clients at shutdown, without waiting for calls still streaming. */
+    /** At shutdown: no new calls; calls under way (a draining step, a turn still streaming) run to their end. Does not wait. */
     @Override
     public void close() {
-        clients.values().forEach(HttpClient::shutdownNow);
-        executor.shutdownNow();
+        clients.values().forEach(HttpClient::shutdown);
+        executor.shutdown();
     }
 }

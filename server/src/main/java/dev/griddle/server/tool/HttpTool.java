@@ -136,6 +136,10 @@ final class HttpTool implements Tool {
         } catch (HttpTimeoutException e) {
             throw new ToolException(name() + ": " + method + " " + uri + " timed out", true);
         } catch (IOException e) {
+            String refused = guard.refusalOf(uri.getHost());
+            if (refused != null) {
+                throw new ToolException(name() + ": " + refused, false);
+            }
             throw new ToolException(name() + ": " + method + " " + uri + " failed: " + e.getMessage(), true);
         }
         ObjectNode result = json.createObjectNode();

@@ -111,7 +111,13 @@ class ReadOnlyDatabase {
         }
         // h2: user and password only; every other property would be an H2 setting
         // the vetted parts, never the stored URL: its options could point the driver at another host
-        Connection c = DriverManager.getConnection(target.driverUrl(), p);
+        Connection c;
+        try {
+            c = DriverManager.getConnection(target.driverUrl(), p);
+        } catch (SQLException e) {
+            String refused = guard.refusalOf(target.address().getHost());
+            throw refused == null ? e : new SQLException(refused, "08001", e);
+        }
         try {
             if ("h2".equals(integration.kind())) {
                 refuseWritable(c, integration.username());

@@ -13,7 +13,6 @@ import dev.griddle.sdk.KnowledgeModels.SearchFilter;
 import dev.griddle.sdk.KnowledgeModels.SearchRequest;
 import dev.griddle.sdk.KnowledgeModels.Upload;
 import dev.griddle.sdk.PageRequest;
-import dev.griddle.server.ApiTest;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -24,18 +23,12 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.TestPropertySource;
 
 /** Documents of every format in, ready, chunked with their structure, found by search; replacing, deleting, resuming, reindexing. */
-@TestPropertySource(properties = {"griddle.knowledge.max-upload-size=1MB", "griddle.knowledge.storage-quota=1500KB"})
-class KnowledgeApiTest extends ApiTest {
+class KnowledgeApiTest extends KnowledgeTest {
 
     @Autowired
     JdbcClient jdbc;
-
-    private UUID project(GriddleClient client) {
-        return client.projects().create("p-" + UUID.randomUUID(), null).id();
-    }
 
     @Test
     void everyFormatBecomesReadyAndSearchFindsItsPassage() {

@@ -55,7 +55,7 @@ class TextExtractor {
         if (fileName != null) {
             metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
         }
-        if (contentType != null) {
+        if (contentType != null && !contentType.startsWith("application/octet-stream")) {
             metadata.set(Metadata.CONTENT_TYPE, contentType);
         }
         StructureHandler handler = new StructureHandler(props.maxChars());
@@ -91,10 +91,16 @@ class TextExtractor {
     }
 
     private static List<Block> structure(List<Block> blocks, String mediaType, String fileName, Metadata metadata) {
+        String name = fileName == null ? "" : fileName.toLowerCase(Locale.ROOT);
+        boolean tsv = mediaType.equals("text/tab-separated-values") || name.endsWith(".tsv");
+        if (tsv || mediaType.equals("text/csv") || name.endsWith(".csv")) {
+            StringBuilder text = new StringBuilder();
+            blocks.forEach(b -> text.append(b.text()).append('\n'));
+            return CsvBlocks.of(text.toString(), tsv ? '\t' : ',');
+        }
         if (mediaType.equals("text/plain") || mediaType.contains("markdown")) {
             StringBuilder text = new StringBuilder();
             blocks.forEach(b -> text.append(b.text()).append("\n\n"));
-            String name = fileName == null ? "" : fileName.toLowerCase(Locale.ROOT);
             boolean markdown = mediaType.contains("markdown") || name.endsWith(".md") || name.endsWith(".markdown");
             return PlainTextBlocks.of(text.toString(), markdown);
         }

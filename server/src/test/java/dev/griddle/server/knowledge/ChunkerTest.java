@@ -70,4 +70,10 @@ class ChunkerTest {
         assertThat(PlainTextBlocks.of("# not a heading\n\nbody", false)).extracting(Block::isHeading).containsExactly(false, false);
         assertThat(PlainTextBlocks.of("Title\n=====\n\nbody", true)).first().isEqualTo(Block.heading(1, "Title"));
     }
+
+    @Test
+    void csvRowsNameTheirCells() {
+        assertThat(CsvBlocks.of("name,note\nwidget,\"cheap, \"\"good\"\"\"\r\n\ngadget,\n", ',')).containsExactly(
+                Block.paragraph("name: widget | note: cheap, \"good\""), Block.paragraph("name: gadget"));
+    }
 }

@@ -79,6 +79,8 @@ class KnowledgeApiTest extends KnowledgeTest {
         List<Chunk> html = client.knowledge().chunks(ids.get("lanternfish"), PageRequest.first()).data();
         assertThat(html).anySatisfy(c -> assertThat(c.headingPath()).containsExactly("Help centre", "Billing"));
         assertThat(html).noneSatisfy(c -> assertThat(c.text()).contains("scriptword"));
+        assertThat(client.knowledge().chunks(ids.get("corvina"), PageRequest.first()).data()).anySatisfy(c ->
+                assertThat(c.text()).contains("product: corvina | price: 12.50"));
         assertThat(client.knowledge().chunks(ids.get("halcyon"), PageRequest.first()).data().getFirst().headingPath())
                 .containsExactly("Maintenance window");
         assertThat(client.knowledge().search(SearchRequest.of("E-4012", "project", p)).getFirst().documentId()).isEqualTo(ids.get("brambleton"));

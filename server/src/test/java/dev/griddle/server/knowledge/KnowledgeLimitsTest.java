@@ -85,8 +85,29 @@ class KnowledgeLimitsTest extends KnowledgeTest {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build();
         HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
-        assertThat(JsonMapper.builder().build().readTree(response.body()).path("error").path("code").asString()).isEqualTo("PAYLOAD_TOO_LARGE");
+        JsonNode error = JsonMapper.builder().build().readTree(response.body()).path("error");
+        assertThat(error.path("code").asString()).isEqualTo("PAYLOAD_TOO_LARGE");
+        assertThat(error.path("details").path("limit_bytes").asLong()).isEqualTo(UPLOAD_LIMIT);
         assertThat(documents()).isZero();
+    }
+
+    @Test
+    void anIdempotencyKeyOnAnUploadIsIgnoredSoTheBodyIsNotBuffered() throws Exception {
+        GriddleClient client = org();
+        HttpClient http = HttpClient.newHttpClient();
+        for (String title : new String[] {"first", "second"}) {
+            String boundary = "b" + UUID.randomUUID();
+            String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"scope_type\"\r\n\r\norg\r\n--" + boundary
+                    + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n" + title + "\r\n--" + boundary
+                    + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello " + title + "\r\n--" + boundary + "--\r\n";
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/v1/knowledge/upload"))
+                    .header("Authorization", "Bearer " + adminKey).header("Idempotency-Key", "same-key")
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+            assertThat(response.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        }
+        assertThat(documents()).isEqualTo(2);
     }
 
     @Test

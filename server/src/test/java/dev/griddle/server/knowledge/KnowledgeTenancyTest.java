@@ -74,6 +74,9 @@ class KnowledgeTenancyTest extends KnowledgeTest {
         assertThat(other.knowledge().search(SearchRequest.of("walrus", "org", null))).isEmpty();
         expectError(404, "NOT_FOUND", () -> other.knowledge().search(SearchRequest.of("walrus", "project", pa)));
         expectError(404, "NOT_FOUND", () -> other.knowledge().create(DocumentInput.text("X", "x", "agent", agent)));
+        expectError(404, "NOT_FOUND", () -> other.knowledge().upload(Upload.of("x.txt", new byte[] {'x'}, "project", pa)));
+        expectError(404, "NOT_FOUND", () -> other.knowledge().reindex(inPa.id()));
+        expectError(404, "NOT_FOUND", () -> other.knowledge().chunks(orgWide.id(), PageRequest.first()));
 
         // nothing of A's changed through the refusals
         assertThat(admin.knowledge().list(null, null, PageRequest.first()).data()).extracting(Document::title)

@@ -113,16 +113,24 @@ class KnowledgeLimitsTest extends KnowledgeTest {
     @Test
     void theStorageQuotaIsPerOrganization() {
         GriddleClient client = org();
-        client.knowledge().upload(Upload.of("one.bin", noise(900_000), "org", null));
+        client.knowledge().upload(Upload.of("one.bin", noise(2_500_000), "org", null));
         JsonNode details = JsonMapper.builder().build().valueToTree(expectError(422, "KNOWLEDGE_QUOTA_EXCEEDED",
-                () -> client.knowledge().upload(Upload.of("two.bin", noise(800_000), "org", null))).details());
-        assertThat(details.path("quota_bytes").asLong()).isEqualTo(1500 * 1024);
+                () -> client.knowledge().upload(Upload.of("two.bin", noise(2_000_000), "org", null))).details());
+        assertThat(details.path("quota_bytes").asLong()).isEqualTo(4 * 1024 * 1024);
         assertThat(documents()).isOne();
         // replacing a document counts its new size instead of the old one
-        client.knowledge().upload(Upload.of("one.bin", noise(700_000), "org", null).titled("one.bin"));
+        client.knowledge().upload(Upload.of("one.bin", noise(1_500_000), "org", null).titled("one.bin"));
         assertThat(documents()).isOne();
         // another organization has its own quota
-        newOrg().knowledge().upload(Upload.of("two.bin", noise(800_000), "org", null));
+        newOrg().knowledge().upload(Upload.of("two.bin", noise(2_000_000), "org", null));
+    }
+
+    @Test
+    void anUploadHasItsOwnLimitAboveTheJsonBodyLimit() {
+        GriddleClient client = org();
+        // 2.5 MB: over griddle.http.max-body-size (2MB), under the upload's 3MB
+        assertThat(client.knowledge().upload(Upload.of("big.bin", noise(2_500_000), "org", null)).bytes()).isEqualTo(2_500_000);
+        assertThat(documents()).isOne();
     }
 
     private RawResponse multipart(GriddleClient client, String field, String value) {

@@ -23,6 +23,7 @@ public record GriddleProperties(
         String bootstrapAdminKey,
         String masterKey,
         @DefaultValue("") String outboundAllow,
+        @DefaultValue("true") boolean outboundResolverGuard,
         @DefaultValue Http http,
         @DefaultValue RateLimit rateLimit,
         @DefaultValue Engine engine,

@@ -10,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import dev.griddle.sdk.Models.CreatedOrganization;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -31,7 +32,16 @@ public abstract class ApiTest {
 
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
-        registry.add("griddle.database-url", TestDatabase::url);
+        serverProperties(registry, TestDatabase::url);
+    }
+
+    /**
+     * The properties every test server gets, on {@code database}. A test class whose server needs a
+     * database of its own (so no other cached context's background loops touch its rows) registers
+     * these itself instead of extending this class, whose registration would win.
+     */
+    public static void serverProperties(DynamicPropertyRegistry registry, Supplier<Object> database) {
+        registry.add("griddle.database-url", database);
         registry.add("griddle.bootstrap-admin-key", () -> INSTANCE_ADMIN_KEY);
         registry.add("griddle.engine.drain-timeout", () -> "1s");
         // several cached test contexts share one PostgreSQL: keep each one's pool small

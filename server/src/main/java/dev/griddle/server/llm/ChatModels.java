@@ -4,15 +4,14 @@ import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
  * LangChain4j chat models, one per provider and API key (the model name, temperature and tools go
- * with each request). LangChain4j's own retries are off: {@link ModelCaller} retries, honouring
- * {@code Retry-After}.
+ * with each request), kept in a bounded {@link ModelCache} and all sending through the one shared
+ * {@link ProviderTransport}. LangChain4j's own retries are off: {@link ModelCaller} retries,
+ * honouring {@code Retry-After}.
  */
 @Component
 class ChatModels {
@@ -24,16 +23,16 @@ class ChatModels {
         }
     }
 
-    private record Key(Provider provider, String apiKey) {
-    }
-
     private final ProviderSettings settings;
     private final LlmProperties props;
-    private final Map<Key, ChatModel> models = new ConcurrentHashMap<>();
+    private final ProviderTransport transport;
+    private final ModelCache<ChatModel> models;
 
-    ChatModels(ProviderSettings settings, LlmProperties props) {
+    ChatModels(ProviderSettings settings, LlmProperties props, ProviderTransport transport) {
         this.settings = settings;
         this.props = props;
+        this.transport = transport;
+        this.models = new ModelCache<>(props);
     }
 
     /** The chat model for {@code model}; {@code ownKey}, when not null, is the agent's own key (bring-your-own). */
@@ -45,13 +44,13 @@ class ChatModels {
             throw new NotConfiguredException("provider '" + provider.wire() + "' is not configured on this server (set GRIDDLE_"
                     + provider.name() + (provider == Provider.OLLAMA ? "_BASE_URL" : "_API_KEY") + ", or give the agent its own key)");
         }
-        return models.computeIfAbsent(new Key(provider, apiKey), k -> build(provider, endpoint.baseUrl(), apiKey));
+        return models.get(provider, endpoint.baseUrl(), apiKey, () -> build(provider, endpoint.baseUrl(), apiKey));
     }
 
     private ChatModel build(Provider provider, String baseUrl, String apiKey) {
         return switch (provider) {
             case OPENAI -> {
-                var b = OpenAiChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).apiKey(Objects.requireNonNullElse(apiKey, "none"))
+                var b = OpenAiChatModel.builder().httpClientBuilder(transport.builder()).apiKey(Objects.requireNonNullElse(apiKey, "none"))
                         .maxRetries(0).timeout(props.timeout());
                 if (baseUrl != null) {
                     b.baseUrl(baseUrl);
@@ -59,14 +58,14 @@ class ChatModels {
                 yield b.build();
             }
             case ANTHROPIC -> {
-                var b = AnthropicChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).apiKey(apiKey).maxRetries(0)
+                var b = AnthropicChatModel.builder().httpClientBuilder(transport.builder()).apiKey(apiKey).maxRetries(0)
                         .timeout(props.timeout()).maxTokens(props.maxOutputTokens());
                 if (baseUrl != null) {
                     b.baseUrl(baseUrl);
                 }
                 yield b.build();
             }
-            case OLLAMA -> OllamaChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).baseUrl(baseUrl).maxRetries(0)
+            case OLLAMA -> OllamaChatModel.builder().httpClientBuilder(transport.builder()).baseUrl(baseUrl).maxRetries(0)
                     .timeout(props.timeout()).build();
         };
     }

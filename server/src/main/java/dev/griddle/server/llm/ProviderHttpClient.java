@@ -23,7 +23,8 @@ import java.util.Optional;
 /**
  * LangChain4j's HTTP port, on the JDK client (HTTP/1.1), so a provider's refusal keeps what we need
  * to retry well: the status, the body and {@code Retry-After} (LangChain4j's own client drops the
- * headers). Used by {@code llm} steps and by chat threads' streaming.
+ * headers). Used by {@code llm} steps and by chat threads' streaming. An instance is the read
+ * timeout over {@link ProviderTransport}'s shared JDK client, so models are cheap to make and drop.
  */
 final class ProviderHttpClient implements HttpClient {
 
@@ -49,14 +50,9 @@ final class ProviderHttpClient implements HttpClient {
     private final java.net.http.HttpClient http;
     private final Duration readTimeout;
 
-    private ProviderHttpClient(Duration connectTimeout, Duration readTimeout) {
-        this.http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout == null ? Duration.ofSeconds(10) : connectTimeout).build();
+    private ProviderHttpClient(java.net.http.HttpClient http, Duration readTimeout) {
+        this.http = http;
         this.readTimeout = readTimeout == null ? Duration.ofSeconds(120) : readTimeout;
-    }
-
-    static HttpClientBuilder builder() {
-        return new Builder();
     }
 
     @Override
@@ -159,9 +155,15 @@ final class ProviderHttpClient implements HttpClient {
         }
     }
 
-    private static final class Builder implements HttpClientBuilder {
+    /** Builds clients over {@link ProviderTransport}'s shared JDK client: no threads or connections of their own. */
+    static final class Builder implements HttpClientBuilder {
+        private final ProviderTransport transport;
         private Duration connectTimeout;
         private Duration readTimeout;
+
+        Builder(ProviderTransport transport) {
+            this.transport = transport;
+        }
 
         @Override
         public Duration connectTimeout() {
@@ -187,7 +189,7 @@ final class ProviderHttpClient implements HttpClient {
 
         @Override
         public HttpClient build() {
-            return new ProviderHttpClient(connectTimeout, readTimeout);
+            return new ProviderHttpClient(transport.client(connectTimeout), readTimeout);
         }
     }
 

@@ -10,13 +10,13 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
  * Streaming chat models for conversations that show tokens as they arrive (agent threads). Same
- * catalog, provider settings, bring-your-own keys and HTTP client ({@link ProviderHttpClient}) as
- * {@link ChatModels}; no retries, since a stream that has started cannot be replayed to the listener.
+ * catalog, provider settings, bring-your-own keys, bounded {@link ModelCache} and shared HTTP
+ * client ({@link ProviderTransport}) as {@link ChatModels}; no retries, since a stream that has
+ * started cannot be replayed to the listener.
  */
 @Component
 public class StreamingChats {
@@ -42,18 +42,18 @@ public class StreamingChats {
         }
     }
 
-    private record Key(Provider provider, String apiKey) {
-    }
-
     private final ModelCatalog catalog;
     private final ProviderSettings settings;
     private final LlmProperties props;
-    private final Map<Key, StreamingChatModel> models = new ConcurrentHashMap<>();
+    private final ProviderTransport transport;
+    private final ModelCache<StreamingChatModel> models;
 
-    StreamingChats(ModelCatalog catalog, ProviderSettings settings, LlmProperties props) {
+    StreamingChats(ModelCatalog catalog, ProviderSettings settings, LlmProperties props, ProviderTransport transport) {
         this.catalog = catalog;
         this.settings = settings;
         this.props = props;
+        this.transport = transport;
+        this.models = new ModelCache<>(props);
     }
 
     /** The streaming model for {@code modelId}; {@code credentials}: the agent's own keys ({@code openai_api_key}, ...). */
@@ -67,7 +67,7 @@ public class StreamingChats {
                     + (provider == Provider.OLLAMA ? "_BASE_URL" : "_API_KEY") + ", or give the agent its own key)");
         }
         String apiKey = ownKey != null ? ownKey : endpoint.apiKey();
-        StreamingChatModel chat = models.computeIfAbsent(new Key(provider, apiKey), k -> build(provider, endpoint.baseUrl(), apiKey));
+        StreamingChatModel chat = models.get(provider, endpoint.baseUrl(), apiKey, () -> build(provider, endpoint.baseUrl(), apiKey));
         return new Target(chat, model.id(), model.name(), model.contextWindow(), model.inputUsdPerMtok(), model.outputUsdPerMtok());
     }
 
@@ -95,7 +95,7 @@ public class StreamingChats {
     private StreamingChatModel build(Provider provider, String baseUrl, String apiKey) {
         return switch (provider) {
             case OPENAI -> {
-                var b = OpenAiStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder())
+                var b = OpenAiStreamingChatModel.builder().httpClientBuilder(transport.builder())
                         .apiKey(Objects.requireNonNullElse(apiKey, "none")).timeout(props.timeout());
                 if (baseUrl != null) {
                     b.baseUrl(baseUrl);
@@ -103,14 +103,14 @@ public class StreamingChats {
                 yield b.build();
             }
             case ANTHROPIC -> {
-                var b = AnthropicStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).apiKey(apiKey).timeout(props.timeout())
+                var b = AnthropicStreamingChatModel.builder().httpClientBuilder(transport.builder()).apiKey(apiKey).timeout(props.timeout())
                         .maxTokens(props.maxOutputTokens());
                 if (baseUrl != null) {
                     b.baseUrl(baseUrl);
                 }
                 yield b.build();
             }
-            case OLLAMA -> OllamaStreamingChatModel.builder().httpClientBuilder(ProviderHttpClient.builder()).baseUrl(baseUrl)
+            case OLLAMA -> OllamaStreamingChatModel.builder().httpClientBuilder(transport.builder()).baseUrl(baseUrl)
                     .timeout(props.timeout()).build();
         };
     }

@@ -1,31 +1,36 @@
 package dev.griddle.server.outbound;
 
 import dev.griddle.server.GriddleProperties;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
+import jakarta.annotation.PreDestroy;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.security.Security;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
+import java.util.Arrays;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.stereotype.Component;
 
 /**
- * Refuses outbound calls (http steps, tools, MCP over HTTP) to loopback, private, link-local,
- * carrier-grade NAT, unique-local and cloud metadata addresses, unless {@code GRIDDLE_OUTBOUND_ALLOW}
- * lists the host or a CIDR containing the address.
+ * Refuses outbound calls (http steps, tools, MCP over HTTP, notifications, database integrations)
+ * to loopback, private, link-local, carrier-grade NAT, unique-local and cloud metadata addresses,
+ * unless {@code GRIDDLE_OUTBOUND_ALLOW} lists the host or a range containing the address
+ * ({@link OutboundPolicy}).
  *
- * <p>The check runs on the <em>resolved</em> addresses, through the JVM's DNS cache, which the HTTP
- * client then uses for the connection. The cache keeps answers for {@value #DNS_TTL_SECONDS} s, so
- * a rebinding DNS server cannot give the check one address and the connection another.
+ * <p>Two layers. {@link #check} runs where a call is made, on the URL's host (a literal address
+ * too) and everything it resolves to, and fails the call with a message naming the address. And
+ * the server installs the same policy in the JVM-wide resolver ({@link GuardedResolverProvider}),
+ * so the address a connection actually uses, resolved later by the HTTP client or a JDBC driver,
+ * on a reconnect or after the DNS answer changed, is judged too: the vetted address is the only
+ * kind a connection can get. {@code griddle.outbound-resolver-guard=false} switches the second
+ * layer off.
  */
 @Component
 public class OutboundGuard {
 
-    static final int DNS_TTL_SECONDS = 30;
+    private static final Logger log = LoggerFactory.getLogger(OutboundGuard.class);
 
     /** Resolves a host name; replaceable in tests. */
     public interface Resolver {
@@ -39,30 +44,58 @@ public class OutboundGuard {
         }
     }
 
-    private final List<String> allowedHosts = new ArrayList<>();
-    private final List<Cidr> allowedRanges = new ArrayList<>();
+    private final OutboundPolicy policy;
     private final Resolver resolver;
+    private final boolean installed;
+    private Set<String> configured = Set.of();
 
     @Autowired
-    OutboundGuard(GriddleProperties props) {
-        this(props.outboundAllow(), InetAddress::getAllByName);
-        Security.setProperty("networkaddress.cache.ttl", Integer.toString(DNS_TTL_SECONDS));
+    OutboundGuard(GriddleProperties props, ConfigurableEnvironment env) {
+        this.policy = new OutboundPolicy(props.outboundAllow());
+        this.resolver = GuardedResolverProvider::resolveUnjudged;
+        this.installed = props.outboundResolverGuard();
+        if (!installed) {
+            log.warn("griddle.outbound-resolver-guard is off: only the call-site check guards outbound addresses");
+            return;
+        }
+        this.configured = ConfiguredHosts.of(env);
+        install();
+        if (GuardedResolverProvider.inUse()) {
+            log.info("Outbound guard installed in the JVM resolver; hosts of the server's own configuration pass: {}", configured);
+        } else {
+            log.warn("The JVM did not load the outbound guard's resolver (another resolver provider?): only the call-site check guards"
+                    + " outbound addresses");
+        }
     }
 
     public OutboundGuard(String allowList, Resolver resolver) {
+        this.policy = new OutboundPolicy(allowList);
         this.resolver = resolver;
-        for (String entry : allowList == null ? new String[0] : allowList.split(",")) {
-            String e = entry.trim().toLowerCase(Locale.ROOT);
-            if (e.isEmpty()) {
-                continue;
-            }
-            Cidr cidr = Cidr.parse(e);
-            if (cidr != null) {
-                allowedRanges.add(cidr);
-            } else {
-                allowedHosts.add(e);
-            }
+        this.installed = false;
+    }
+
+    /** Puts this server's policy in the JVM-wide resolver (again: tests in one JVM run several servers). */
+    void install() {
+        GuardedResolverProvider.install(policy, configured);
+    }
+
+    @PreDestroy
+    void uninstall() {
+        if (installed) {
+            GuardedResolverProvider.uninstall(policy);
         }
+    }
+
+    /**
+     * Why a connection to {@code host} failed, when the JVM-wide resolver refused the address it
+     * resolved to after {@link #check} had passed (DNS rebinding, a driver's own lookup); null when
+     * the failure was something else. Clients report such a lookup only as "unresolved".
+     */
+    public String refusalOf(String host) {
+        if (host == null) {
+            return null;
+        }
+        return GuardedResolverProvider.lastRefusal(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
     }
 
     /** Checks a URL's host; returns quietly when the call may go out. */
@@ -72,7 +105,7 @@ public class OutboundGuard {
             throw new Refused("refused: '" + url + "' has no host");
         }
         String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        if (allowedHosts.contains(bare.toLowerCase(Locale.ROOT))) {
+        if (policy.allowsHost(bare)) {
             return;
         }
         InetAddress[] addresses;
@@ -81,154 +114,9 @@ public class OutboundGuard {
         } catch (UnknownHostException e) {
             throw new Refused("refused: cannot resolve host '" + bare + "'");
         }
-        for (InetAddress address : addresses) {
-            String why = forbidden(address);
-            if (why != null && allowedRanges.stream().noneMatch(r -> r.contains(address))) {
-                throw new Refused("refused: " + bare + " resolves to " + address.getHostAddress() + ", a " + why
-                        + " address; list it in GRIDDLE_OUTBOUND_ALLOW to allow it");
-            }
-        }
-    }
-
-    /**
-     * Why an address may not be called by default, or null when it is a public address. An IPv6
-     * address that carries an IPv4 address ({@link #embedded}) is judged by that IPv4 address.
-     */
-    static String forbidden(InetAddress address) {
-        if (address instanceof Inet6Address && isLocalUseNat64(address.getAddress()) && embedded(address) == address) {
-            return "local-use NAT64";
-        }
-        InetAddress a = embedded(address);
-        String why = forbiddenAsIs(a);
-        return why == null || a == address ? why : why + " (" + a.getHostAddress() + " inside)";
-    }
-
-    private static String forbiddenAsIs(InetAddress a) {
-        if (a.isLoopbackAddress()) {
-            return "loopback";
-        }
-        if (a.isAnyLocalAddress()) {
-            return "wildcard";
-        }
-        if (a.isLinkLocalAddress()) {
-            return a.getHostAddress().equals("169.254.169.254") ? "cloud metadata" : "link-local";
-        }
-        if (a.isSiteLocalAddress()) {
-            return "private";
-        }
-        if (a.isMulticastAddress()) {
-            return "multicast";
-        }
-        byte[] b = a.getAddress();
-        if (a instanceof Inet4Address) {
-            int first = b[0] & 0xff;
-            int second = b[1] & 0xff;
-            if (first == 100 && second >= 64 && second < 128) {
-                return "carrier-grade NAT";
-            }
-            if (first == 0) {
-                return "unspecified";
-            }
-            if (first >= 240) {
-                return "reserved";
-            }
-        } else if (a instanceof Inet6Address && (b[0] & 0xfe) == 0xfc) {
-            return "unique-local";
-        }
-        return null;
-    }
-
-    /**
-     * The IPv4 address an IPv6 address stands for, or the address itself when it carries none:
-     * IPv4-mapped {@code ::ffff:a.b.c.d} and IPv4-compatible {@code ::a.b.c.d} (not {@code ::} or
-     * {@code ::1}), NAT64 {@code 64:ff9b::a.b.c.d} (RFC 6052) and {@code 64:ff9b:1::a.b.c.d} in
-     * its /96 layout (RFC 8215), and 6to4 {@code 2002:aabb:ccdd::/48} (RFC 3056).
-     */
-    static InetAddress embedded(InetAddress address) {
-        byte[] b = address.getAddress();
-        if (b.length != 16) {
-            return address;
-        }
-        boolean mapped = zero(b, 0, 10) && (b[10] & b[11] & 0xff) == 0xff;
-        boolean compatible = zero(b, 0, 12) && !(zero(b, 12, 15) && (b[15] & 0xfe) == 0);
-        boolean nat64 = isNat64(b) && (b[5] & 0xfe) == 0 && zero(b, 6, 12);
-        if (mapped || compatible || nat64) {
-            return ipv4(address, b[12], b[13], b[14], b[15]);
-        }
-        if (b[0] == 0x20 && b[1] == 0x02) {
-            return ipv4(address, b[2], b[3], b[4], b[5]);
-        }
-        return address;
-    }
-
-    /** In {@code 64:ff9b::/40}, which holds both NAT64 prefixes. */
-    private static boolean isNat64(byte[] b) {
-        return b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && b[4] == 0;
-    }
-
-    /** In {@code 64:ff9b:1::/48}, whose operator picks where the IPv4 address goes. */
-    private static boolean isLocalUseNat64(byte[] b) {
-        return b.length == 16 && isNat64(b) && b[5] == 1;
-    }
-
-    /** Whether bytes {@code from} (inclusive) to {@code to} (exclusive) are all zero. */
-    private static boolean zero(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (b[i] != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static InetAddress ipv4(InetAddress fallback, byte... b) {
-        try {
-            return InetAddress.getByAddress(b);
-        } catch (UnknownHostException impossible) {
-            return fallback;
-        }
-    }
-
-    /** An address range such as {@code 10.0.0.0/8} or {@code fd00::/8}; a bare IP is a /32 or /128. */
-    record Cidr(byte[] network, int prefix) {
-        static Cidr parse(String text) {
-            String[] parts = text.split("/", 2);
-            if (!parts[0].matches("[0-9.]+") && !parts[0].contains(":")) {
-                return null;
-            }
-            try {
-                byte[] net = InetAddress.getByName(parts[0]).getAddress();
-                int prefix = parts.length == 2 ? Integer.parseInt(parts[1]) : net.length * 8;
-                if (prefix < 0 || prefix > net.length * 8) {
-                    throw new IllegalArgumentException("GRIDDLE_OUTBOUND_ALLOW: bad prefix in '" + text + "'");
-                }
-                return new Cidr(net, prefix);
-            } catch (UnknownHostException | NumberFormatException e) {
-                throw new IllegalArgumentException("GRIDDLE_OUTBOUND_ALLOW: cannot parse '" + text + "'", e);
-            }
-        }
-
-        /** Whether the address, or the IPv4 address it carries ({@link #embedded}), is in the range. */
-        boolean contains(InetAddress address) {
-            return contains(address.getAddress()) || contains(embedded(address).getAddress());
-        }
-
-        private boolean contains(byte[] a) {
-            if (a.length != network.length) {
-                return false;
-            }
-            int full = prefix / 8;
-            for (int i = 0; i < full; i++) {
-                if (a[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefix % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = 0xff << (8 - rest) & 0xff;
-            return (a[full] & mask) == (network[full] & mask);
+        String refusal = policy.refusal(bare, Arrays.asList(addresses));
+        if (refusal != null) {
+            throw new Refused(refusal);
         }
     }
 }

@@ -120,6 +120,10 @@ class HttpStepExecutor implements StepExecutor {
         } catch (HttpTimeoutException e) {
             return StepOutcome.failed("http: " + method + " " + url + " timed out: " + e.getMessage(), true);
         } catch (IOException e) {
+            String refused = guard.refusalOf(url.getHost());
+            if (refused != null) {
+                return StepOutcome.failed("http: " + refused, false);
+            }
             return StepOutcome.failed("http: " + method + " " + url + " failed: " + e.getMessage(), true);
         }
         ObjectNode output = json.createObjectNode();

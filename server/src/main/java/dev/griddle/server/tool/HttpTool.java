@@ -132,10 +132,14 @@ final class HttpTool implements Tool {
         try {
             response = BoundedBody.send(http, out.build(), maxBodyBytes, BoundedBody.Overflow.FAIL, System.nanoTime() + TIMEOUT.toNanos());
         } catch (BoundedBody.TooLarge e) {
-            throw new ToolException(name() + ": " + method + " " + uri + ": " + e.getMessage(), false);
+            throw new ToolException(name() + ": " + method + " " + uri + ": " + e.getMessage() + " (griddle.engine.max-step-output)", false);
         } catch (HttpTimeoutException e) {
             throw new ToolException(name() + ": " + method + " " + uri + " timed out", true);
         } catch (IOException e) {
+            String refused = guard.refusalOf(uri.getHost());
+            if (refused != null) {
+                throw new ToolException(name() + ": " + refused, false);
+            }
             throw new ToolException(name() + ": " + method + " " + uri + " failed: " + e.getMessage(), true);
         }
         ObjectNode result = json.createObjectNode();

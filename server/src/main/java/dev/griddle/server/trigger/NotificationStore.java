@@ -6,9 +6,11 @@ import static dev.griddle.server.store.Sql.ts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -33,8 +35,9 @@ class NotificationStore {
             Integer responseStatus, String lastError, Instant nextAttemptAt, Instant createdAt, Instant deliveredAt) {
     }
 
-    /** A delivery claimed for one attempt, with where to send it. */
-    record Due(UUID id, String event, String payload, int attempts, String url, String signingSecret, SignatureScheme signatureScheme) {
+    /** A delivery claimed for one attempt under {@code claimToken}, with where to send it. */
+    record Due(UUID id, UUID claimToken, UUID orgId, String event, String payload, int attempts, String url, String signingSecret,
+            SignatureScheme signatureScheme) {
     }
 
     private final JdbcClient jdbc;
@@ -97,39 +100,79 @@ class NotificationStore {
     }
 
     /**
-     * Claims due deliveries for one attempt each: their next attempt moves to {@code leaseUntil},
-     * so another node does not send them meanwhile, and a crash mid-send retries after it.
+     * Claims due deliveries for one attempt each, at most {@code limit} and, per organization, no
+     * more than {@code perOrg} minus what it has in flight here ({@code busy}); the others stay
+     * unclaimed, so nothing waits on this node with its lease running. The organizations share the
+     * limit in turns (each one's oldest first). A claimed delivery's next attempt moves to the end
+     * of its lease (on the database's clock, so nodes' clocks need not agree) and it gets a fresh
+     * claim token: another node does not take it meanwhile, a crash mid-send retries it after the
+     * lease, and the outcome is written only under that token.
      */
-    List<Due> claim(Instant now, Instant leaseUntil, int limit) {
+    List<Due> claim(int limit, int perOrg, Map<UUID, Integer> busy, Duration lease) {
+        UUID[] orgs = busy.keySet().toArray(UUID[]::new);
+        Integer[] counts = Arrays.stream(orgs).map(busy::get).toArray(Integer[]::new);
         return jdbc.sql("""
-                with due as (
-                    select id from notification_deliveries where status = 'pending' and next_attempt_at <= :now
-                    order by next_attempt_at limit :limit for update skip locked)
-                update notification_deliveries d set next_attempt_at = :lease
+                with busy as (select * from unnest(cast(:orgs as uuid[]), cast(:busy as int[])) as b(org_id, n)),
+                ranked as (
+                    select d.id, d.next_attempt_at, n.org_id,
+                           row_number() over (partition by n.org_id order by d.next_attempt_at, d.id) as turn
+                    from notification_deliveries d join notifications n on n.id = d.notification_id
+                    where d.status = 'pending' and d.next_attempt_at <= now()),
+                picked as (
+                    select r.id from ranked r left join busy b on b.org_id = r.org_id
+                    where r.turn <= :perOrg - coalesce(b.n, 0)
+                    order by r.turn, r.next_attempt_at limit :limit),
+                due as (
+                    select d.id from notification_deliveries d join picked on picked.id = d.id
+                    where d.status = 'pending' and d.next_attempt_at <= now()
+                    for update of d skip locked)
+                update notification_deliveries d set next_attempt_at = now() + cast(:lease as interval), claim_token = gen_random_uuid()
                 from due, notifications n
                 where d.id = due.id and n.id = d.notification_id
-                returning d.id, d.event, d.payload::text as payload, d.attempts, n.url, n.signing_secret, n.signature_scheme
-                """).param("now", ts(now)).param("lease", ts(leaseUntil)).param("limit", limit)
-                .query((rs, i) -> new Due(rs.getObject("id", UUID.class), rs.getString("event"), rs.getString("payload"), rs.getInt("attempts"),
+                returning d.id, d.claim_token, n.org_id, d.event, d.payload::text as payload, d.attempts, n.url, n.signing_secret,
+                          n.signature_scheme
+                """).param("orgs", orgs).param("busy", counts).param("perOrg", perOrg).param("limit", limit)
+                .param("lease", lease.toMillis() + " milliseconds")
+                .query((rs, i) -> new Due(rs.getObject("id", UUID.class), rs.getObject("claim_token", UUID.class),
+                        rs.getObject("org_id", UUID.class), rs.getString("event"), rs.getString("payload"), rs.getInt("attempts"),
                         rs.getString("url"), rs.getString("signing_secret"), scheme(rs.getString("signature_scheme")))).list();
     }
 
-    void delivered(UUID id, int status, Instant now) {
-        jdbc.sql("""
+    /** The attempt succeeded; false (and nothing written) when the claim is no longer {@code d}'s. */
+    boolean delivered(Due d, int status, Instant now) {
+        return jdbc.sql("""
                 update notification_deliveries set status = 'delivered', attempts = attempts + 1, response_status = :status, last_error = null,
-                       delivered_at = :now, next_attempt_at = null
-                where id = :id
-                """).param("status", status).param("now", ts(now)).param("id", id).update();
+                       delivered_at = :now, next_attempt_at = null, claim_token = null
+                where id = :id and claim_token = :token
+                """).param("status", status).param("now", ts(now)).param("id", d.id()).param("token", d.claimToken()).update() == 1;
     }
 
-    /** A failed attempt: retried at {@code retryAt}, or marked failed when that is null. */
-    void attemptFailed(UUID id, Integer status, String error, Instant retryAt) {
-        jdbc.sql("""
+    /**
+     * A failed attempt: retried at {@code retryAt}, or marked failed when that is null; false (and
+     * nothing written) when the claim is no longer {@code d}'s.
+     */
+    boolean attemptFailed(Due d, Integer status, String error, Instant retryAt) {
+        return jdbc.sql("""
                 update notification_deliveries set attempts = attempts + 1, response_status = :status, last_error = :error,
-                       status = case when cast(:retry as timestamptz) is null then 'failed' else 'pending' end, next_attempt_at = :retry
-                where id = :id
+                       status = case when cast(:retry as timestamptz) is null then 'failed' else 'pending' end, next_attempt_at = :retry,
+                       claim_token = null
+                where id = :id and claim_token = :token
                 """).param("status", status, Types.INTEGER).param("error", error).param("retry", ts(retryAt), Types.TIMESTAMP)
-                .param("id", id).update();
+                .param("id", d.id()).param("token", d.claimToken()).update() == 1;
+    }
+
+    /** Not attempted (its endpoint's circuit is open): due again at {@code until}, {@code reason} in the log, attempts unchanged. */
+    boolean postponed(Due d, Instant until, String reason) {
+        return jdbc.sql("""
+                update notification_deliveries set next_attempt_at = :until, last_error = :reason, claim_token = null
+                where id = :id and claim_token = :token
+                """).param("until", ts(until)).param("reason", reason).param("id", d.id()).param("token", d.claimToken()).update() == 1;
+    }
+
+    /** Hands an unsent claim back (too little lease left, shutting down): due again at once, attempts unchanged. */
+    boolean released(Due d) {
+        return jdbc.sql("update notification_deliveries set next_attempt_at = now(), claim_token = null where id = :id and claim_token = :token")
+                .param("id", d.id()).param("token", d.claimToken()).update() == 1;
     }
 
     List<Delivery> deliveries(UUID notificationId, int limit, long offset) {

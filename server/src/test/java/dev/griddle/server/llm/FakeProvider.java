@@ -93,7 +93,9 @@ final class FakeProvider {
             }
         }
         byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        if (!reply.headers().containsKey("Content-Type")) {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+        }
         reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
         exchange.sendResponseHeaders(reply.status(), bytes.length);
         exchange.getResponseBody().write(bytes);
@@ -117,6 +119,18 @@ final class FakeProvider {
                    "tool_calls":[{"id":"%s","type":"function","function":{"name":"%s","arguments":%s}}]},"finish_reason":"tool_calls"}],
                  "usage":{"prompt_tokens":%d,"completion_tokens":%d,"total_tokens":%d}}
                 """.formatted(id, name, JSON.writeValueAsString(argumentsJson), in, out, in + out));
+    }
+
+    /** A streamed answer ({@code "stream": true}): the text in one chunk, then usage and {@code [DONE]}, as server-sent events. */
+    static Reply openAiStream(String text) {
+        String chunk = """
+                {"id":"chatcmpl-3","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":%s}}]}\
+                """.formatted(JSON.writeValueAsString(text));
+        String end = """
+                {"id":"chatcmpl-3","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},\
+                "finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}\
+                """;
+        return new Reply(200, Map.of("Content-Type", "text/event-stream"), "data: " + chunk + "\n\ndata: " + end + "\n\ndata: [DONE]\n\n");
     }
 
     static Reply error(int status, String message, Map<String, String> headers) {

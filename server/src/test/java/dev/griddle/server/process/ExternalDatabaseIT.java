@@ -37,6 +37,8 @@ class ExternalDatabaseIT {
             assertThat(ready.body()).contains("\"database\":\"up\"");
             assertThat(Files.exists(dataDir.resolve("postgres"))).as("an embedded database directory").isFalse();
             assertThat(a.descendants()).as("child processes of a server on an external database").isEmpty();
+            assertThat(a.logText()).as("the packaged jar's resolver provider is loaded")
+                    .containsPattern("Outbound guard installed in the JVM resolver; hosts of the server's own configuration pass: \\[.*127\\.0\\.0\\.1");
 
             Project project = client(a).projects().create("seen-by-both-nodes", null);
             assertThat(client(b).projects().get(project.id()).name()).isEqualTo("seen-by-both-nodes");

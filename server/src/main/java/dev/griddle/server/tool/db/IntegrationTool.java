@@ -125,6 +125,8 @@ final class IntegrationTool implements Tool {
             throw new ToolException("refused: " + e.getMessage(), false);
         } catch (OutboundGuard.Refused e) {
             throw new ToolException(e.getMessage(), false);
+        } catch (CappedRows.TooLarge e) {
+            throw new ToolException(e.getMessage(), false);
         } catch (SQLTimeoutException e) {
             throw new ToolException("the query ran past the statement timeout and was cancelled", false);
         } catch (SQLException e) {

@@ -2,29 +2,25 @@ package dev.griddle.server.tool.db;
 
 import dev.griddle.server.outbound.OutboundGuard;
 import dev.griddle.server.secret.SecretBox;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
-import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Opens a connection to an integration's database and runs one query in a read-only transaction
  * that is always rolled back: {@code connection.setReadOnly(true)} plus
  * {@code SET TRANSACTION READ ONLY}, a statement timeout set in the database and on the JDBC
- * statement, and a row cap. The host is checked by the {@link OutboundGuard} first.
+ * statement, and the row and size caps of {@link CappedRows}, which the drivers are told too
+ * (PostgreSQL's {@code maxResultBuffer} and cursor fetching, MariaDB's streaming). The host is
+ * checked by the {@link OutboundGuard} first.
  */
 @Component
 class ReadOnlyDatabase {
@@ -48,41 +44,100 @@ class ReadOnlyDatabase {
                      and (grantee = current_user or grantee = 'PUBLIC' or grantee in (select role_name from information_schema.roles))) as rights
             """;
 
-    /** A query's result as JSON, {@code {columns, rows, row_count, truncated}}. */
-    record Result(ObjectNode json) {
-    }
+    /** Rows per round trip of a PostgreSQL cursor or an H2 fetch. */
+    private static final int FETCH_ROWS = 100;
 
     private final OutboundGuard guard;
     private final SecretBox secrets;
     private final IntegrationProperties props;
-    private final JsonMapper json;
+    private final CappedRows rows;
 
     ReadOnlyDatabase(OutboundGuard guard, SecretBox secrets, IntegrationProperties props, JsonMapper json) {
         this.guard = guard;
         this.secrets = secrets;
         this.props = props;
-        this.json = json;
+        this.rows = new CappedRows(props, json);
     }
 
-    /** Runs {@code sql} (already passed by {@link SqlGuard}) with positional {@code params}; at most {@code limit} rows. */
+    /**
+     * Runs {@code sql} (already passed by {@link SqlGuard}) with positional {@code params}; at most
+     * {@code limit} rows, read by {@link CappedRows}. A result over a size limit aborts the
+     * connection instead of closing it, so no driver drains the rest of a huge result first.
+     */
     ObjectNode query(Integration integration, String sql, List<Object> params, int limit) throws SQLException {
         int cap = Math.max(1, Math.min(limit, props.maxRows()));
-        try (Connection c = open(integration)) {
-            try {
-                begin(c, integration.kind());
-                try (PreparedStatement st = c.prepareStatement(sql)) {
-                    st.setQueryTimeout((int) Math.max(1, props.statementTimeout().toSeconds()));
-                    st.setMaxRows(cap + 1);
-                    for (int i = 0; i < params.size(); i++) {
-                        st.setObject(i + 1, params.get(i));
-                    }
-                    try (ResultSet rs = st.executeQuery()) {
-                        return rows(rs, cap);
-                    }
-                }
-            } finally {
+        Connection c = open(integration);
+        try {
+            ObjectNode result = run(c, integration.kind(), sql, params, cap);
+            c.rollback();
+            c.close();
+            return result;
+        } catch (SQLException e) {
+            SQLException why = overBuffer(e)
+                    ? CappedRows.resultTooLarge(props.maxResultSize().toBytes(), ", counted by the driver before the rows were read") : e;
+            if (why instanceof CappedRows.TooLarge) {
+                abort(c, why);
+            } else {
+                closeQuietly(c, why);
+            }
+            throw why;
+        } catch (RuntimeException e) {
+            closeQuietly(c, e);
+            throw e;
+        }
+    }
+
+    /**
+     * The statement and its result set are closed here on success and with the connection
+     * otherwise: closing a MariaDB streaming result reads (and drops) every row left.
+     */
+    private ObjectNode run(Connection c, String kind, String sql, List<Object> params, int cap) throws SQLException {
+        begin(c, kind);
+        PreparedStatement st = c.prepareStatement(sql);
+        st.setQueryTimeout((int) Math.max(1, props.statementTimeout().toSeconds()));
+        st.setMaxRows(cap + 1);
+        // PostgreSQL: a cursor (autocommit is off) fetching 100 rows at a time; MariaDB: streaming, one
+        // row at a time (the server sends whole rows anyway); without it both read the whole result first
+        st.setFetchSize("mysql".equals(kind) ? 1 : FETCH_ROWS);
+        for (int i = 0; i < params.size(); i++) {
+            st.setObject(i + 1, params.get(i));
+        }
+        ResultSet rs = st.executeQuery();
+        ObjectNode result = rows.read(rs, cap);
+        rs.close();
+        st.close();
+        return result;
+    }
+
+    /**
+     * PostgreSQL's driver refused a batch of rows over {@code maxResultBuffer}, before allocating it.
+     * It says so only in the message (SQLState 08S01, like a broken connection); its translations
+     * (ko, ru, zh_CN in 42.7) keep the property's name.
+     */
+    private static boolean overBuffer(SQLException e) {
+        return e.getMessage() != null && e.getMessage().contains("maxResultBuffer");
+    }
+
+    private static void abort(Connection c, Exception failure) {
+        try {
+            c.abort(Runnable::run);
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private static void closeQuietly(Connection c, Exception failure) {
+        try {
+            if (!c.isClosed()) {
                 c.rollback();
             }
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -106,12 +161,20 @@ class ReadOnlyDatabase {
             p.setProperty("connectTimeout", Long.toString(connectSeconds));
             p.setProperty("socketTimeout", Long.toString(props.statementTimeout().toSeconds() + 30));
             p.setProperty("ApplicationName", "griddle-integration");
+            // the driver counts each batch of rows as it arrives and fails before allocating past this
+            p.setProperty("maxResultBuffer", Long.toString(props.maxResultSize().toBytes()));
         } else if ("mysql".equals(integration.kind())) {
             p.setProperty("connectTimeout", Long.toString(connectSeconds * 1000));
         }
         // h2: user and password only; every other property would be an H2 setting
         // the vetted parts, never the stored URL: its options could point the driver at another host
-        Connection c = DriverManager.getConnection(target.driverUrl(), p);
+        Connection c;
+        try {
+            c = DriverManager.getConnection(target.driverUrl(), p);
+        } catch (SQLException e) {
+            String refused = guard.refusalOf(target.address().getHost());
+            throw refused == null ? e : new SQLException(refused, "08001", e);
+        }
         try {
             if ("h2".equals(integration.kind())) {
                 refuseWritable(c, integration.username());
@@ -163,56 +226,6 @@ class ReadOnlyDatabase {
                 st.execute("set session transaction read only");
                 st.execute("start transaction read only");
             }
-        }
-    }
-
-    private ObjectNode rows(ResultSet rs, int cap) throws SQLException {
-        ResultSetMetaData md = rs.getMetaData();
-        ObjectNode out = json.createObjectNode();
-        ArrayNode columns = out.putArray("columns");
-        for (int i = 1; i <= md.getColumnCount(); i++) {
-            columns.addObject().put("name", md.getColumnLabel(i)).put("type", md.getColumnTypeName(i));
-        }
-        ArrayNode rows = out.putArray("rows");
-        boolean truncated = false;
-        while (rs.next()) {
-            if (rows.size() == cap) {
-                truncated = true;
-                break;
-            }
-            ObjectNode row = rows.addObject();
-            for (int i = 1; i <= md.getColumnCount(); i++) {
-                put(row, md.getColumnLabel(i), opaque(md.getColumnType(i)) ? base64(rs.getBytes(i)) : rs.getObject(i));
-            }
-        }
-        out.put("row_count", rows.size()).put("truncated", truncated);
-        return out;
-    }
-
-    /**
-     * Serialized Java objects are read as bytes, never through {@code getObject}, which would
-     * deserialize whatever the (remote, possibly hostile) database sent inside Griddle's JVM.
-     */
-    private static boolean opaque(int sqlType) {
-        return sqlType == Types.JAVA_OBJECT || sqlType == Types.STRUCT || sqlType == Types.REF || sqlType == Types.DATALINK;
-    }
-
-    private static String base64(byte[] bytes) {
-        return bytes == null ? null : Base64.getEncoder().encodeToString(bytes);
-    }
-
-    private static void put(ObjectNode row, String name, Object v) {
-        switch (v) {
-            case null -> row.putNull(name);
-            case Boolean b -> row.put(name, b);
-            case Integer i -> row.put(name, i);
-            case Long l -> row.put(name, l);
-            case Short s -> row.put(name, s);
-            case Double d -> row.put(name, d);
-            case Float f -> row.put(name, f);
-            case BigDecimal d -> row.put(name, d);
-            case BigInteger i -> row.put(name, i);
-            default -> row.put(name, v.toString());
         }
     }
 }

@@ -66,7 +66,8 @@ class McpSessions {
                 initialize();
             } catch (RuntimeException e) {
                 client.close();
-                throw e;
+                String refused = stdio == null ? guard.refusalOf(URI.create(server.url()).getHost()) : null;
+                throw refused == null ? e : new IllegalStateException(refused, e);
             }
             if (stdio != null) {
                 // a request in flight when the child dies fails now rather than at the request timeout, so withSession can reopen

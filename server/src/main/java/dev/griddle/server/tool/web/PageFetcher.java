@@ -66,6 +66,10 @@ class PageFetcher {
             } catch (java.net.http.HttpTimeoutException e) {
                 throw new ToolException("fetching " + current + " took longer than " + props.fetchTimeout().toMillis() + " ms (griddle.web.fetch-timeout)", true);
             } catch (IOException e) {
+                String refused = guard.refusalOf(current.getHost());
+                if (refused != null) {
+                    throw new ToolException(refused, false);
+                }
                 throw new ToolException("cannot fetch " + current + ": " + e.getMessage(), true);
             }
             int status = response.statusCode();

@@ -7,7 +7,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** SQL for {@code knowledge_chunks}: a document's chunks are replaced as a whole, in the ingest's transaction. */
+/** SQL for {@code knowledge_chunks}: a document's chunks are replaced as a whole, in the ingest's transaction, and announced ({@link ChunkNotices}). */
 @Repository
 class ChunkStore {
 
@@ -17,10 +17,12 @@ class ChunkStore {
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
+    private final ChunkNotices notices;
 
-    ChunkStore(JdbcClient jdbc, JdbcTemplate template) {
+    ChunkStore(JdbcClient jdbc, JdbcTemplate template, ChunkNotices notices) {
         this.jdbc = jdbc;
         this.template = template;
+        this.notices = notices;
     }
 
     /** Deletes the document's chunks and writes {@code chunks} in their place, carrying the document's scope. */
@@ -39,10 +41,12 @@ class ChunkStore {
             ps.setString(7, c.heading());
             ps.setString(8, c.text());
         });
+        notices.changed(doc.id());
     }
 
     void deleteAll(UUID documentId) {
         jdbc.sql("delete from knowledge_chunks where document_id = :doc").param("doc", documentId).update();
+        notices.changed(documentId);
     }
 
     List<StoredChunk> list(UUID documentId, int limit, long offset) {

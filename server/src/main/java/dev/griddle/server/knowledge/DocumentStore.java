@@ -30,9 +30,11 @@ class DocumentStore {
             """;
 
     private final JdbcClient jdbc;
+    private final ChunkNotices notices;
 
-    DocumentStore(JdbcClient jdbc) {
+    DocumentStore(JdbcClient jdbc, ChunkNotices notices) {
         this.jdbc = jdbc;
+        this.notices = notices;
     }
 
     Optional<DocumentRow> find(UUID orgId, UUID id) {
@@ -78,9 +80,13 @@ class DocumentStore {
                 .param("metadata", metadata).param("now", ts(now)).param("org", orgId).param("id", id).update();
     }
 
-    /** Deletes the document; its chunks go with it (foreign key) and its file (trigger). */
+    /** Deletes the document; its chunks go with it (foreign key) and its file (trigger); every node's vector index is told. */
     boolean delete(UUID orgId, UUID id) {
-        return jdbc.sql("delete from knowledge_documents where org_id = :org and id = :id").param("org", orgId).param("id", id).update() > 0;
+        boolean deleted = jdbc.sql("delete from knowledge_documents where org_id = :org and id = :id").param("org", orgId).param("id", id).update() > 0;
+        if (deleted) {
+            notices.changed(id);
+        }
+        return deleted;
     }
 
     /** Back to {@code processing} for the ingest loop, with a fresh attempt count; its chunks stay searchable until replaced. */

@@ -52,7 +52,10 @@ class HybridSearchTest extends KnowledgeTest {
         long started = System.nanoTime();
         Document battery = embedded(client, client.knowledge().create(DocumentInput.text("Home battery", BATTERY, "project", p)).id());
         System.out.printf("knowledge: a one-chunk text document ready and embedded %d ms after POST%n", (System.nanoTime() - started) / 1_000_000);
+        started = System.nanoTime();
         embedded(client, client.knowledge().create(DocumentInput.text("Espresso", ESPRESSO, "project", p)).id());
+        System.out.printf("knowledge: the next one-chunk document (model loaded) ready and embedded %d ms after POST%n",
+                (System.nanoTime() - started) / 1_000_000);
         embedded(client, client.knowledge().create(DocumentInput.text("Notes", NOTES, "project", p)).id());
 
         List<Hit> hits = client.knowledge().search(SearchRequest.of(PARAPHRASE, "project", p).topK(3));

@@ -60,11 +60,25 @@ public class OutboundGuard {
         }
         this.configured = ConfiguredHosts.of(env);
         install();
+        loadJvmResolver();
         if (GuardedResolverProvider.inUse()) {
             log.info("Outbound guard installed in the JVM resolver; hosts of the server's own configuration pass: {}", configured);
         } else {
             log.warn("The JVM did not load the outbound guard's resolver (another resolver provider?): only the call-site check guards"
                     + " outbound addresses");
+        }
+    }
+
+    /**
+     * The JVM picks its resolver at the first name lookup (a literal address is none): make that
+     * happen now, from this class loader, so the answer below is known (a server whose database
+     * has a literal address may not have looked up any name yet).
+     */
+    private static void loadJvmResolver() {
+        try {
+            InetAddress.getByName("localhost");
+        } catch (UnknownHostException e) {
+            log.warn("Cannot resolve localhost: {}", e.getMessage());
         }
     }
 

@@ -76,8 +76,7 @@ class KnowledgeController {
         if (file == null || file.isEmpty()) {
             errors.add("file", file == null ? "required: the document as a multipart part named 'file'" : "is empty");
         }
-        String fileName = file == null || file.getOriginalFilename() == null ? null : Path.of(file.getOriginalFilename().replace('\\', '/'))
-                .getFileName().toString();
+        String fileName = file == null ? null : baseName(file.getOriginalFilename());
         String t = DocumentChecks.title(title == null || title.isBlank() ? fileName : title, errors);
         String meta = DocumentChecks.metadata(metadata, json, errors);
         ScopeAccess.parse(scopeType, scopeId);
@@ -122,8 +121,7 @@ class KnowledgeController {
             } else {
                 UrlFetcher.Fetched fetched = fetcher.fetch(url);
                 Files.write(temp, fetched.body());
-                String name = fetched.url().getPath() == null || fetched.url().getPath().endsWith("/") ? null
-                        : Path.of(fetched.url().getPath()).getFileName().toString();
+                String name = baseName(fetched.url().getPath());
                 in = new DocumentIntake.Incoming(scope, t, "url", url.toString(), name, fetched.contentType(), temp, meta);
             }
             return answer(intake.take(caller.orgId(), in));
@@ -206,6 +204,16 @@ class KnowledgeController {
             errors.add("url", "is not a URL: " + e.getMessage());
             return null;
         }
+    }
+
+    /** The last segment of a client's file name ({@code C:\\docs\\a.pdf} -> {@code a.pdf}), null when it has none. */
+    static String baseName(String name) {
+        if (name == null) {
+            return null;
+        }
+        String n = name.replace('\\', '/');
+        n = n.substring(n.lastIndexOf('/') + 1).strip();
+        return n.isEmpty() ? null : n.length() > DocumentChecks.MAX_TITLE ? n.substring(n.length() - DocumentChecks.MAX_TITLE) : n;
     }
 
     private static Path tempFile() {

@@ -68,6 +68,11 @@ class TextExtractor {
         } catch (EncryptedDocumentException e) {
             throw new Unreadable("the document is encrypted (password-protected); upload it without the password");
         } catch (TikaException e) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof StructureHandler.TooMuchText tooMuch) {
+                    throw new Unreadable(tooMuch.getMessage()); // a parser wraps what the handler threw
+                }
+            }
             String message = String.valueOf(e.getMessage());
             if (message.toLowerCase(Locale.ROOT).contains("zip bomb")) {
                 throw new Unreadable("refused as a zip bomb: its text grows more than " + props.maxCompressionRatio()

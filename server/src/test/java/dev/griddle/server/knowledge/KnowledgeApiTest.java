@@ -79,6 +79,10 @@ class KnowledgeApiTest extends KnowledgeTest {
         List<Chunk> html = client.knowledge().chunks(ids.get("lanternfish"), PageRequest.first()).data();
         assertThat(html).anySatisfy(c -> assertThat(c.headingPath()).containsExactly("Help centre", "Billing"));
         assertThat(html).noneSatisfy(c -> assertThat(c.text()).contains("scriptword"));
+        assertThat(client.knowledge().chunks(ids.get("quillback"), PageRequest.first()).data()).anySatisfy(c -> {
+            assertThat(c.headingPath()).containsExactly("Travel policy");
+            assertThat(c.text()).contains("Quillback fares");
+        });
         assertThat(client.knowledge().chunks(ids.get("corvina"), PageRequest.first()).data()).anySatisfy(c ->
                 assertThat(c.text()).contains("product: corvina | price: 12.50"));
         assertThat(client.knowledge().chunks(ids.get("halcyon"), PageRequest.first()).data().getFirst().headingPath())

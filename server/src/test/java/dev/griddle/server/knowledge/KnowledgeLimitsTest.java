@@ -126,6 +126,20 @@ class KnowledgeLimitsTest extends KnowledgeTest {
     }
 
     @Test
+    void documentsPastTheExtractionLimitsFailNamingTheSetting() {
+        GriddleClient client = org();
+        var tooLong = KnowledgeTestSupport.settled(client, client.knowledge().create(DocumentInput.text("Long", "word ".repeat(50_000), "org",
+                null)).id());
+        assertThat(tooLong.status()).isEqualTo("failed");
+        assertThat(tooLong.error()).contains("griddle.knowledge.max-chars");
+        var tooManyPages = KnowledgeTestSupport.settled(client, client.knowledge().upload(Upload.of("long.pdf", SampleDocuments.pdfPages(25),
+                "org", null)).id());
+        assertThat(tooManyPages.status()).isEqualTo("failed");
+        assertThat(tooManyPages.error()).contains("25 pages").contains("griddle.knowledge.max-pages");
+        assertThat(jdbc.sql("select count(*) from knowledge_chunks where org_id = :org").param("org", org).query(Long.class).single()).isZero();
+    }
+
+    @Test
     void anUploadHasItsOwnLimitAboveTheJsonBodyLimit() {
         GriddleClient client = org();
         // 2.5 MB: over griddle.http.max-body-size (2MB), under the upload's 3MB

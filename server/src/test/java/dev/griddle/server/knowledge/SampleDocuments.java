@@ -15,6 +15,11 @@ import org.apache.poi.xslf.usermodel.XMLSlideShow;
 import org.apache.poi.xslf.usermodel.XSLFSlide;
 import org.apache.poi.xslf.usermodel.XSLFTextBox;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
+import org.apache.poi.xwpf.usermodel.XWPFParagraph;
+import org.apache.poi.xwpf.usermodel.XWPFStyle;
+import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTString;
+import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTStyle;
+import org.openxmlformats.schemas.wordprocessingml.x2006.main.STStyleType;
 
 /** Documents of each format, made in the test (PDFBox and POI come with Tika). */
 final class SampleDocuments {
@@ -44,6 +49,27 @@ final class SampleDocuments {
         }
     }
 
+    /** A PDF of {@code pages} pages with one line of text each. */
+    static byte[] pdfPages(int pages) {
+        try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            for (int p = 0; p < pages; p++) {
+                PDPage page = new PDPage();
+                doc.addPage(page);
+                try (PDPageContentStream content = new PDPageContentStream(doc, page)) {
+                    content.beginText();
+                    content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 11);
+                    content.newLineAtOffset(50, 700);
+                    content.showText("Page " + p);
+                    content.endText();
+                }
+            }
+            doc.save(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A PDF whose page holds only a drawn shape, as a scan holds only an image: no text. */
     static byte[] scannedPdf() {
         try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
@@ -60,8 +86,19 @@ final class SampleDocuments {
         }
     }
 
-    static byte[] docx(String... paragraphs) {
+    /** A DOCX whose first paragraph is a "heading 1" (Word's built-in heading style), the others body text. */
+    static byte[] docx(String heading, String... paragraphs) {
         try (XWPFDocument doc = new XWPFDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            CTStyle style = CTStyle.Factory.newInstance();
+            style.setStyleId("Heading1");
+            style.setType(STStyleType.PARAGRAPH);
+            CTString name = CTString.Factory.newInstance();
+            name.setVal("heading 1");
+            style.setName(name);
+            doc.createStyles().addStyle(new XWPFStyle(style));
+            XWPFParagraph title = doc.createParagraph();
+            title.setStyle("Heading1");
+            title.createRun().setText(heading);
             for (String p : paragraphs) {
                 doc.createParagraph().createRun().setText(p);
             }

@@ -61,6 +61,9 @@ class SearchQualityEvalTest {
             select id from eval_chunks, q where tsv @@ q.query order by ts_rank_cd(tsv, q.query) desc, id limit ?
             """;
 
+    /** The shipped default of {@code griddle.knowledge.vectors.min-similarity}: hybrid search drops vector hits below it. */
+    private static final double MIN_SIMILARITY = 0.2;
+
     private record Question(String kind, Set<String> relevant, String text) {
     }
 
@@ -171,7 +174,8 @@ class SearchQualityEvalTest {
         float[][] queryVectors = embedder.embed(questions.stream().map(Question::text).toList());
         List<List<String>> out = new ArrayList<>();
         for (float[] query : queryVectors) {
-            out.add(index.search(query, ScopeFilter.of(ORG, Set.of(SCOPE)), DEPTH).stream().map(h -> names.get(h.chunkId())).toList());
+            out.add(index.search(query, ScopeFilter.of(ORG, Set.of(SCOPE)), DEPTH).stream().filter(h -> h.score() >= MIN_SIMILARITY)
+                    .map(h -> names.get(h.chunkId())).toList());
         }
         return out;
     }

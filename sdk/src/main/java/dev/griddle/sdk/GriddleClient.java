@@ -111,6 +111,11 @@ public final class GriddleClient {
         return new SecretsClient(http);
     }
 
+    /** Documents for retrieval: upload, text, URL, chunks, search. */
+    public KnowledgeClient knowledge() {
+        return new KnowledgeClient(http);
+    }
+
     /** The same server with another key. */
     public GriddleClient withApiKey(String apiKey) {
         return new GriddleClient(http.withApiKey(apiKey));

@@ -95,6 +95,29 @@ final class Transport {
         }
     }
 
+    /** A request with a body of raw bytes (a multipart upload); an error status throws, else the JSON answer as {@code type}. */
+    <T> T callBytes(String method, String path, byte[] body, String contentType, Class<T> type) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path.startsWith("/") ? path.substring(1) : path)).timeout(timeout)
+                .header("Accept", "application/json").header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        try {
+            HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            RawResponse response = new RawResponse(answer.statusCode(), answer.headers(), answer.body());
+            if (response.status() >= 400) {
+                throw error(response);
+            }
+            return decode(response, JSON.constructType(type));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(method + " " + path + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + method + " " + path, e);
+        }
+    }
+
     /** Opens a streaming GET (for SSE); an error status throws. */
     java.io.InputStream stream(String path, Map<String, String> headers) {
         return stream("GET", path, null, headers);

@@ -41,9 +41,11 @@ class ApiExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
     private final ErrorWriter errors;
+    private final java.util.List<StreamedUpload> uploads;
 
-    ApiExceptionHandler(ErrorWriter errors) {
+    ApiExceptionHandler(ErrorWriter errors, java.util.List<StreamedUpload> uploads) {
         this.errors = errors;
+        this.uploads = uploads;
     }
 
     @ExceptionHandler(ApiException.class)
@@ -139,7 +141,10 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
     ResponseEntity<ErrorEnvelope> uploadTooLarge(MaxUploadSizeExceededException e, HttpServletRequest request) {
-        return respond(ApiException.tooLarge(e.getMaxUploadSize()), request, null);
+        // the container does not always say which limit it hit (-1): then it is the route's own
+        long limit = e.getMaxUploadSize() > 0 ? e.getMaxUploadSize() : uploads.stream().filter(u -> u.path().equals(PathRules.routed(request)))
+                .mapToLong(StreamedUpload::maxBytes).findFirst().orElse(-1);
+        return respond(ApiException.tooLarge(limit), request, null);
     }
 
     @ExceptionHandler(MultipartException.class)

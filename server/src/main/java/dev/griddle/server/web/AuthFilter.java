@@ -103,7 +103,9 @@ class AuthFilter extends OncePerRequestFilter {
     /** Why this role may not make this request, or null when it may. */
     static String denial(Caller caller, String method, String path) {
         boolean workerRoute = path.startsWith("/api/v1/workers") || path.startsWith("/api/v1/tasks");
-        boolean read = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+        // a knowledge search is a read sent as POST (its query is a body)
+        boolean read = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")
+                || method.equals("POST") && path.equals("/api/v1/knowledge/search");
         if (path.startsWith("/api/v1/organizations") && !caller.instanceAdmin()) {
             return "Only the instance admin key may manage organizations";
         }

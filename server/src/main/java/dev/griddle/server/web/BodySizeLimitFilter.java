@@ -16,23 +16,28 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Refuses bodies over {@code griddle.http.max-body-size} with 413: at once when Content-Length says
- * so, and while reading when a chunked body grows past the limit.
+ * so, and while reading when a chunked body grows past the limit. A {@link StreamedUpload} route
+ * has its own limit instead (a chunked multipart body is parsed by the container, held to the same
+ * limit by {@code spring.servlet.multipart.max-request-size}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class BodySizeLimitFilter extends OncePerRequestFilter {
 
-    private final long limit;
+    private final long defaultLimit;
+    private final java.util.Map<String, Long> uploads;
     private final ErrorWriter errors;
 
-    BodySizeLimitFilter(GriddleProperties props, ErrorWriter errors) {
-        this.limit = props.http().maxBodySize().toBytes();
+    BodySizeLimitFilter(GriddleProperties props, java.util.List<StreamedUpload> uploads, ErrorWriter errors) {
+        this.defaultLimit = props.http().maxBodySize().toBytes();
+        this.uploads = uploads.stream().collect(java.util.stream.Collectors.toMap(StreamedUpload::path, StreamedUpload::maxBytes));
         this.errors = errors;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long limit = uploads.isEmpty() ? defaultLimit : uploads.getOrDefault(PathRules.routed(request), defaultLimit);
         if (request.getContentLengthLong() > limit) {
             errors.write(request, response, ApiException.tooLarge(limit));
             return;

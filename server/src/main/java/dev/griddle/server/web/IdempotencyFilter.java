@@ -24,7 +24,8 @@ import org.springframework.web.util.ContentCachingResponseWrapper;
  * request is still running is {@code 409}. A 5xx or 429 frees the key so the caller can retry.
  * A successful response of a {@link RevealsSecret} handler is not stored, only marked: its replay
  * is {@code 409 IDEMPOTENCY_REPLAY_UNAVAILABLE}. Another API key of the organization using the same
- * {@code Idempotency-Key} has its own request processed.
+ * {@code Idempotency-Key} has its own request processed. A {@link StreamedUpload} is not buffered
+ * here: the key is ignored on it.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 30)
@@ -34,17 +35,19 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
     private final IdempotencyStore store;
     private final ErrorWriter errors;
+    private final java.util.Set<String> uploads;
 
-    IdempotencyFilter(IdempotencyStore store, ErrorWriter errors) {
+    IdempotencyFilter(IdempotencyStore store, ErrorWriter errors, java.util.List<StreamedUpload> uploads) {
         this.store = store;
         this.errors = errors;
+        this.uploads = uploads.stream().map(StreamedUpload::path).collect(java.util.stream.Collectors.toSet());
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return !"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null
                 || request.getAttribute(AuthFilter.CALLER) == null || !PathRules.routed(request).startsWith("/api/")
-                || streamsItsAnswer(PathRules.routed(request));
+                || streamsItsAnswer(PathRules.routed(request)) || uploads.contains(PathRules.routed(request));
     }
 
     /** A thread message is answered as a live event stream, which cannot be buffered to be replayed; the key is ignored there. */

@@ -87,6 +87,7 @@ public final class TenancyFixture {
         connectionObjects(outside);
         runnerWithRuns(jdbc, workerKey.path("secret").asString());
         agentWithThread(outside);
+        knowledge();
         bodies();
         exceptions();
     }
@@ -212,6 +213,21 @@ public final class TenancyFixture {
         }
     }
 
+    /** A knowledge document of project PA, ingested (so no background write moves A's rows while the matrix runs). */
+    private void knowledge() {
+        String document = id(post("/api/v1/knowledge", """
+                {"title": "doc-%s", "text": "The matrix document %s.", "scope_type": "project", "scope_id": "%s", "metadata": {"k": "v"}}
+                """.formatted(tag, tag, projectA)));
+        await(() -> http.ok(adminA, "GET", "/api/v1/knowledge/" + document, null).path("status").asString(), s -> !s.equals("processing"));
+        matrix.variable("/api/v1/knowledge/{id}", document).hidden(document, false).hidden("doc-" + tag, false)
+                .body("POST /api/v1/knowledge", true, "{\"title\": \"doc2-" + tag + "\", \"text\": \"more\", \"scope_type\": \"project\", \"scope_id\": \""
+                        + projectA + "\"}")
+                .body("POST /api/v1/knowledge/search", true, "{\"query\": \"matrix\", \"scope_type\": \"project\", \"scope_id\": \"" + projectA
+                        + "\", \"top_k\": 3, \"filter\": {\"document_ids\": [\"" + document + "\"], \"metadata\": {\"k\": \"v\"}}}")
+                .body("POST /api/v1/knowledge/upload", true, "{}")
+                .query("GET /api/v1/knowledge", "scope_type=project&scope_id=" + projectA);
+    }
+
     /** For each write, the body that would succeed for A's own admin. */
     private void bodies() {
         String pa = projectA.toString();
@@ -284,6 +300,10 @@ public final class TenancyFixture {
         for (var who : TenancyMatrix.Outsider.values()) {
             matrix.exception("POST /hooks/{triggerId}", who, Expected.of("webhook ingress is authenticated by the trigger's signature, not by a key; "
                     + "the refused attempt is written to the trigger's delivery log, for its owner to see", 401).changing("webhook_delivery_log"));
+        }
+        for (var who : TenancyMatrix.Outsider.values()) {
+            matrix.exception("POST /api/v1/knowledge/upload", who, Expected.of("multipart only: the matrix's JSON body is refused (400, naming the content type) before any "
+                    + "scope is read; KnowledgeTenancyTest uploads into A's scopes as both outsiders", 400));
         }
         matrix.exception("PUT /api/v1/secrets/{name}", OTHER_ORG, Expected.of("an upsert by name: creates B's own secret, A's is untouched", 200, 201))
                 .exception("DELETE /api/v1/secrets/{name}", OTHER_ORG, Expected.of("deletes B's own secret of that name (the upsert's), never A's", 204, 404))

@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class IntegrityViolationTest {
 
-    private final ApiExceptionHandler handler = new ApiExceptionHandler(new ErrorWriter(JsonMapper.builder().build(), Clock.systemUTC()));
+    private final ApiExceptionHandler handler = new ApiExceptionHandler(new ErrorWriter(JsonMapper.builder().build(), Clock.systemUTC()), java.util.List.of());
 
     @Test
     void aForeignKeyViolationIsAConflict() {

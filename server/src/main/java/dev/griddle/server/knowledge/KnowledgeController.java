@@ -1,0 +1,234 @@
+package dev.griddle.server.knowledge;
+
+import dev.griddle.server.web.ApiException;
+import dev.griddle.server.web.Caller;
+import dev.griddle.server.web.FieldErrors;
+import dev.griddle.server.web.PageQuery;
+import io.swagger.v3.oas.annotations.Operation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code /api/v1/knowledge}: documents in (a file upload, text, or a URL fetched once), listed,
+ * read, previewed as chunks, reindexed and deleted. A new document answers {@code 201} in
+ * {@code processing}; ingest runs in the background. The same title and bytes again answers
+ * {@code 200} with the document as it is. Visibility: {@link ScopeAccess}.
+ */
+@RestController
+@RequestMapping("/api/v1/knowledge")
+class KnowledgeController {
+
+    /** A text document or a URL to fetch: exactly one of {@code text} and {@code url}. */
+    record DocumentBody(String title, String text, String url, String scopeType, String scopeId, JsonNode metadata) {
+    }
+
+    private final DocumentStore documents;
+    private final ChunkStore chunks;
+    private final DocumentIntake intake;
+    private final ScopeAccess scopes;
+    private final UrlFetcher fetcher;
+    private final IngestLoop loop;
+    private final KnowledgeProperties props;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    KnowledgeController(DocumentStore documents, ChunkStore chunks, DocumentIntake intake, ScopeAccess scopes, UrlFetcher fetcher, IngestLoop loop,
+            KnowledgeProperties props, JsonMapper json, Clock clock) {
+        this.documents = documents;
+        this.chunks = chunks;
+        this.intake = intake;
+        this.scopes = scopes;
+        this.fetcher = fetcher;
+        this.loop = loop;
+        this.props = props;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @PostMapping(path = "/upload", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @Operation(summary = "Upload a document", description = "multipart/form-data: file, scope_type (org|project|agent|runner), scope_id "
+            + "(not for org), title (default: the file's name), metadata (a JSON object). Its own body limit, griddle.knowledge.max-upload-size.")
+    ResponseEntity<DocumentView> upload(Caller caller, @RequestPart(name = "file", required = false) MultipartFile file,
+            @RequestParam(name = "scope_type", required = false) String scopeType, @RequestParam(name = "scope_id", required = false) String scopeId,
+            @RequestParam(name = "title", required = false) String title, @RequestParam(name = "metadata", required = false) String metadata) {
+        FieldErrors errors = new FieldErrors();
+        if (file == null || file.isEmpty()) {
+            errors.add("file", file == null ? "required: the document as a multipart part named 'file'" : "is empty");
+        }
+        String fileName = file == null ? null : baseName(file.getOriginalFilename());
+        String t = DocumentChecks.title(title == null || title.isBlank() ? fileName : title, errors);
+        String meta = DocumentChecks.metadata(metadata, json, errors);
+        ScopeAccess.parse(scopeType, scopeId);
+        errors.throwIfAny();
+        Scope scope = scopes.resolve(caller, scopeType, scopeId, true);
+        Path temp = tempFile();
+        try {
+            file.transferTo(temp);
+            return answer(intake.take(caller.orgId(), new DocumentIntake.Incoming(scope, t, "upload", null, fileName, file.getContentType(), temp, meta)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the uploaded file: " + e.getMessage(), e);
+        } finally {
+            delete(temp);
+        }
+    }
+
+    @PostMapping
+    @Operation(summary = "Add a text document or one fetched from a URL", description = "{title, text | url, scope_type, scope_id, metadata}; "
+            + "a URL is fetched once, through the outbound guard.")
+    ResponseEntity<DocumentView> create(Caller caller, @RequestBody DocumentBody body) {
+        FieldErrors errors = new FieldErrors();
+        String t = DocumentChecks.title(body.title(), errors);
+        String meta = DocumentChecks.metadata(body.metadata(), errors);
+        boolean hasText = body.text() != null && !body.text().isBlank();
+        boolean hasUrl = body.url() != null && !body.url().isBlank();
+        if (hasText == hasUrl) {
+            errors.add(hasText ? "url" : "text", hasText ? "give text or url, not both" : "required: text or url");
+        }
+        if (hasText && body.text().getBytes(StandardCharsets.UTF_8).length > props.maxTextBytes().toBytes()) {
+            errors.add("text", "must be at most " + props.maxTextBytes().toBytes() + " bytes (griddle.knowledge.max-text-bytes)");
+        }
+        URI url = hasUrl ? url(body.url(), errors) : null;
+        ScopeAccess.parse(body.scopeType(), body.scopeId());
+        errors.throwIfAny();
+        Scope scope = scopes.resolve(caller, body.scopeType(), body.scopeId(), true);
+        Path temp = tempFile();
+        try {
+            DocumentIntake.Incoming in;
+            if (hasText) {
+                Files.writeString(temp, body.text());
+                in = new DocumentIntake.Incoming(scope, t, "text", null, null, "text/markdown", temp, meta);
+            } else {
+                UrlFetcher.Fetched fetched = fetcher.fetch(url);
+                Files.write(temp, fetched.body());
+                String name = baseName(fetched.url().getPath());
+                in = new DocumentIntake.Incoming(scope, t, "url", url.toString(), name, fetched.contentType(), temp, meta);
+            }
+            return answer(intake.take(caller.orgId(), in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            delete(temp);
+        }
+    }
+
+    @GetMapping
+    PageQuery.Paged<DocumentView> list(Caller caller, PageQuery page, @RequestParam(name = "scope_type", required = false) String scopeType,
+            @RequestParam(name = "scope_id", required = false) String scopeId) {
+        Scope scope = null;
+        if (scopeType != null || scopeId != null) {
+            ScopeAccess.Named named = ScopeAccess.parse(scopeType, scopeId);
+            scope = new Scope(named.type(), named.id(), null);
+        }
+        UUID[] projects = caller.allProjects() ? null : caller.projectIds().toArray(UUID[]::new);
+        return page.result(documents.list(caller.orgId(), projects, scope, page.perPage(), page.offset()).stream()
+                .map(d -> DocumentView.of(d, json)).toList(), documents.count(caller.orgId(), projects, scope));
+    }
+
+    @GetMapping("/{id}")
+    DocumentView get(Caller caller, @PathVariable UUID id) {
+        return DocumentView.of(find(caller, id), json);
+    }
+
+    @GetMapping("/{id}/chunks")
+    @Operation(summary = "The document's chunks, in order", description = "{data: [{id, position, heading_path, text}], meta}")
+    PageQuery.Paged<ChunkStore.StoredChunk> chunks(Caller caller, @PathVariable UUID id, PageQuery page) {
+        find(caller, id);
+        return page.result(chunks.list(id, page.perPage(), page.offset()), chunks.count(id));
+    }
+
+    @PostMapping("/{id}/reindex")
+    @Operation(summary = "Extract and chunk the document again from its stored file", description = "202; its chunks stay searchable until replaced.")
+    ResponseEntity<DocumentView> reindex(Caller caller, @PathVariable UUID id) {
+        DocumentRow doc = findForWrite(caller, id);
+        documents.requeue(caller.orgId(), doc.id(), clock.instant());
+        loop.wake();
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(DocumentView.of(documents.find(caller.orgId(), id).orElseThrow(), json));
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Delete the document", description = "Its chunks leave search in the same transaction; its file is removed.")
+    ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
+        findForWrite(caller, id);
+        documents.delete(caller.orgId(), id);
+        return ResponseEntity.noContent().build();
+    }
+
+    private DocumentRow find(Caller caller, UUID id) {
+        return documents.find(caller.orgId(), id).filter(d -> ScopeAccess.sees(caller, d.scope()))
+                .orElseThrow(() -> ApiException.notFound("document", id));
+    }
+
+    private DocumentRow findForWrite(Caller caller, UUID id) {
+        DocumentRow doc = find(caller, id);
+        if (doc.scope().type() == ScopeType.ORG) {
+            caller.requireAllProjects("change organization-wide knowledge");
+        }
+        return doc;
+    }
+
+    private ResponseEntity<DocumentView> answer(DocumentIntake.Taken taken) {
+        DocumentView view = DocumentView.of(taken.document(), json);
+        return taken.created() ? ResponseEntity.created(URI.create("/api/v1/knowledge/" + view.id())).body(view) : ResponseEntity.ok(view);
+    }
+
+    private static URI url(String text, FieldErrors errors) {
+        try {
+            URI url = URI.create(text.strip());
+            if (url.getScheme() == null || !url.getScheme().matches("https?") || url.getHost() == null) {
+                errors.add("url", "must be an absolute http(s) URL");
+                return null;
+            }
+            return url;
+        } catch (IllegalArgumentException e) {
+            errors.add("url", "is not a URL: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The last segment of a client's file name ({@code C:\\docs\\a.pdf} -> {@code a.pdf}), null when it has none. */
+    static String baseName(String name) {
+        if (name == null) {
+            return null;
+        }
+        String n = name.replace('\\', '/');
+        n = n.substring(n.lastIndexOf('/') + 1).strip();
+        return n.isEmpty() ? null : n.length() > DocumentChecks.MAX_TITLE ? n.substring(n.length() - DocumentChecks.MAX_TITLE) : n;
+    }
+
+    private static Path tempFile() {
+        try {
+            return Files.createTempFile("griddle-upload-", ".bin");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary file: " + e.getMessage(), e);
+        }
+    }
+
+    private static void delete(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // the temporary directory's own cleanup takes it
+        }
+    }
+}

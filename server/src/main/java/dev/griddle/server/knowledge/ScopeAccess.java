@@ -1,0 +1,96 @@
+package dev.griddle.server.knowledge;
+
+import dev.griddle.server.web.ApiException;
+import dev.griddle.server.web.Caller;
+import dev.griddle.server.web.FieldErrors;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The visibility rule for knowledge scopes. An org scope is an org-wide object: every key of the
+ * organization reads and searches it, only a key for all projects writes it. A project scope
+ * follows the project, an agent or runner scope its owner's project, read at the time of the call
+ * (an agent moved to another project takes its documents along): a key that does not see the
+ * project gets 404, as for an id of another organization. Read-only SQL on the owners' tables.
+ */
+@Component
+class ScopeAccess {
+
+    private final JdbcClient jdbc;
+
+    ScopeAccess(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** A scope as a request names it, not yet looked up. */
+    record Named(ScopeType type, UUID id) {
+    }
+
+    /** The scope a request names ({@code scope_type}, {@code scope_id}); 422 for a malformed pair, 404 for one the key cannot see. */
+    Scope resolve(Caller caller, String type, String id, boolean write) {
+        Named named = parse(type, id);
+        Scope scope = resolve(caller, named.type(), named.id());
+        if (write && scope.type() == ScopeType.ORG) {
+            caller.requireAllProjects("change organization-wide knowledge");
+        }
+        return scope;
+    }
+
+    /** The pair checked for form only (422 naming the field); nothing is looked up. */
+    static Named parse(String type, String id) {
+        FieldErrors errors = new FieldErrors();
+        ScopeType scopeType = ScopeType.parse(type);
+        if (type == null || type.isBlank()) {
+            errors.add("scope_type", "required: one of org, project, agent, runner");
+        } else if (scopeType == null) {
+            errors.add("scope_type", "must be one of org, project, agent, runner, was '" + shorten(type) + "'");
+        }
+        UUID scopeId = null;
+        boolean badId = false;
+        if (id != null && !id.isBlank()) {
+            try {
+                scopeId = UUID.fromString(id.strip());
+            } catch (IllegalArgumentException e) {
+                errors.add("scope_id", "must be a UUID, was '" + shorten(id) + "'");
+                badId = true;
+            }
+        }
+        if (scopeType == ScopeType.ORG && scopeId != null) {
+            errors.add("scope_id", "must be left out for scope_type org");
+        } else if (scopeType != null && scopeType != ScopeType.ORG && scopeId == null && !badId) {
+            errors.add("scope_id", "required for scope_type " + scopeType.wireName());
+        }
+        errors.throwIfAny();
+        return new Named(scopeType, scopeId);
+    }
+
+    /** The scope as it is now, if the key sees it; else 404. */
+    Scope resolve(Caller caller, ScopeType type, UUID id) {
+        if (type == ScopeType.ORG) {
+            return Scope.org();
+        }
+        String table = switch (type) {
+            case PROJECT -> "select id as project_id from projects where org_id = :org and id = :id";
+            case AGENT -> "select project_id from agents where org_id = :org and id = :id";
+            case RUNNER -> "select project_id from runners where org_id = :org and id = :id";
+            case ORG -> throw new IllegalStateException();
+        };
+        Optional<Optional<UUID>> project = jdbc.sql(table).param("org", caller.orgId()).param("id", id)
+                .query((rs, n) -> Optional.ofNullable(rs.getObject("project_id", UUID.class))).optional();
+        if (project.isEmpty() || !caller.sees(project.get().orElse(null))) {
+            throw ApiException.notFound(type.wireName(), id);
+        }
+        return new Scope(type, id, project.get().orElse(null));
+    }
+
+    /** Whether the key may read a document of this scope (org scopes: always). */
+    static boolean sees(Caller caller, Scope scope) {
+        return scope.type() == ScopeType.ORG || caller.sees(scope.ownerProject());
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+}

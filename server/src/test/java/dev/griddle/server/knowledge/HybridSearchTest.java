@@ -91,12 +91,26 @@ class HybridSearchTest extends KnowledgeTest {
         Document battery = embedded(client, client.knowledge().create(DocumentInput.text("Home battery", BATTERY, "org", null)).id());
         UUID org = orgOf(battery.id());
 
-        // another node deletes it: the row goes, but this node has not heard yet
-        jdbc.sql("delete from knowledge_documents where id = :id").param("id", battery.id()).update();
+        // another node replaced its chunks: the rows go, but this node has not heard yet
+        jdbc.sql("delete from knowledge_chunks where document_id = :id").param("id", battery.id()).update();
         assertThat(indexed(org, battery.id())).as("still in this node's index before the notice").isTrue();
         assertThat(client.knowledge().search(SearchRequest.of(PARAPHRASE, "org", null))).isEmpty();
 
         jdbc.sql("select pg_notify('knowledge_chunks', :id)").param("id", battery.id().toString()).query(Object.class).single();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !indexed(org, battery.id()));
+    }
+
+    @Test
+    void aDocumentDeletedByACascadeLeavesEveryIndex() {
+        GriddleClient client = newOrg();
+        UUID p = project(client);
+        Document battery = embedded(client, client.knowledge().create(DocumentInput.text("Home battery", BATTERY, "project", p)).id());
+        UUID org = orgOf(battery.id());
+        assertThat(indexed(org, battery.id())).isTrue();
+
+        // deleting the project deletes its documents by foreign key, which no application code sees: the trigger announces them
+        client.projects().delete(p);
+
         await().atMost(Duration.ofSeconds(10)).until(() -> !indexed(org, battery.id()));
     }
 

@@ -35,6 +35,9 @@ class StepTasks {
     }
 
     private static TaskRow task(RunTx run, StepSpec spec, int itemIndex, int attempt, JsonNode args) {
+        if (spec instanceof StepSpec.Retrieve retrieve) {
+            StepSpec.rendered(retrieve, args); // its scopes and top_k typed once rendered: a bad one fails the step here, before any task
+        }
         StepSpec.Task task = spec instanceof StepSpec.Task t ? StepSpec.rendered(t, args) : null;
         String taskType = task != null ? task.taskType() : spec.type();
         JsonNode input = task != null ? task.input() : args;

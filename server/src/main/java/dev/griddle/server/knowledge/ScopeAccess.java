@@ -1,5 +1,6 @@
 package dev.griddle.server.knowledge;
 
+import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
@@ -71,18 +72,33 @@ class ScopeAccess {
         if (type == ScopeType.ORG) {
             return Scope.org();
         }
+        Optional<Scope> scope = lookup(caller.orgId(), type, id);
+        if (scope.isEmpty() || !caller.sees(scope.get().ownerProject())) {
+            throw ApiException.notFound(type.wireName(), id);
+        }
+        return scope.get();
+    }
+
+    /**
+     * The scope as it is now, if {@code reach} (a run's project, as {@link ProjectScope#ofOwner}) sees
+     * it; empty for one of another project or organization, as for one that does not exist.
+     */
+    Optional<Scope> visible(UUID orgId, ProjectScope reach, ScopeType type, UUID id) {
+        if (type == ScopeType.ORG) {
+            return Optional.of(Scope.org());
+        }
+        return lookup(orgId, type, id).filter(scope -> reach.sees(scope.ownerProject()));
+    }
+
+    private Optional<Scope> lookup(UUID orgId, ScopeType type, UUID id) {
         String table = switch (type) {
             case PROJECT -> "select id as project_id from projects where org_id = :org and id = :id";
             case AGENT -> "select project_id from agents where org_id = :org and id = :id";
             case RUNNER -> "select project_id from runners where org_id = :org and id = :id";
             case ORG -> throw new IllegalStateException();
         };
-        Optional<Optional<UUID>> project = jdbc.sql(table).param("org", caller.orgId()).param("id", id)
-                .query((rs, n) -> Optional.ofNullable(rs.getObject("project_id", UUID.class))).optional();
-        if (project.isEmpty() || !caller.sees(project.get().orElse(null))) {
-            throw ApiException.notFound(type.wireName(), id);
-        }
-        return new Scope(type, id, project.get().orElse(null));
+        return jdbc.sql(table).param("org", orgId).param("id", id)
+                .query((rs, n) -> new Scope(type, id, rs.getObject("project_id", UUID.class))).optional();
     }
 
     /** Whether the key may read a document of this scope (org scopes: always). */

@@ -20,7 +20,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
  */
 final class StepParser {
 
-    private static final List<String> TYPES = List.of("transform", "http", "llm", "tool", "approval", "wait", "runner", "task");
+    private static final List<String> TYPES = List.of("transform", "http", "llm", "tool", "approval", "wait", "runner", "task", "retrieve");
+    private static final Set<String> SCOPE_TYPES = Set.of("org", "project", "agent", "runner");
     private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
     /** Types that stand for one thing each (an approval, a child run), so they cannot fan out. */
     private static final Set<String> NO_FOR_EACH = Set.of("approval", "runner");
@@ -97,6 +98,7 @@ final class StepParser {
             case "wait" -> timer(common, with, args, problems);
             case "runner" -> new StepSpec.ChildRun(common, with, args.uuid("runner_id", true), version(args));
             case "task" -> new StepSpec.Task(common, with, args.text("task_type"));
+            case "retrieve" -> new StepSpec.Retrieve(common, with, args.text("query"), scopes(args), topK(args));
             default -> throw new IllegalStateException("step type '" + type + "' is listed in TYPES but has no case");
         };
     }
@@ -120,13 +122,58 @@ final class StepParser {
         return choice == null ? null : StepSpec.OnTimeout.valueOf(choice.toUpperCase(Locale.ROOT));
     }
 
+    /** {@code scopes}: a list of {@code {scope_type, scope_id}}; null when absent or a template (checked once rendered). */
+    private static List<StepSpec.ScopeName> scopes(Arguments args) {
+        if (!args.present("scopes")) {
+            return null;
+        }
+        JsonNode node = args.with().get("scopes");
+        if (node.isString() && args.templated(node.asString())) {
+            return null;
+        }
+        if (!node.isArray()) {
+            args.problem("scopes", "must be a list of {scope_type, scope_id}" + args.orTemplate() + ", was " + node.getNodeType().name().toLowerCase(Locale.ROOT));
+            return null;
+        }
+        List<StepSpec.ScopeName> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode entry = node.get(i);
+            String at = "scopes[" + i + "]";
+            if (!entry.isObject()) {
+                args.problem(at, "must be an object {scope_type, scope_id}");
+                continue;
+            }
+            Arguments scope = new Arguments(args.type(), entry, args.rendered(), args.problems(), "with." + at + ".");
+            String type = scope.choice("scope_type", SCOPE_TYPES);
+            boolean hasId = scope.present("scope_id");
+            UUID id = hasId ? scope.uuid("scope_id", true) : null;
+            if ("org".equals(type) && hasId) {
+                scope.problem("scope_id", "must be left out for scope_type org");
+            } else if (type != null && !"org".equals(type) && !hasId) {
+                scope.problem("scope_id", "required for scope_type " + type);
+            }
+            out.add(new StepSpec.ScopeName(type, id));
+        }
+        return out;
+    }
+
+    private static Integer topK(Arguments args) {
+        Long topK = args.integer("top_k", 1, Long.MAX_VALUE);
+        // the upper bound is a setting (griddle.knowledge.max-top-k), checked when the step runs
+        return topK == null ? null : (int) Math.min(topK, Integer.MAX_VALUE);
+    }
+
     private static Integer version(Arguments args) {
         Long version = args.integer("version", 1, Integer.MAX_VALUE);
         return version == null ? null : version.intValue();
     }
 
-    /** Reads the fields of one step's {@code with} (an object), noting problems at {@code with.<field>}. */
-    private record Arguments(String type, JsonNode with, boolean rendered, List<Problem> problems) {
+    /** Reads the fields of one step's {@code with} (an object), or of an object inside it, noting problems at {@code <prefix><field>} ({@code with.<field>}). */
+    private record Arguments(String type, JsonNode with, boolean rendered, List<Problem> problems, String prefix) {
+
+        Arguments(String type, JsonNode with, boolean rendered, List<Problem> problems) {
+            this(type, with, rendered, problems, "with.");
+        }
 
         boolean present(String field) {
             return with.hasNonNull(field);
@@ -256,16 +303,16 @@ final class StepParser {
             return node.asString();
         }
 
-        private boolean templated(String value) {
+        boolean templated(String value) {
             return !rendered && Templates.hasTemplate(value);
         }
 
-        private String orTemplate() {
+        String orTemplate() {
             return rendered ? "" : " (or a {{ }} template)";
         }
 
-        private void problem(String field, String message) {
-            problems.add(new Problem("with." + field, message));
+        void problem(String field, String message) {
+            problems.add(new Problem(prefix + field, message));
         }
     }
 }

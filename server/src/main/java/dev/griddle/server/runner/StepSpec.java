@@ -89,7 +89,7 @@ public sealed interface StepSpec permits StepSpec.Transform, StepSpec.Approval, 
     }
 
     /** The steps an executor carries out from the task queue: this node's executors, or remote workers. */
-    sealed interface Queued extends StepSpec permits Http, Llm, Tool, Wait, Task {
+    sealed interface Queued extends StepSpec permits Http, Llm, Tool, Wait, Task, Retrieve {
     }
 
     /** Computes {@code value} inline, in the run's transaction. */
@@ -138,6 +138,22 @@ public sealed interface StepSpec permits StepSpec.Transform, StepSpec.Approval, 
             }
             return until.isBefore(now) ? now : until;
         }
+    }
+
+    /**
+     * A knowledge search without a model: {@code query} (free text, templated), the {@code scopes}
+     * to search besides the runner's own documents (null when absent or templated; an entry's
+     * fields are null while templated) and {@code topK} (null: the default, or templated).
+     */
+    record Retrieve(StepCommon common, JsonNode with, String query, List<ScopeName> scopes, Integer topK) implements Queued {
+        @Override
+        public String type() {
+            return "retrieve";
+        }
+    }
+
+    /** A knowledge scope as a step names it: {@code scopeType} one of org, project, agent, runner; {@code scopeId} null for org. */
+    record ScopeName(String scopeType, UUID scopeId) {
     }
 
     /** Work for a remote worker that handles {@code taskType}; the worker gets {@code with.input}. */

@@ -13,6 +13,7 @@ import dev.griddle.server.ApiTest;
 import dev.griddle.server.run.RunnerFixtures;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,7 +42,19 @@ class StepArgumentsPublishTest extends ApiTest {
                 Arguments.of("{id: nap, type: wait, with: {duration_ms: 5, until: '2030-01-31T09:00:00Z'}}", "steps[0].with", "not both"),
                 Arguments.of("{id: sub, type: runner, with: {runner_id: my-child}}", "steps[0].with.runner_id", "must be an id (a UUID)"),
                 Arguments.of("{id: sub, type: runner, for_each: '[1, 2]', with: {runner_id: '{{ input.r }}'}}", "steps[0].for_each",
-                        "not supported on runner steps"));
+                        "not supported on runner steps"),
+                Arguments.of("{id: find, type: retrieve, with: {top_k: 3}}", "steps[0].with.query", "required for a step of type 'retrieve'"),
+                Arguments.of("{id: find, type: retrieve, with: {query: q, top_k: 0}}", "steps[0].with.top_k", "must be >= 1"),
+                Arguments.of("{id: find, type: retrieve, with: {query: q, scopes: {scope_type: org}}}", "steps[0].with.scopes",
+                        "must be a list of {scope_type, scope_id}"),
+                Arguments.of("{id: find, type: retrieve, with: {query: q, scopes: [{scope_type: shelf}]}}", "steps[0].with.scopes[0].scope_type",
+                        "must be one of [agent, org, project, runner]"),
+                Arguments.of("{id: find, type: retrieve, with: {query: q, scopes: [{scope_type: project}]}}", "steps[0].with.scopes[0].scope_id",
+                        "required for scope_type project"),
+                Arguments.of("{id: find, type: retrieve, with: {query: q, scopes: [{scope_type: agent, scope_id: bond}]}}",
+                        "steps[0].with.scopes[0].scope_id", "must be an id (a UUID)"),
+                Arguments.of("{id: find, type: retrieve, with: {query: q, scopes: [{scope_type: org, scope_id: '" + UUID.randomUUID() + "'}]}}",
+                        "steps[0].with.scopes[0].scope_id", "must be left out for scope_type org"));
     }
 
     @ParameterizedTest(name = "{1}")

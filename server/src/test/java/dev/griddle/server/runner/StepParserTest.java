@@ -68,6 +68,12 @@ class StepParserTest {
             assertThat(t.taskType()).isEqualTo("ocr");
             assertThat(t.input().path("page").asInt()).isEqualTo(2);
         });
+        assertThat(step("retrieve", "{'query': 'refunds {{ input.q }}', 'scopes': [{'scope_type': 'org'}, {'scope_type': 'agent', 'scope_id': '" + CHILD
+                + "'}], 'top_k': 3}").toSpec()).isInstanceOfSatisfying(StepSpec.Retrieve.class, r -> {
+                    assertThat(r.query()).isEqualTo("refunds {{ input.q }}");
+                    assertThat(r.scopes()).containsExactly(new StepSpec.ScopeName("org", null), new StepSpec.ScopeName("agent", CHILD));
+                    assertThat(r.topK()).isEqualTo(3);
+                });
     }
 
     @Test
@@ -112,6 +118,15 @@ class StepParserTest {
                 Arguments.of(step("llm", "{'prompt': 'p', 'model': 5}"), "with.model", "must be a non-empty string"),
                 Arguments.of(step("http", "{'method': 'FETCH', 'url': 'https://x'}"), "with.method", "must be one of"),
                 Arguments.of(step("task", "{'task_type': ''}"), "with.task_type", "must be a non-empty string"),
+                Arguments.of(step("retrieve", "{'top_k': 2}"), "with.query", "required for a step of type 'retrieve'"),
+                Arguments.of(step("retrieve", "{'query': 'q', 'top_k': 0}"), "with.top_k", "must be >= 1, was 0"),
+                Arguments.of(step("retrieve", "{'query': 'q', 'scopes': 'org'}"), "with.scopes", "must be a list of {scope_type, scope_id} (or a {{ }} template)"),
+                Arguments.of(step("retrieve", "{'query': 'q', 'scopes': [5]}"), "with.scopes[0]", "must be an object"),
+                Arguments.of(step("retrieve", "{'query': 'q', 'scopes': [{'scope_id': '" + CHILD + "'}]}"), "with.scopes[0].scope_type", "required"),
+                Arguments.of(step("retrieve", "{'query': 'q', 'scopes': [{'scope_type': 'runner', 'scope_id': 'mine'}]}"), "with.scopes[0].scope_id",
+                        "must be an id (a UUID)"),
+                Arguments.of(step("retrieve", "{'query': 'q', 'scopes': [{'scope_type': 'runner'}]}"), "with.scopes[0].scope_id",
+                        "required for scope_type runner"),
                 Arguments.of(step("transform", "[1]"), "with", "must be an object, was array"),
                 Arguments.of(step("email", "{}"), "type", "unknown step type 'email'"),
                 Arguments.of(step(null, "{}"), "type", "required"));
@@ -133,6 +148,8 @@ class StepParserTest {
         assertThat(problems(step("wait", "{'until': '{{ input.at }}'}"))).isEmpty();
         assertThat(problems(step("runner", "{'runner_id': '{{ input.r }}', 'version': '{{ input.v }}'}"))).isEmpty();
         assertThat(problems(step("http", "{'method': '{{ input.m }}', 'url': '{{ input.u }}'}"))).isEmpty();
+        assertThat(problems(step("retrieve", "{'query': '{{ input.q }}', 'scopes': '{{ input.s }}', 'top_k': '{{ input.k }}'}"))).isEmpty();
+        assertThat(problems(step("retrieve", "{'query': 'q', 'scopes': [{'scope_type': '{{ input.t }}', 'scope_id': '{{ input.i }}'}]}"))).isEmpty();
     }
 
     @Test

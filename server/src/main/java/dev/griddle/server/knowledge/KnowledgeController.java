@@ -1,5 +1,6 @@
 package dev.griddle.server.knowledge;
 
+import dev.griddle.server.outbound.GuardedGet;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
@@ -119,7 +120,7 @@ class KnowledgeController {
                 Files.writeString(temp, body.text());
                 in = new DocumentIntake.Incoming(scope, t, "text", null, null, "text/markdown", temp, meta);
             } else {
-                UrlFetcher.Fetched fetched = fetcher.fetch(url);
+                GuardedGet.Fetched fetched = fetcher.fetch(url);
                 Files.write(temp, fetched.body());
                 String name = baseName(fetched.url().getPath());
                 in = new DocumentIntake.Incoming(scope, t, "url", url.toString(), name, fetched.contentType(), temp, meta);

@@ -1,27 +1,26 @@
 package dev.griddle.server.tool.web;
 
 import dev.griddle.server.outbound.BoundedBody;
+import dev.griddle.server.outbound.GuardedGet;
 import dev.griddle.server.outbound.OutboundGuard;
 import dev.griddle.server.tool.ToolException;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 import org.springframework.stereotype.Component;
 
 /**
- * Fetches one page for the web tools: every hop (redirects are followed by hand, at most
- * {@value #MAX_REDIRECTS}) passes the {@link OutboundGuard}, the body is cut at
+ * Fetches one page for the web tools ({@link GuardedGet}: every hop passes the
+ * {@link OutboundGuard}, redirects followed by hand), the body cut at
  * {@code max-page-bytes}, the whole fetch at {@code fetch-timeout}; HTML is reduced to its main
  * text with jsoup (scripts, styles, navigation, headers and footers dropped).
  */
@@ -32,68 +31,39 @@ class PageFetcher {
     record Page(URI url, int status, String title, String text, boolean truncated, List<URI> links) {
     }
 
-    static final int MAX_REDIRECTS = 5;
-
     private final OutboundGuard guard;
     private final WebProperties props;
     private final HttpClient http;
+    private final GuardedGet.Limits limits;
 
     PageFetcher(OutboundGuard guard, WebProperties props) {
         this.guard = guard;
         this.props = props;
+        this.limits = new GuardedGet.Limits(props.maxPageBytes(), BoundedBody.Overflow.TRUNCATE, "griddle.web.max-page-bytes",
+                props.fetchTimeout(), "griddle.web.fetch-timeout");
         this.http = HttpClient.newBuilder().connectTimeout(props.fetchTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     Page fetch(URI url) throws ToolException, InterruptedException {
-        long deadline = System.nanoTime() + props.fetchTimeout().toNanos();
-        URI current = url;
-        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            if (current.getScheme() == null || !(current.getScheme().equals("http") || current.getScheme().equals("https"))) {
-                throw new ToolException("only http(s) URLs can be read, got '" + current + "'", false);
-            }
-            try {
-                guard.check(current);
-            } catch (OutboundGuard.Refused e) {
-                throw new ToolException(e.getMessage(), false);
-            }
-            Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
-            HttpRequest request = HttpRequest.newBuilder(current).timeout(left).header("User-Agent", "Griddle-web-tools/1")
-                    .header("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5").GET().build();
-            HttpResponse<byte[]> response;
-            try {
-                // cut at max-page-bytes as it streams, and the whole fetch, body included, within fetch-timeout
-                response = BoundedBody.send(http, request, props.maxPageBytes(), BoundedBody.Overflow.TRUNCATE, deadline);
-            } catch (java.net.http.HttpTimeoutException e) {
-                throw new ToolException("fetching " + current + " took longer than " + props.fetchTimeout().toMillis() + " ms (griddle.web.fetch-timeout)", true);
-            } catch (IOException e) {
-                String refused = guard.refusalOf(current.getHost());
-                if (refused != null) {
-                    throw new ToolException(refused, false);
-                }
-                throw new ToolException("cannot fetch " + current + ": " + e.getMessage(), true);
-            }
-            int status = response.statusCode();
-            if (status >= 300 && status < 400 && response.headers().firstValue("Location").isPresent()) {
-                current = current.resolve(response.headers().firstValue("Location").get());
-                continue;
-            }
-            byte[] body = response.body();
-            if (status >= 400) {
-                throw new ToolException("fetching " + current + " answered HTTP " + status, status >= 500 || status == 429);
-            }
-            String contentType = response.headers().firstValue("Content-Type").orElse("text/html").toLowerCase(Locale.ROOT);
-            Charset charset = charset(contentType);
-            String raw = new String(body, charset);
-            boolean cut = body.length >= props.maxPageBytes();
-            if (contentType.contains("html") || contentType.contains("xml")) {
-                return page(current, status, Jsoup.parse(raw, current.toString()), cut);
-            }
-            if (contentType.startsWith("text/") || contentType.contains("json")) {
-                return new Page(current, status, "", limit(raw), cut || raw.length() > props.maxTextChars(), List.of());
-            }
-            throw new ToolException(current + " is " + contentType + ", not text or HTML", false);
+        GuardedGet.Fetched fetched;
+        try {
+            // cut at max-page-bytes as it streams, and the whole fetch, body included, within fetch-timeout
+            fetched = GuardedGet.get(http, guard, url, limits, Map.of("User-Agent", "Griddle-web-tools/1",
+                    "Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5"));
+        } catch (GuardedGet.Failed e) {
+            throw new ToolException(e.getMessage(), e.retryable());
         }
-        throw new ToolException("more than " + MAX_REDIRECTS + " redirects from " + url, false);
+        byte[] body = fetched.body();
+        String contentType = Objects.requireNonNullElse(fetched.contentType(), "text/html").toLowerCase(Locale.ROOT);
+        String raw = new String(body, charset(contentType));
+        boolean cut = body.length >= props.maxPageBytes();
+        if (contentType.contains("html") || contentType.contains("xml")) {
+            return page(fetched.url(), fetched.status(), Jsoup.parse(raw, fetched.url().toString()), cut);
+        }
+        if (contentType.startsWith("text/") || contentType.contains("json")) {
+            return new Page(fetched.url(), fetched.status(), "", limit(raw), cut || raw.length() > props.maxTextChars(), List.of());
+        }
+        throw new ToolException(fetched.url() + " is " + contentType + ", not text or HTML", false);
     }
 
     private Page page(URI url, int status, Document doc, boolean cut) {

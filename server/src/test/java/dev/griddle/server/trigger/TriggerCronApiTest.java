@@ -103,6 +103,7 @@ class TriggerCronApiTest extends ApiTest {
 
     @Test
     void aDueTriggerStartsOneRunWithItsInputAndMovesOn() {
+        clearOfTheMinutesEnd();
         GriddleClient c = newOrg();
         UUID runner = runner(c, "  - {id: echo, type: transform, with: {value: \"{{ input.greeting }}\"}}\n");
         Trigger t = c.triggers().create(runner, TriggerInput.cron("* * * * *", "UTC", "allow").withInput(TestJson.parse("{\"greeting\": \"hi\"}")));
@@ -179,5 +180,22 @@ class TriggerCronApiTest extends ApiTest {
         assertThat(fire.reason()).startsWith("run_not_started").contains("must");
         assertThat(c.triggers().get(t.id()).nextFireAt()).isAfter(Instant.now());
         assertThat(c.runs().list(null, PageRequest.first()).data()).isEmpty();
+    }
+
+    /**
+     * A trigger made due at this minute's instant is fired for a later one (with {@code missed} 1) when
+     * the firer first looks at it after the minute turned; start far enough from the minute's end.
+     */
+    private static void clearOfTheMinutesEnd() {
+        Instant now = Instant.now();
+        Instant end = now.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
+        if (Duration.between(now, end).compareTo(Duration.ofSeconds(10)) < 0) {
+            try {
+                Thread.sleep(Duration.between(now, end).plusMillis(200));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }

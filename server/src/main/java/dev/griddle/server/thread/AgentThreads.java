@@ -8,8 +8,8 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /**
- * Threads as the other ways in (MCP, A2A) use them: open a thread with an agent, ask it something
- * in a turn followed by a {@link TurnListener} instead of an SSE stream, read a question's answer
+ * Threads as the other ways in (MCP, A2A) use them: ask an agent something in a new or existing
+ * thread, the turn followed by a {@link TurnListener} instead of an SSE stream, read a question's answer
  * back by the question's id (from the database, so any node answers), and stop a turn. Access to
  * the agent (organization, project) is the caller's to check first.
  */

@@ -2,6 +2,7 @@ package dev.griddle.server.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.griddle.sdk.AgentModels.AgentInput;
 import dev.griddle.sdk.GriddleClient;
@@ -21,6 +22,7 @@ import io.a2a.spec.AgentCard;
 import io.a2a.spec.EventKind;
 import io.a2a.spec.HTTPAuthSecurityScheme;
 import io.a2a.spec.Message;
+import io.a2a.spec.MessageSendConfiguration;
 import io.a2a.spec.MessageSendParams;
 import io.a2a.spec.StreamingEventKind;
 import io.a2a.spec.Task;
@@ -30,6 +32,11 @@ import io.a2a.spec.TaskQueryParams;
 import io.a2a.spec.TaskState;
 import io.a2a.spec.TaskStatusUpdateEvent;
 import io.a2a.spec.TextPart;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -123,8 +130,9 @@ class A2aTest extends ApiTest {
         assertThat(card.securitySchemes().values()).singleElement().isInstanceOfSatisfying(HTTPAuthSecurityScheme.class,
                 s -> assertThat(s.getScheme()).isEqualTo("bearer"));
         assertThat(card.security()).singleElement().satisfies(s -> assertThat(s).containsKey("griddle_key"));
-        assertThat(new java.net.URI(agentUrl(agent) + "/.well-known/agent-card.json").toURL().openConnection() instanceof java.net.HttpURLConnection c
-                ? c.getResponseCode() : 0).isEqualTo(401);
+        HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(agentUrl(agent)
+                + "/.well-known/agent-card.json")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -186,10 +194,10 @@ class A2aTest extends ApiTest {
         FAKE.script("a2a-slow", List.of(new Text("Thinking"), new Pause(30_000), new Text(" never")));
         JSONRPCTransport client = client(key(admin, "contributor"), agent);
         Message m = A2A.toUserMessage("a2a-slow question");
-        Task submitted = (Task) client.sendMessage(new MessageSendParams(m, new io.a2a.spec.MessageSendConfiguration(null, null, null, false),
+        Task submitted = (Task) client.sendMessage(new MessageSendParams(m, new MessageSendConfiguration(null, null, null, false),
                 null), null);
         assertThat(submitted.getStatus().state()).isIn(TaskState.SUBMITTED, TaskState.WORKING);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(10))
                 .until(() -> client.getTask(new TaskQueryParams(submitted.getId()), null).getStatus().state() == TaskState.WORKING);
         Task cancelled = client.cancelTask(new TaskIdParams(submitted.getId()), null);
         assertThat(cancelled.getStatus().state()).isEqualTo(TaskState.CANCELED);

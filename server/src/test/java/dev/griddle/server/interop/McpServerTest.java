@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.griddle.sdk.AgentModels.AgentInput;
 import dev.griddle.sdk.GriddleClient;
 import dev.griddle.sdk.Models.CreateKey;
+import dev.griddle.sdk.PageRequest;
+import dev.griddle.sdk.RunModels.StartRun;
+import dev.griddle.sdk.RunnerModels.RunnerInput;
 import dev.griddle.server.ApiTest;
 import dev.griddle.server.thread.FakeStreamingProvider;
 import dev.griddle.server.thread.FakeStreamingProvider.Text;
@@ -99,7 +102,7 @@ class McpServerTest extends ApiTest {
             assertThatThrownBy(() -> client.callTool(new McpSchema.CallToolRequest("no_such_tool", Map.of()))).isInstanceOf(McpError.class)
                     .hasMessageContaining("Unknown tool");
 
-            admin.runners().update(runner, new dev.griddle.sdk.RunnerModels.RunnerInput("hello", null, null, null, null, null, null));
+            admin.runners().update(runner, new RunnerInput("hello", null, null, null, null, null, null));
             // the rename changes its tool's name, and the other runner, no longer colliding, loses its suffix
             assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("hello", "greet_runner", "ask_helper");
         }
@@ -176,7 +179,7 @@ class McpServerTest extends ApiTest {
             McpSchema.CallToolResult next = client.callTool(new McpSchema.CallToolRequest("ask_helper",
                     Map.of("message", "mcp-conversation 2", "thread_id", thread)));
             assertThat(((Map<?, ?>) next.structuredContent()).get("thread_id")).isEqualTo(thread);
-            assertThat(admin.threads().messages(UUID.fromString(thread), dev.griddle.sdk.PageRequest.first()).data()).extracting(m -> m.content())
+            assertThat(admin.threads().messages(UUID.fromString(thread), PageRequest.first()).data()).extracting(m -> m.content())
                     .containsExactly("mcp-conversation 1", "Forty-two.", "mcp-conversation 2", "Still 42.");
 
             McpSchema.CallToolResult noMessage = client.callTool(new McpSchema.CallToolRequest("ask_helper", Map.of()));
@@ -188,7 +191,7 @@ class McpServerTest extends ApiTest {
     void runsAndKnowledgeDocumentsAreReadOnlyResources() {
         GriddleClient admin = newOrg();
         UUID runner = admin.runners().createYaml(GREET).id();
-        UUID run = admin.runs().start(runner, new dev.griddle.sdk.RunModels.StartRun(JSON.readTree("{\"name\": \"Bo\"}"), null, null)).id();
+        UUID run = admin.runs().start(runner, new StartRun(JSON.readTree("{\"name\": \"Bo\"}"), null, null)).id();
         try (McpSyncClient client = mcp(adminKey(admin))) {
             assertThat(client.listResourceTemplates().resourceTemplates()).extracting(McpSchema.ResourceTemplate::uriTemplate)
                     .containsExactlyInAnyOrder("griddle://runs/{id}", "griddle://knowledge/{id}");
@@ -214,7 +217,7 @@ class McpServerTest extends ApiTest {
             assertThat(refused.isError()).isTrue();
             assertThat(((McpSchema.TextContent) refused.content().getFirst()).text()).contains("viewer");
         }
-        assertThat(admin.runs().list(null, dev.griddle.sdk.PageRequest.first()).data()).isEmpty();
+        assertThat(admin.runs().list(null, PageRequest.first()).data()).isEmpty();
         HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/mcp")).header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"tools/list\"}")).build(),
@@ -226,7 +229,7 @@ class McpServerTest extends ApiTest {
     void anotherOrganizationSeesNoneOfItsToolsOrRuns() {
         GriddleClient a = newOrg();
         UUID runner = a.runners().createYaml(GREET).id();
-        UUID run = a.runs().start(runner, new dev.griddle.sdk.RunModels.StartRun(JSON.readTree("{\"name\": \"Bo\"}"), null, null)).id();
+        UUID run = a.runs().start(runner, new StartRun(JSON.readTree("{\"name\": \"Bo\"}"), null, null)).id();
         GriddleClient b = newOrg();
         try (McpSyncClient client = mcp(adminKey(b))) {
             assertThat(client.listTools().tools()).isEmpty();
@@ -234,7 +237,7 @@ class McpServerTest extends ApiTest {
             assertThatThrownBy(() -> client.readResource(new McpSchema.ReadResourceRequest("griddle://runs/" + run))).isInstanceOf(McpError.class);
             assertThat(client.listResources().resources()).isEmpty();
         }
-        assertThat(a.runs().list(null, dev.griddle.sdk.PageRequest.first()).data()).hasSize(1);
+        assertThat(a.runs().list(null, PageRequest.first()).data()).hasSize(1);
     }
 
     private JsonNode post(String key, String body) {

@@ -24,6 +24,7 @@ import io.a2a.spec.Message;
 import io.a2a.spec.MessageSendParams;
 import io.a2a.spec.MethodNotFoundError;
 import io.a2a.spec.SendMessageResponse;
+import io.a2a.spec.Task;
 import io.a2a.spec.TaskIdParams;
 import io.a2a.spec.TaskNotCancelableError;
 import io.a2a.spec.TaskNotFoundError;
@@ -134,7 +135,7 @@ class A2aController {
     }
 
     /** Waits up to {@code griddle.interop.call-wait} for the answer unless the client asked not to block. */
-    private io.a2a.spec.Task send(Caller caller, AgentListing.Listed agent, MessageSendParams params) {
+    private Task send(Caller caller, AgentListing.Listed agent, MessageSendParams params) {
         CountDownLatch ended = new CountDownLatch(1);
         AgentThreads.Asked asked = ask(caller, agent, params, new TurnListener() {
             @Override
@@ -174,7 +175,7 @@ class A2aController {
                 .orElseThrow(() -> new TaskNotFoundError(null, "No task '" + taskId + "' of this agent", null));
     }
 
-    private io.a2a.spec.Task cancel(Caller caller, AgentListing.Listed agent, String taskId) {
+    private Task cancel(Caller caller, AgentListing.Listed agent, String taskId) {
         if (caller.role() == Role.VIEWER) {
             throw new InvalidRequestError(null, "Role 'viewer' may not cancel tasks; it needs a contributor or admin key", null);
         }

@@ -2,9 +2,11 @@ package dev.griddle.server.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.griddle.sdk.AgentModels.AgentInput;
 import dev.griddle.sdk.GriddleClient;
+import dev.griddle.sdk.KnowledgeModels.DocumentInput;
 import dev.griddle.sdk.Models.CreateKey;
 import dev.griddle.sdk.PageRequest;
 import dev.griddle.sdk.RunModels.StartRun;
@@ -192,7 +194,14 @@ class McpServerTest extends ApiTest {
         GriddleClient admin = newOrg();
         UUID runner = admin.runners().createYaml(GREET).id();
         UUID run = admin.runs().start(runner, new StartRun(JSON.readTree("{\"name\": \"Bo\"}"), null, null)).id();
+        UUID doc = admin.knowledge().create(DocumentInput.text("Kettle manual", "# Returns\n\nThe kettle may be returned within 30 days.",
+                "runner", runner)).id();
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.knowledge().get(doc).status(), "ready"::equals);
         try (McpSyncClient client = mcp(adminKey(admin))) {
+            McpSchema.TextResourceContents manual = (McpSchema.TextResourceContents) client.readResource(
+                    new McpSchema.ReadResourceRequest("griddle://knowledge/" + doc)).contents().getFirst();
+            assertThat(manual.mimeType()).isEqualTo("text/plain");
+            assertThat(manual.text()).startsWith("Kettle manual").contains("returned within 30 days");
             assertThat(client.listResourceTemplates().resourceTemplates()).extracting(McpSchema.ResourceTemplate::uriTemplate)
                     .containsExactlyInAnyOrder("griddle://runs/{id}", "griddle://knowledge/{id}");
             assertThat(client.listResources().resources()).extracting(McpSchema.Resource::uri).contains("griddle://runs/" + run);

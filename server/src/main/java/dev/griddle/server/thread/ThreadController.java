@@ -119,7 +119,7 @@ class ThreadController {
         Turns.Prepared prepared = turns.prepare(thread);
         SseEmitter emitter = streams.open(caller, MAX_STREAM);
         try {
-            turns.start(prepared, body.content(), emitter);
+            turns.start(prepared, body.content(), emitter, TurnListener.NONE);
         } catch (RuntimeException e) {
             streams.abandon(caller, emitter);
             throw e;

@@ -90,11 +90,15 @@ class Turns {
         }
     }
 
-    /** Starts the turn on its own virtual thread; the answer streams to {@code client}. A turn running on any node is a 409. */
-    void start(Prepared p, String content, SseEmitter client) {
+    /**
+     * Starts the turn on its own virtual thread; the answer streams to {@code client} (may be null)
+     * and {@code listener}. A turn running on any node is a 409. Returns the id of the user's
+     * message, stored before this returns.
+     */
+    UUID start(Prepared p, String content, SseEmitter client, TurnListener listener) {
         UUID threadId = p.thread().id();
         List<ThreadMessage> history = store.history(threadId, HISTORY_ROWS);
-        Turn turn = running.begin(p.thread(), content, client);
+        Turn turn = running.begin(p.thread(), content, client, listener);
         Thread.ofVirtual().name("turn-" + threadId).start(() -> {
             Last last = null;
             try {
@@ -112,6 +116,7 @@ class Turns {
                 }
             }
         });
+        return turn.questionId();
     }
 
     /** Stops the thread's turn, on whichever node plays it; whether one was running. */
@@ -219,7 +224,7 @@ class Turns {
                 synchronized (text) {
                     text.append(partial.text());
                 }
-                turn.emitJson("message.delta", json.writeValueAsString(Map.of("text", partial.text())));
+                turn.delta(partial.text(), json.writeValueAsString(Map.of("text", partial.text())));
             }
 
             @Override
@@ -304,7 +309,7 @@ class Turns {
         synchronized (text) {
             if (!text.isEmpty()) {
                 text.append("\n\n");
-                turn.emitJson("message.delta", "{\"text\":\"\\n\\n\"}");
+                turn.delta("\n\n", "{\"text\":\"\\n\\n\"}");
             }
         }
     }

@@ -22,8 +22,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Authenticates {@code /api/**} by bearer key, applies the role rules of API.md, then the per-key
- * rate limit. The resolved {@link Caller} rides on the request for controllers. It decides on the
+ * Authenticates {@code /api/**}, {@code /mcp} and {@code /a2a/**} by bearer key, applies the role
+ * rules of API.md, then the per-key rate limit: one pipeline for every way in. The resolved {@link Caller} rides on the request for controllers. It decides on the
  * path Spring routes ({@link PathRules#routed}); {@link PathGuardFilter} has already refused any
  * other spelling of it. Only the OpenAPI document (and the Swagger UI's config beside it) is open,
  * on its exact path.
@@ -50,7 +50,12 @@ class AuthFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = PathRules.routed(request);
-        return !path.startsWith(PREFIX) || OPEN.contains(path);
+        return !(path.startsWith(PREFIX) || interop(path)) || OPEN.contains(path);
+    }
+
+    /** The MCP server and the A2A agents: one POST route each for reads and writes alike, so their roles are checked per JSON-RPC method. */
+    static boolean interop(String path) {
+        return path.equals("/mcp") || path.startsWith("/a2a/");
     }
 
     @Override
@@ -108,6 +113,9 @@ class AuthFilter extends OncePerRequestFilter {
                 || method.equals("POST") && path.equals("/api/v1/knowledge/search");
         if (path.startsWith("/api/v1/organizations") && !caller.instanceAdmin()) {
             return "Only the instance admin key may manage organizations";
+        }
+        if (interop(path)) {
+            return caller.role() == Role.WORKER ? "Role 'worker' may only use the worker protocol (/api/v1/workers, /api/v1/tasks)" : null;
         }
         return switch (caller.role()) {
             case ADMIN -> null;

@@ -42,8 +42,12 @@ public final class TenancyFixture {
     public UUID webhookTrigger;
     public String webhookSecret;
     public String secretName;
+    /** Agent G (in PA) and its thread with one answered message. */
+    public UUID agent;
+    public UUID thread;
 
-    private final String tag = UUID.randomUUID().toString().substring(0, 8);
+    /** In the names of A's resources ({@code runner-<tag>}, {@code agent-<tag>}...). */
+    public final String tag = UUID.randomUUID().toString().substring(0, 8);
     /** A's ids the bodies refer to, by what they are. */
     private final Map<String, String> ids = new HashMap<>();
     private String workerBody;
@@ -206,6 +210,8 @@ public final class TenancyFixture {
         ids.put("third", third);
         ids.put("thread", thread);
         ids.put("agent", agent);
+        this.agent = UUID.fromString(agent);
+        this.thread = UUID.fromString(thread);
         matrix.variable("/api/v1/agents/{id}", agent).variable("/api/v1/threads/{id}", thread).variable("/api/v1/plans/{id}", plan)
                 .variable("/api/v1/plans/{id}/todos/{todoId}", first);
         for (String hidden : new String[] {agent, "agent-" + tag, thread, "thread-" + tag, plan, "plan-" + tag, first, second, third}) {

@@ -17,7 +17,8 @@ import org.springframework.util.unit.DataSize;
  * Chunking: {@code chunk-chars} and {@code chunk-overlap}. Ingest: {@code ingest-threads} (parsing
  * shares the cores with the engine), {@code ingest-lease} (how long a node holds a document before
  * another may resume it), {@code max-attempts} (a document whose ingest keeps dying is failed).
- * Search: {@code max-top-k}.
+ * Search: {@code max-top-k}. Connections: {@code max-connected-scopes} (scopes one runner or agent
+ * may be connected to with {@code PUT .../knowledge}).
  */
 @ConfigurationProperties("griddle.knowledge")
 public record KnowledgeProperties(
@@ -35,7 +36,8 @@ public record KnowledgeProperties(
         @DefaultValue("10m") Duration ingestLease,
         @DefaultValue("3") int maxAttempts,
         @DefaultValue("true") boolean ingestEnabled,
-        @DefaultValue("50") int maxTopK) {
+        @DefaultValue("50") int maxTopK,
+        @DefaultValue("20") int maxConnectedScopes) {
 
     public KnowledgeProperties {
         positive("max-upload-size", maxUploadSize.toBytes());
@@ -48,6 +50,7 @@ public record KnowledgeProperties(
         positive("ingest-threads", ingestThreads);
         positive("max-attempts", maxAttempts);
         positive("max-top-k", maxTopK);
+        positive("max-connected-scopes", maxConnectedScopes);
         if (chunkChars < 200) {
             throw new IllegalArgumentException("griddle.knowledge.chunk-chars must be at least 200, was " + chunkChars);
         }

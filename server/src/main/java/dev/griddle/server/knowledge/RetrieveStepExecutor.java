@@ -4,6 +4,7 @@ import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.step.StepExecutor;
 import dev.griddle.server.step.StepOutcome;
 import dev.griddle.server.step.StepTask;
+import dev.griddle.server.tool.ConnectedTools;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code retrieve} steps: {@code with: {query, scopes, top_k}} ranks chunks through
  * {@link KnowledgeRanking} for pipelines that retrieve without a model choosing to. The runner's
- * own documents are always searched; each named scope must be visible to the run's project, as
+ * own documents and the scopes it is connected to ({@link OwnerScopes}, as its {@code knowledge_search}
+ * tool has them) are always searched; each named scope must be visible to the run's project, as
  * for a key limited to it, else the step fails naming the scope as unknown (one of another
  * project or organization reads exactly like one that does not exist). The arguments' shape was
  * checked at publish and again once rendered, before the task was queued.
@@ -30,11 +32,13 @@ class RetrieveStepExecutor implements StepExecutor {
     static final int DEFAULT_TOP_K = 5;
 
     private final ScopeAccess access;
+    private final OwnerScopes ownerScopes;
     private final KnowledgeRanking ranking;
     private final KnowledgeProperties props;
 
-    RetrieveStepExecutor(ScopeAccess access, KnowledgeRanking ranking, KnowledgeProperties props) {
+    RetrieveStepExecutor(ScopeAccess access, OwnerScopes ownerScopes, KnowledgeRanking ranking, KnowledgeProperties props) {
         this.access = access;
+        this.ownerScopes = ownerScopes;
         this.ranking = ranking;
         this.props = props;
     }
@@ -61,8 +65,7 @@ class RetrieveStepExecutor implements StepExecutor {
                     false);
         }
         ProjectScope reach = ProjectScope.ofOwner(task.projectId());
-        Set<Scope> scopes = new LinkedHashSet<>();
-        access.visible(task.orgId(), reach, ScopeType.RUNNER, task.runnerId()).ifPresent(scopes::add);
+        Set<Scope> scopes = new LinkedHashSet<>(ownerScopes.of(task.orgId(), List.of(new ConnectedTools.Owner("runner", task.runnerId()))));
         for (JsonNode named : with.path("scopes")) {
             ScopeType type = ScopeType.parse(named.path("scope_type").asString(""));
             UUID id = type == ScopeType.ORG ? null : uuid(named.path("scope_id").asString(""));

@@ -32,3 +32,7 @@ create unique index connection_knowledge_agent_key on connection_knowledge (agen
 create index connection_knowledge_scope_project on connection_knowledge (scope_project_id) where scope_project_id is not null;
 create index connection_knowledge_scope_agent on connection_knowledge (scope_agent_id) where scope_agent_id is not null;
 create index connection_knowledge_scope_runner on connection_knowledge (scope_runner_id) where scope_runner_id is not null;
+
+-- Retrieval spans (retrieve steps and knowledge_search calls) counted per hour like steps; rows
+-- rolled up before this migration count none.
+alter table run_rollups add column retrievals bigint not null default 0;

@@ -24,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  * tool has them) are always searched; each named scope must be visible to the run's project, as
  * for a key limited to it, else the step fails naming the scope as unknown (one of another
  * project or organization reads exactly like one that does not exist). The arguments' shape was
- * checked at publish and again once rendered, before the task was queued.
+ * checked at publish and again once rendered, before the task was queued. The search is logged as a
+ * {@code retrieval} event ({@link RetrievalTrace}), the step's {@code retrieval} span.
  */
 @Component
 class RetrieveStepExecutor implements StepExecutor {
@@ -76,9 +77,11 @@ class RetrieveStepExecutor implements StepExecutor {
             }
             scopes.add(scope.get());
         }
+        long t0 = System.nanoTime();
         List<KnowledgeRanking.Hit> hits = scopes.isEmpty() ? List.of()
                 : ranking.rank(new KnowledgeRanking.Request(task.orgId(), query, new ArrayList<>(scopes), (int) topK, null, null));
-        return StepOutcome.done(output(hits));
+        ObjectNode trace = RetrievalTrace.of(query, RetrievalTrace.entries(hits)).put("latency_ms", (System.nanoTime() - t0) / 1_000_000);
+        return new StepOutcome.Done(output(hits), new StepOutcome.Trail(StepOutcome.Usage.NONE, List.of(new StepOutcome.Event("retrieval", trace))));
     }
 
     private static ObjectNode output(List<KnowledgeRanking.Hit> hits) {

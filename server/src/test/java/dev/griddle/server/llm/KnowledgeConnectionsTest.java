@@ -13,11 +13,13 @@ import dev.griddle.sdk.KnowledgeModels.ScopeRef;
 import dev.griddle.sdk.Models.CreateKey;
 import dev.griddle.sdk.RunModels.Run;
 import dev.griddle.sdk.RunnerModels.Runner;
+import dev.griddle.sdk.TraceModels.Span;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -67,6 +69,17 @@ class KnowledgeConnectionsTest extends LlmTestBase {
         JsonNode chunks = output(client, run, "find").path("chunks");
         assertThat(chunks.size()).isEqualTo(1);
         assertThat(chunks.get(0).path("document_id").asString()).isEqualTo(manual.id().toString());
+        // each search is a retrieval span: the retrieve step's under its step, the tool call's under the tool span
+        List<Span> retrievals = client.traces().get(run.id()).spans().stream().filter(s -> s.kind().equals("retrieval")).toList();
+        assertThat(retrievals).extracting(Span::name).containsExactlyInAnyOrder("retrieve", "knowledge_search");
+        for (Span span : retrievals) {
+            assertThat(span.status()).isEqualTo("succeeded");
+            assertThat(span.durationMs()).isNotNull();
+            assertThat(span.attributes()).containsEntry("query", "return the corvina kettle").containsEntry("hit_count", 1);
+            assertThat(span.attributes().get("hits").toString()).contains(manual.id().toString()).contains("Kettle manual").contains("position=0");
+        }
+        Map<String, Span> byId = client.traces().get(run.id()).spans().stream().collect(Collectors.toMap(Span::id, s -> s));
+        assertThat(retrievals).allSatisfy(s -> assertThat(byId.get(s.parentId()).kind()).isIn("step", "tool"));
 
         assertThat(client.knowledge().connect(owner, List.of())).isEmpty();
         String again = tag();
@@ -76,6 +89,10 @@ class KnowledgeConnectionsTest extends LlmTestBase {
         assertThat(after.status()).as(String.valueOf(after.error())).isEqualTo("succeeded");
         assertThat(output(client, after, "ask").path("tool_calls").get(0).path("result").path("results").size()).isZero();
         assertThat(output(client, after, "find").path("chunks").size()).isZero();
+        assertThat(client.traces().get(after.id()).spans()).filteredOn(s -> s.kind().equals("retrieval")).hasSize(2)
+                .allSatisfy(s -> assertThat(s.attributes()).containsEntry("hit_count", 0));
+        // analytics count them: two searches in each run
+        assertThat(client.analytics().summary("window=day").retrievals()).isEqualTo(4);
     }
 
     @Test

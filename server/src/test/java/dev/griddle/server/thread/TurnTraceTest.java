@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import dev.griddle.sdk.AgentModels.ThreadMessage;
 import dev.griddle.sdk.GriddleClient;
+import dev.griddle.sdk.KnowledgeModels.DocumentInput;
 import dev.griddle.sdk.Models.CreatedOrganization;
 import dev.griddle.sdk.Page;
 import dev.griddle.sdk.PageRequest;
@@ -149,6 +150,29 @@ class TurnTraceTest extends ApiTest {
 
     static List<UUID> ids(Page<Trace> page) {
         return page.data().stream().map(Trace::id).toList();
+    }
+
+    @Test
+    void aKnowledgeSearchInATurnIsARetrievalSpanUnderItsToolCall() {
+        Org org = org();
+        String tag = "tag-" + UUID.randomUUID();
+        FAKE.script(tag, List.of(new Call("knowledge_search", "{\"query\": \"return the corvina kettle\"}")), List.of(new Text("30 days.")));
+        UUID agent = agent(org.client(), tag, MODEL);
+        UUID document = org.client().knowledge().create(DocumentInput.text("Kettle manual", "A customer may return the corvina kettle within 30 days.",
+                "agent", agent)).id();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> org.client().knowledge().get(document).status(), s -> s.equals("ready"));
+        ThreadMessage answer = org.client().threads().send(thread(org.client(), agent), "How long?", null);
+
+        Map<String, Span> spans = byId(org.client().traces().get(answer.id()));
+        Span retrieval = spans.get("retrieval-1");
+        assertThat(retrieval.kind()).isEqualTo("retrieval");
+        assertThat(retrieval.parentId()).isEqualTo("tool-1");
+        assertThat(retrieval.name()).isEqualTo("knowledge_search");
+        assertThat(retrieval.status()).isEqualTo("succeeded");
+        assertThat(retrieval.durationMs()).isEqualTo(spans.get("tool-1").durationMs());
+        assertThat(retrieval.attributes()).containsEntry("query", "return the corvina kettle").containsEntry("hit_count", 1);
+        assertThat(retrieval.attributes().get("hits").toString()).contains(document.toString()).contains("Kettle manual").contains("position=0")
+                .contains("score=");
     }
 
     @Test

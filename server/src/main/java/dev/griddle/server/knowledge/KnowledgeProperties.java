@@ -20,6 +20,8 @@ import org.springframework.util.unit.DataSize;
  * Search: {@code max-top-k}, {@code full-text-rank-limit} (full-text matches ranked per search: a
  * question whose words are in most chunks is ranked within that many of its matches, so its cost
  * does not grow with the corpus).
+ * Connections: {@code max-connected-scopes} (scopes one runner or agent may be connected to with
+ * {@code PUT .../knowledge}).
  */
 @ConfigurationProperties("griddle.knowledge")
 public record KnowledgeProperties(
@@ -38,7 +40,8 @@ public record KnowledgeProperties(
         @DefaultValue("3") int maxAttempts,
         @DefaultValue("true") boolean ingestEnabled,
         @DefaultValue("50") int maxTopK,
-        @DefaultValue("500") int fullTextRankLimit) {
+        @DefaultValue("500") int fullTextRankLimit,
+        @DefaultValue("20") int maxConnectedScopes) {
 
     public KnowledgeProperties {
         positive("max-upload-size", maxUploadSize.toBytes());
@@ -52,6 +55,7 @@ public record KnowledgeProperties(
         positive("max-attempts", maxAttempts);
         positive("max-top-k", maxTopK);
         positive("full-text-rank-limit", fullTextRankLimit);
+        positive("max-connected-scopes", maxConnectedScopes);
         if (chunkChars < 200) {
             throw new IllegalArgumentException("griddle.knowledge.chunk-chars must be at least 200, was " + chunkChars);
         }

@@ -19,7 +19,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 class RankingSql {
 
-    private static final String NO_SCOPE = "00000000-0000-0000-0000-000000000000";
+    /** Stands for an org scope's missing id in (type, id) pairs. */
+    static final String NO_SCOPE = "00000000-0000-0000-0000-000000000000";
     private static final String FILTERS = """
               c.org_id = :org
               and (c.scope_type, coalesce(c.scope_id, cast(:none as uuid)))

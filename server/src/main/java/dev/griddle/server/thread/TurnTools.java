@@ -72,6 +72,7 @@ class TurnTools {
         Tool tool = agentTools.get(call.name());
         String error;
         JsonNode result = null;
+        JsonNode retrieval = null;
         TurnRecorder.ToolCall timing = turn.calls.startToolCall(call.name());
         if (tool == null) {
             error = "no tool named '" + call.name() + "'; available: " + agentTools.keySet();
@@ -80,16 +81,17 @@ class TurnTools {
             try {
                 c = toolCalls.call(tool, arguments, new ToolContext(p.thread().orgId(), null, null, null, p.agent().projectId()));
             } catch (InterruptedException e) {
-                turn.calls.endToolCall(timing, "cancelled", null);
+                turn.calls.endToolCall(timing, "cancelled", null, null);
                 throw e;
             } catch (RuntimeException e) {
-                turn.calls.endToolCall(timing, "failed", "the tool call failed; see the server log");
+                turn.calls.endToolCall(timing, "failed", "the tool call failed; see the server log", null);
                 throw e;
             }
             error = c.error();
             result = c.result();
+            retrieval = c.event().get("retrieval");
         }
-        turn.calls.endToolCall(timing, error == null ? "succeeded" : "failed", error);
+        turn.calls.endToolCall(timing, error == null ? "succeeded" : "failed", error, retrieval);
         if (error != null) {
             entry.put("error", error);
             turn.emit("tool.result", json.createObjectNode().put("name", call.name()).put("error", error));

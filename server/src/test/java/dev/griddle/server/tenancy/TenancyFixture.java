@@ -179,7 +179,7 @@ public final class TenancyFixture {
         matrix.hidden(worker, true);
     }
 
-    /** Every connection kind on a runner or agent: tools, MCP servers, integrations, skills, web and plan settings. */
+    /** Every connection kind on a runner or agent: tools, MCP servers, integrations, skills, web and plan settings, knowledge scopes. */
     private void connect(String owner) {
         post(owner + "/tools", "{\"tool_id\": \"" + ids.get("tool") + "\"}");
         post(owner + "/mcps", "{\"mcp_server_id\": \"" + ids.get("mcp") + "\"}");
@@ -187,6 +187,7 @@ public final class TenancyFixture {
         post(owner + "/skills", "{\"skill_id\": \"" + ids.get("skill") + "\"}");
         http.ok(adminA, "PUT", owner + "/web", "{\"enabled\": true}");
         http.ok(adminA, "PUT", owner + "/plan", "{\"enabled\": true}");
+        http.ok(adminA, "PUT", owner + "/knowledge", "{\"scopes\": [{\"scope_type\": \"project\", \"scope_id\": \"" + projectA + "\"}]}");
     }
 
     /** Agent G in PA with credentials and connections, its thread with one answered message, and a plan on the thread with todos. */
@@ -246,7 +247,8 @@ public final class TenancyFixture {
                 String[] parts = line.split("\\|");
                 matrix.body("POST " + parts[0], false, parts[1]).body("DELETE " + parts[0], false, parts[1]);
             }
-            matrix.body("PUT " + owner + "/web", false, "{\"enabled\": false}").body("PUT " + owner + "/plan", false, "{\"enabled\": false}");
+            matrix.body("PUT " + owner + "/web", false, "{\"enabled\": false}").body("PUT " + owner + "/plan", false, "{\"enabled\": false}")
+                    .body("PUT " + owner + "/knowledge", false, "{\"scopes\": [{\"scope_type\": \"org\"}]}");
         }
         matrix.body("POST /api/v1/agents", true, "{\"name\": \"agent2-" + tag + "\", \"model\": \"openai/x\", \"project_id\": \"" + pa + "\"}")
                 .body("PATCH /api/v1/agents/{id}", false, "{\"description\": \"changed\"}")

@@ -85,7 +85,7 @@ class EmbeddingLoop extends BackgroundLoop {
         float[][] embedded = embedder.embed(batch.stream().map(ChunkVectors.Pending::embeddedText).toList());
         Set<UUID> documents = new LinkedHashSet<>();
         for (int i = 0; i < batch.size(); i++) {
-            vectors.store(batch.get(i).id(), VectorCodec.encode(embedded[i]), model);
+            vectors.store(batch.get(i), VectorCodec.encode(embedded[i]), model);
             documents.add(batch.get(i).documentId());
         }
         documents.forEach(notices::changed);

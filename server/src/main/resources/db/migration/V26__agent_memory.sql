@@ -18,14 +18,15 @@ create table agent_memories (
     source          text not null check (source in ('api', 'tool', 'turn')),
     created_at      timestamptz not null,
     tsv             tsvector generated always as (to_tsvector('english', text)) stored,
-    -- filled by the embedder, as in knowledge_chunks
+    -- filled by the embedder, as in knowledge_chunks (embedding_error: the model refused it, V30)
     embedding       bytea,
-    embedding_model text
+    embedding_model text,
+    embedding_error text
 );
 create index agent_memories_agent_created on agent_memories (agent_id, user_name, created_at, id);
 create index agent_memories_scope on agent_memories (scope_id);
 create index agent_memories_tsv on agent_memories using gin (tsv);
-create index agent_memories_pending on agent_memories (created_at) where embedding is null;
+create index agent_memories_embedding_model on agent_memories (embedding_model);
 
 -- every delete (by the API, or by a cascade from the agent or organization) is announced to the
 -- nodes' vector indexes on the knowledge channel, the entry id as payload: each node reads that

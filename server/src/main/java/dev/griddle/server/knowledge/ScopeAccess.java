@@ -90,7 +90,8 @@ class ScopeAccess {
         return lookup(orgId, type, id).filter(scope -> reach.sees(scope.ownerProject()));
     }
 
-    private Optional<Scope> lookup(UUID orgId, ScopeType type, UUID id) {
+    /** The scope as it is now, whoever asks; empty when its owner does not exist in the organization. */
+    Optional<Scope> lookup(UUID orgId, ScopeType type, UUID id) {
         String table = switch (type) {
             case PROJECT -> "select id as project_id from projects where org_id = :org and id = :id";
             case AGENT -> "select project_id from agents where org_id = :org and id = :id";

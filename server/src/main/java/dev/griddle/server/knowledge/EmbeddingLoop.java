@@ -99,7 +99,7 @@ class EmbeddingLoop extends BackgroundLoop {
         }
         Set<UUID> documents = new LinkedHashSet<>();
         for (int i = 0; i < batch.size(); i++) {
-            vectors.store(batch.get(i).id(), VectorCodec.encode(embedded[i]), model);
+            vectors.store(batch.get(i), VectorCodec.encode(embedded[i]), model);
             documents.add(batch.get(i).documentId());
         }
         documents.forEach(notices::changed);
@@ -119,7 +119,7 @@ class EmbeddingLoop extends BackgroundLoop {
         Set<UUID> documents = new LinkedHashSet<>();
         for (ChunkVectors.Pending chunk : batch) {
             try {
-                vectors.store(chunk.id(), VectorCodec.encode(embedder.embed(chunk.embeddedText())), model);
+                vectors.store(chunk, VectorCodec.encode(embedder.embed(chunk.embeddedText())), model);
                 documents.add(chunk.documentId());
             } catch (EmbeddingException e) {
                 failed.put(chunk, e);
@@ -136,7 +136,7 @@ class EmbeddingLoop extends BackgroundLoop {
             if (someSucceeded || e.rejectedInput()) {
                 log.warn("knowledge chunk {} of document {} was refused by the embedder {} and is searched by full text only: {}", chunk.id(),
                         chunk.documentId(), model, e.getMessage());
-                vectors.reject(chunk.id(), model, e.getMessage());
+                vectors.reject(chunk, model, e.getMessage());
             }
         });
         documents.forEach(notices::changed);

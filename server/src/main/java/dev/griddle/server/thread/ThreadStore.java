@@ -40,8 +40,9 @@ class ThreadStore {
 
     void insert(ChatThread t) {
         jdbc.sql("""
-                insert into threads (id, org_id, agent_id, title, created_at, updated_at) values (:id, :org, :agent, :title, :created, :updated)
-                """).param("id", t.id()).param("org", t.orgId()).param("agent", t.agentId()).param("title", t.title())
+                insert into threads (id, org_id, agent_id, title, user_name, created_at, updated_at)
+                values (:id, :org, :agent, :title, :user, :created, :updated)
+                """).param("id", t.id()).param("org", t.orgId()).param("agent", t.agentId()).param("title", t.title()).param("user", t.user())
                 .param("created", ts(t.createdAt())).param("updated", ts(t.updatedAt())).update();
     }
 
@@ -135,7 +136,7 @@ class ThreadStore {
 
     private ChatThread thread(ResultSet rs, int n) throws SQLException {
         return new ChatThread(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getObject("agent_id", UUID.class),
-                rs.getString("title"), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
+                rs.getString("title"), rs.getString("user_name"), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
     }
 
     private ThreadMessage message(ResultSet rs, int n) throws SQLException {

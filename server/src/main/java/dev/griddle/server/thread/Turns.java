@@ -3,6 +3,7 @@ package dev.griddle.server.thread;
 import dev.griddle.server.llm.Agents;
 import dev.griddle.server.llm.Builtins;
 import dev.griddle.server.llm.StreamingChats;
+import dev.griddle.server.memory.AgentMemory;
 import dev.griddle.server.tool.Tool;
 import dev.griddle.server.web.ApiException;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
@@ -59,13 +60,15 @@ class Turns {
     private final StreamingChats models;
     private final ObjectProvider<Agents> agents;
     private final TurnTools turnTools;
+    private final AgentMemory memory;
     private final JsonMapper json;
     private final Clock clock;
     private final RunningTurns running;
     private final TurnStore turnStore;
 
-    Turns(ThreadStore store, StreamingChats models, ObjectProvider<Agents> agents, TurnTools turnTools,
+    Turns(ThreadStore store, StreamingChats models, ObjectProvider<Agents> agents, TurnTools turnTools, AgentMemory memory,
             JsonMapper json, Clock clock, RunningTurns running, TurnStore turnStore) {
+        this.memory = memory;
         this.running = running;
         this.turnStore = turnStore;
         this.store = store;
@@ -190,6 +193,13 @@ class Turns {
         store.touch(p.thread().id(), clock.instant());
         if (error != null) {
             return new Last("error", error);
+        }
+        if (status.equals("completed")) {
+            try {
+                memory.indexTurn(p.thread().orgId(), p.agent().id(), p.thread().user(), content, text.toString());
+            } catch (RuntimeException e) {
+                log.error("Indexing a turn of thread {} into the agent's memory failed; the answer stands", p.thread().id(), e);
+            }
         }
         ThreadMessage stored = new ThreadMessage(answer.id(), answer.threadId(), answer.seq(), "assistant", text.toString(), status, toolLog,
                 turn.usage(), answer.createdAt());

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -105,12 +106,14 @@ class AuthFilter extends OncePerRequestFilter {
                 .build();
     }
 
+    private static final Pattern MEMORY_SEARCH = Pattern.compile("/api/v1/agents/[^/]+/memory/search");
+
     /** Why this role may not make this request, or null when it may. */
     static String denial(Caller caller, String method, String path) {
         boolean workerRoute = path.startsWith("/api/v1/workers") || path.startsWith("/api/v1/tasks");
-        // a knowledge search is a read sent as POST (its query is a body)
+        // a knowledge or memory search is a read sent as POST (its query is a body)
         boolean read = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")
-                || method.equals("POST") && path.equals("/api/v1/knowledge/search");
+                || method.equals("POST") && (path.equals("/api/v1/knowledge/search") || MEMORY_SEARCH.matcher(path).matches());
         if (path.startsWith("/api/v1/organizations") && !caller.instanceAdmin()) {
             return "Only the instance admin key may manage organizations";
         }

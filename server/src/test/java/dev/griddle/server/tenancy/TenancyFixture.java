@@ -213,6 +213,8 @@ public final class TenancyFixture {
         ids.put("agent", agent);
         this.agent = UUID.fromString(agent);
         this.thread = UUID.fromString(thread);
+        String memory = id(post(g + "/memory", "{\"text\": \"memory-" + tag + "\", \"user\": \"ann\"}"));
+        matrix.variable("/api/v1/agents/{id}/memory/{entryId}", memory).hidden(memory, false).hidden("memory-" + tag, false);
         matrix.variable("/api/v1/agents/{id}", agent).variable("/api/v1/threads/{id}", thread).variable("/api/v1/plans/{id}", plan)
                 .variable("/api/v1/plans/{id}/todos/{todoId}", first);
         for (String hidden : new String[] {agent, "agent-" + tag, thread, "thread-" + tag, plan, "plan-" + tag, first, second, third}) {
@@ -253,6 +255,9 @@ public final class TenancyFixture {
         matrix.body("POST /api/v1/agents", true, "{\"name\": \"agent2-" + tag + "\", \"model\": \"openai/x\", \"project_id\": \"" + pa + "\"}")
                 .body("PATCH /api/v1/agents/{id}", false, "{\"description\": \"changed\"}")
                 .body("PUT /api/v1/agents/{id}/credentials", false, "{\"openai_api_key\": \"sk-changed\"}")
+                .body("POST /api/v1/agents/{id}/memory", false, "{\"text\": \"planted\", \"user\": \"ann\"}")
+                .body("POST /api/v1/agents/{id}/memory/search", false, "{\"query\": \"memory\", \"user\": \"ann\", \"top_k\": 5}")
+                .body("PUT /api/v1/agents/{id}/memory/settings", false, "{\"auto_index_turns\": true}")
                 .body("POST /api/v1/apply", true, "{\"runners\": [{\"name\": \"applied-" + tag + "\", \"project_id\": \"" + pa + "\", \"steps\": "
                         + steps + "}]}")
                 .body("POST /api/v1/approvals/{id}/complete", false, "{\"approved\": true, \"comment\": \"ok\"}")
@@ -297,7 +302,8 @@ public final class TenancyFixture {
                 .body("POST /api/v1/workers", false, workerBody)
                 .body("POST /api/v1/workers/{id}/claim", false, "{\"max\": 1, \"wait_ms\": 0}")
                 .body("POST /hooks/{triggerId}", false, "{\"unsigned\": true}");
-        matrix.query("GET /api/v1/runs", "runner_id=" + runner).query("GET /api/v1/threads", "agent_id=" + ids.get("agent"))
+        matrix.query("GET /api/v1/agents/{id}/memory", "user=ann").query("DELETE /api/v1/agents/{id}/memory", "user=ann")
+                .query("GET /api/v1/runs", "runner_id=" + runner).query("GET /api/v1/threads", "agent_id=" + ids.get("agent"))
                 .query("GET /api/v1/plans", "thread_id=" + ids.get("thread")).query("GET /api/v1/traces", "runner_id=" + runner)
                 .query("GET /api/v1/approvals", "status=pending").query("GET /api/v1/analytics/summary", "window=all&runner_id=" + runner)
                 .query("GET /api/v1/analytics/timeseries", "metric=runs&granularity=day");

@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The SQL of hybrid search: the strict full-text list (a chunk must share at least half of the
@@ -31,10 +33,13 @@ class RankingSql {
 
     private final JdbcClient jdbc;
     private final int rankLimit;
+    private final TransactionTemplate readOnly;
 
-    RankingSql(JdbcClient jdbc, KnowledgeProperties props) {
+    RankingSql(JdbcClient jdbc, KnowledgeProperties props, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
         this.rankLimit = props.fullTextRankLimit();
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
     }
 
     /**
@@ -47,6 +52,14 @@ class RankingSql {
      * (the vector list carries such questions; ranking every match costs about 20 µs a chunk).
      */
     List<UUID> strictFullText(KnowledgeRanking.Request r, int limit) {
+        // a prepared statement's generic plan cannot know how selective this tsquery is, and may scan every chunk
+        return readOnly.execute(status -> {
+            jdbc.sql("set local plan_cache_mode = force_custom_plan").update();
+            return strictFullTextPlanned(r, limit);
+        });
+    }
+
+    private List<UUID> strictFullTextPlanned(KnowledgeRanking.Request r, int limit) {
         Parsed parsed = parse(r.query());
         if (parsed.web().isBlank()) {
             return List.of(); // nothing but stop words

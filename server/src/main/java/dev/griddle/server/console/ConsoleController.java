@@ -1,5 +1,6 @@
 package dev.griddle.server.console;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.engine.Approval;
 import dev.griddle.server.engine.ApprovalStore;
@@ -39,6 +40,7 @@ import org.springframework.web.bind.annotation.RequestParam;
  * reads and each action writes through the services the API's controllers use, as the signed-in
  * key: its organization, its projects, and its role by the API route the action performs.
  */
+@Hidden
 @Controller
 class ConsoleController {
 

@@ -1,5 +1,6 @@
 package dev.griddle.server.console;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import dev.griddle.server.GriddleProperties;
 import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.engine.RunReader;
@@ -25,8 +26,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * which the run page answers by fetching its live part again (htmx's SSE extension; EventSource
  * sends the session cookie, not a bearer key). Opened through {@link EventStreams}, so a key's
  * stream limit holds and the stream ends when the key is revoked; it ends by itself once the run
- * has finished.
+ * has finished. Hidden from the OpenAPI document, like the other console routes: they are pages, not the API.
  */
+@Hidden
 @RestController
 class ConsoleStreams {
 

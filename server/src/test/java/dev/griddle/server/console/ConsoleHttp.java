@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A browser's side of the console over plain HTTP: a form post, a cookie, no redirects followed. */
-final class ConsoleHttp {
+public final class ConsoleHttp {
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([0-9a-f]+)\"");
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -31,11 +31,11 @@ final class ConsoleHttp {
     private final String base;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
 
-    ConsoleHttp(String base) {
+    public ConsoleHttp(String base) {
         this.base = base;
     }
 
-    HttpResponse<String> get(String path, String cookie) {
+    public HttpResponse<String> get(String path, String cookie) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
         if (cookie != null) {
             request.header("Cookie", cookie);
@@ -43,7 +43,7 @@ final class ConsoleHttp {
         return send(request);
     }
 
-    HttpResponse<String> post(String path, String cookie, Map<String, String> form) {
+    public HttpResponse<String> post(String path, String cookie, Map<String, String> form) {
         String body = form.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
@@ -56,25 +56,25 @@ final class ConsoleHttp {
     }
 
     /** Signs in with {@code apiKey}; returns the response (its Set-Cookie holds the session). */
-    HttpResponse<String> signIn(String apiKey) {
+    public HttpResponse<String> signIn(String apiKey) {
         return post("/console/sign-in", null, Map.of("api_key", apiKey));
     }
 
     /** The {@code name=value} cookie of a successful sign-in. */
-    String session(String apiKey) {
+    public String session(String apiKey) {
         HttpResponse<String> answer = signIn(apiKey);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(303);
         return answer.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
     }
 
     /** The CSRF token on a page the session can see. */
-    String csrf(String cookie) {
+    public String csrf(String cookie) {
         Matcher m = CSRF.matcher(get("/console/runs", cookie).body());
         assertThat(m.find()).isTrue();
         return m.group(1);
     }
 
-    static Map<String, String> form(String... pairs) {
+    public static Map<String, String> form(String... pairs) {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             out.put(pairs[i], pairs[i + 1]);

@@ -20,7 +20,8 @@ public final class Main {
             "fanout", Fanout::new,
             "backlog", Backlog::new,
             "mcp", Mcp::new,
-            "firsttoken", FirstToken::new);
+            "firsttoken", FirstToken::new,
+            "knowledge", KnowledgeSearch::new);
 
     private Main() {
     }
@@ -46,7 +47,7 @@ public final class Main {
             scenario = factory.get();
         } catch (IllegalArgumentException e) {
             System.err.println("griddle-bench: " + e.getMessage());
-            System.err.println("usage: java -jar griddle-bench.jar --url URL --key KEY --scenario chain40|transform10|throughput|fanout|backlog|mcp|firsttoken [--pid PID[,PID...]] [--name value ...]");
+            System.err.println("usage: java -jar griddle-bench.jar --url URL --key KEY --scenario chain40|transform10|throughput|fanout|backlog|mcp|firsttoken|knowledge [--pid PID[,PID...]] [--name value ...]");
             System.exit(2);
             return;
         }

@@ -62,7 +62,27 @@ public final class AgentModels {
     public record Items<T>(List<T> data) {
     }
 
-    public record ChatThread(UUID id, UUID agentId, String title, Instant createdAt, Instant updatedAt) {
+    /** {@code user}: whom the agent talks with in this thread (null: nobody named), and so whose memory its tools use. */
+    public record ChatThread(UUID id, UUID agentId, String title, String user, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** Something an agent remembers, of one user or none; {@code source}: api, tool or turn. */
+    public record MemoryEntry(UUID id, UUID agentId, String user, String text, Instant createdAt, String source) {
+    }
+
+    /** A new memory entry; {@code user} may be null. */
+    public record MemoryInput(String text, String user) {
+    }
+
+    /** A memory search: {@code user} null searches the entries without a user; {@code topK} null is 5. */
+    public record MemoryQuery(String query, String user, Integer topK) {
+    }
+
+    public record MemoryHit(UUID id, String text, String user, double score, Instant createdAt) {
+    }
+
+    /** {@code autoIndexTurns}: each completed turn becomes a memory entry of the thread's user. */
+    public record MemorySettings(Boolean autoIndexTurns) {
     }
 
     /**

@@ -15,6 +15,11 @@ public final class AgentsClient {
         this.http = http;
     }
 
+    /** {@code /api/v1/agents/{id}/memory}: what agents remember, per user. */
+    public MemoryClient memory() {
+        return new MemoryClient(http);
+    }
+
     public Agent create(AgentInput agent) {
         return http.call("POST", "/api/v1/agents", agent, Agent.class);
     }

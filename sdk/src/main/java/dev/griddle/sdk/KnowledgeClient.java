@@ -1,9 +1,12 @@
 package dev.griddle.sdk;
 
+import dev.griddle.sdk.ConnectionModels.Owner;
 import dev.griddle.sdk.KnowledgeModels.Chunk;
+import dev.griddle.sdk.KnowledgeModels.Connections;
 import dev.griddle.sdk.KnowledgeModels.Document;
 import dev.griddle.sdk.KnowledgeModels.DocumentInput;
 import dev.griddle.sdk.KnowledgeModels.Hit;
+import dev.griddle.sdk.KnowledgeModels.ScopeRef;
 import dev.griddle.sdk.KnowledgeModels.SearchRequest;
 import dev.griddle.sdk.KnowledgeModels.SearchResult;
 import dev.griddle.sdk.KnowledgeModels.Upload;
@@ -13,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** {@code /api/v1/knowledge}: documents in (upload, text, URL), their chunks, search. A new document is {@code processing} until ingested. */
+/**
+ * {@code /api/v1/knowledge}: documents in (upload, text, URL), their chunks, search, and the scopes
+ * runners and agents are connected to. A new document is {@code processing} until ingested.
+ */
 public final class KnowledgeClient {
 
     private final Transport http;
@@ -74,6 +80,16 @@ public final class KnowledgeClient {
 
     public List<Hit> search(SearchRequest request) {
         return http.call("POST", "/api/v1/knowledge/search", request, SearchResult.class).data();
+    }
+
+    /** The scopes the owner (a runner or an agent) searches besides its own documents. */
+    public List<ScopeRef> connections(Owner owner) {
+        return http.call("GET", owner.path() + "/knowledge", null, Connections.class).scopes();
+    }
+
+    /** Makes {@code scopes} the owner's connected scopes (the whole list; empty connects none). */
+    public List<ScopeRef> connect(Owner owner, List<ScopeRef> scopes) {
+        return http.call("PUT", owner.path() + "/knowledge", new Connections(scopes), Connections.class).scopes();
     }
 
     private static void field(ByteArrayOutputStream body, String boundary, String name, String value) {

@@ -74,4 +74,27 @@ public final class KnowledgeModels {
 
     public record SearchResult(List<Hit> data) {
     }
+
+    /** A scope a runner or agent is connected to; {@code scopeId} null for {@code org}. */
+    public record ScopeRef(String scopeType, UUID scopeId) {
+        public static ScopeRef org() {
+            return new ScopeRef("org", null);
+        }
+
+        public static ScopeRef project(UUID id) {
+            return new ScopeRef("project", id);
+        }
+
+        public static ScopeRef agent(UUID id) {
+            return new ScopeRef("agent", id);
+        }
+
+        public static ScopeRef runner(UUID id) {
+            return new ScopeRef("runner", id);
+        }
+    }
+
+    /** The body and answer of {@code GET/PUT .../knowledge}: the scopes searched besides the owner's own documents. */
+    public record Connections(List<ScopeRef> scopes) {
+    }
 }

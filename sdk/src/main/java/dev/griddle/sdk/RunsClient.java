@@ -81,6 +81,20 @@ public final class RunsClient {
         return http.call("POST", "/api/v1/runs/" + runId + "/retry", null, Run.class);
     }
 
+    /**
+     * Starts a run and waits for it: returns once it has finished, or when {@code timeout} has passed
+     * with the state seen last (still {@code running}, {@code waiting} for an approval, {@code paused}...;
+     * check {@link Run#finished()}). The run goes on either way; the timeout only bounds this wait.
+     */
+    public Run startAndWait(UUID runnerId, StartRun request, Duration timeout) {
+        return await(start(runnerId, request).id(), timeout);
+    }
+
+    /** {@link #startAndWait(UUID, StartRun, Duration)} with an {@code Idempotency-Key}: a retried call waits for the first run. */
+    public Run startAndWait(UUID runnerId, StartRun request, String idempotencyKey, Duration timeout) {
+        return await(start(runnerId, request, idempotencyKey).id(), timeout);
+    }
+
     /** Polls until the run has finished or the timeout passes; returns the last state seen. */
     public Run await(UUID runId, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);

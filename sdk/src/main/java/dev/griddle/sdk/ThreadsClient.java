@@ -38,10 +38,18 @@ public final class ThreadsClient {
     }
 
     public ChatThread create(UUID agentId, String title) {
+        return create(agentId, title, null);
+    }
+
+    /** {@code user} (null: none) names whom the agent talks with: its memory tools remember and recall that user's entries. */
+    public ChatThread create(UUID agentId, String title, String user) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("agent_id", agentId);
         if (title != null) {
             body.put("title", title);
+        }
+        if (user != null) {
+            body.put("user", user);
         }
         return http.call("POST", "/api/v1/threads", body, ChatThread.class);
     }

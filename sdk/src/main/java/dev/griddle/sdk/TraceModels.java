@@ -42,7 +42,7 @@ public final class TraceModels {
     }
 
     public record Summary(String window, Instant from, Instant to, long runs, long succeeded, long failed, long cancelled, Double successRate,
-            long liveRuns, Long p50DurationMs, Long p95DurationMs, long stepsExecuted, long threadTurns, long inputTokens, long outputTokens,
+            long liveRuns, Long p50DurationMs, Long p95DurationMs, long stepsExecuted, long retrievals, long threadTurns, long inputTokens, long outputTokens,
             BigDecimal costUsd, List<ModelUsage> byModel, List<StepTypeUsage> byStepType) {
     }
 

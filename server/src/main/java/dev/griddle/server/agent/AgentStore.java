@@ -97,6 +97,14 @@ class AgentStore {
                 .param("project", projectId).query(Long.class).single();
     }
 
+    /** The first {@code limit} agents of the organization in {@code scope}, oldest first. */
+    List<Agent> visible(UUID orgId, ProjectScope scope, int limit) {
+        return jdbc.sql("""
+                select * from agents where org_id = :org and (cast(:ids as uuid[]) is null or project_id = any(cast(:ids as uuid[])))
+                order by created_at, id limit :limit
+                """).param("org", orgId).param("ids", scope.sqlArray()).param("limit", limit).query(this::row).list();
+    }
+
     List<Agent> inProject(UUID orgId, UUID projectId) {
         return jdbc.sql("select * from agents where org_id = :org and project_id = :project order by name").param("org", orgId)
                 .param("project", projectId).query(this::row).list();

@@ -231,7 +231,7 @@ public final class Bundle {
     void declare(BundleSection section, JsonNode objects) {
         Map<String, UUID> keys = declared.computeIfAbsent(section.kind(), k -> new HashMap<>());
         for (int i = 0; i < objects.size(); i++) {
-            String key = key(objects.get(i), section.keyField());
+            String key = section.keyOf(objects.get(i));
             if (key == null) {
                 continue;
             }

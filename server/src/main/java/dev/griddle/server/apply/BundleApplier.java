@@ -22,8 +22,11 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class BundleApplier {
 
-    /** Dependency order: integrations, MCP servers, tools and skills before the agents and runners attached to them. */
-    static final List<String> ORDER = List.of("integrations", "mcp_servers", "tools", "skills", "agents", "runners");
+    /**
+     * Dependency order: integrations, MCP servers, tools and skills before the agents and runners
+     * attached to them; documents last, as they may belong to an agent or runner of the bundle.
+     */
+    static final List<String> ORDER = List.of("integrations", "mcp_servers", "tools", "skills", "agents", "runners", "knowledge");
 
     record Result(boolean dryRun, List<Applied> created, List<Applied> updated, List<Applied> unchanged, List<Bundle.Warning> warnings) {
     }

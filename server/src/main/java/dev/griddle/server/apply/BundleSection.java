@@ -25,6 +25,15 @@ public interface BundleSection {
         return "name";
     }
 
+    /**
+     * What makes the object unique in a bundle, for the "twice" check and for references: by
+     * default its {@link #keyField}. Kinds unique only within some owner (documents: a title per
+     * scope) add the owner; null when the object has none.
+     */
+    default String keyOf(JsonNode object) {
+        return Bundle.key(object, keyField());
+    }
+
     /** The id of the object of the caller's organization (and visible to its key) whose key is {@code key}. */
     Optional<UUID> findByKey(Caller caller, String key);
 

@@ -60,7 +60,22 @@ class DocumentIntake {
         this.json = json;
     }
 
-    Taken take(UUID orgId, Incoming in) {
+    /** Takes in a document given as text or a URL ({@link DocumentContent}); a new document gets {@code newId}. */
+    Taken take(UUID orgId, Scope scope, String title, String metadata, DocumentContent content, UUID newId) {
+        Path temp = tempFile();
+        try {
+            Files.write(temp, content.bytes());
+            return take(orgId, new Incoming(scope, title, content.source(), content.sourceUrl(), content.fileName(), content.contentType(), temp, metadata),
+                    newId);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the document's bytes: " + e.getMessage(), e);
+        } finally {
+            delete(temp);
+        }
+    }
+
+    /** Takes in a document from its bytes in {@code in.file()}; a new document (not the same content again) gets {@code newId}. */
+    Taken take(UUID orgId, Incoming in, UUID newId) {
         ZipGuard.check(in.file(), props.maxCompressionRatio());
         long size;
         String hash;
@@ -96,7 +111,7 @@ class DocumentIntake {
             }
             existing.ifPresent(old -> documents.delete(orgId, old.id()));
             int version = existing.map(d -> d.version() + 1).orElse(1);
-            DocumentRow row = new DocumentRow(UUID.randomUUID(), orgId, in.scope(), in.title(), version, DocumentRow.PROCESSING, null, in.source(),
+            DocumentRow row = new DocumentRow(newId, orgId, in.scope(), in.title(), version, DocumentRow.PROCESSING, null, in.source(),
                     in.sourceUrl(), in.fileName(), in.contentType(), hash, size, oid, in.metadata(), 0, now, now);
             documents.insert(row, now);
             return new Taken(documents.find(orgId, row.id()).orElseThrow(), true);
@@ -105,6 +120,22 @@ class DocumentIntake {
             loop.wake();
         }
         return taken;
+    }
+
+    static Path tempFile() {
+        try {
+            return Files.createTempFile("griddle-upload-", ".bin");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary file: " + e.getMessage(), e);
+        }
+    }
+
+    static void delete(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException ignored) {
+            // the temporary directory's own cleanup takes it
+        }
     }
 
     private static String sha256(Path file) throws IOException {

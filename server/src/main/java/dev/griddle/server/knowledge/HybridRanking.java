@@ -17,6 +17,11 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Primary;
+import jakarta.annotation.PreDestroy;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,7 +30,8 @@ import org.springframework.stereotype.Component;
  * the list and fusion falls below vectors alone, see docs/knowledge.md) and the vector list (the
  * query embedded, this node's {@link VectorIndex} scanned within the request's scopes and
  * documents, hits under {@code min-similarity} dropped), fused by reciprocal rank; the score is
- * the fused score. The chunks are then read from PostgreSQL with every filter applied again, so a
+ * the fused score. The full-text query runs on a virtual thread while the query is embedded and the
+ * index scanned. The chunks are then read from PostgreSQL with every filter applied again, so a
  * chunk deleted a moment ago is never returned, whatever the index still holds.
  *
  * <p>Until the index is built (start-up), when vectors are off, or when the embedder fails, the
@@ -43,6 +49,8 @@ class HybridRanking implements KnowledgeRanking {
     private final VectorIndex index;
     private final VectorIndexSync sync;
     private final VectorSearchProperties props;
+    /** One virtual thread per search for its full-text query (the connection pool bounds how many run at once). */
+    private final ExecutorService alongside = Executors.newVirtualThreadPerTaskExecutor();
 
     HybridRanking(FullTextRanking fullText, RankingSql sql, Embedder embedder, VectorIndex index, VectorIndexSync sync,
             VectorSearchProperties props) {
@@ -62,17 +70,19 @@ class HybridRanking implements KnowledgeRanking {
         if (!props.enabled() || !sync.built() || index.size() == 0) {
             return fullText.rank(r);
         }
-        float[] query;
+        int candidates = Math.min(VectorIndex.MAX_K, Math.max(props.candidates(), r.topK()));
+        // the full-text list is PostgreSQL's work, the vector list this JVM's: one waits for the other only at the end
+        CompletableFuture<List<UUID>> text = CompletableFuture.supplyAsync(() -> sql.strictFullText(r, candidates), alongside);
+        List<UUID> vector;
         try {
-            query = embedder.embed(r.query());
+            vector = vectorList(r, embedder.embed(r.query()), candidates);
         } catch (EmbeddingException e) {
+            text.cancel(true);
             log.warn("knowledge search falls back to full-text alone: the embedder failed ({})", e.getMessage());
             return fullText.rank(r);
         }
-        int candidates = Math.min(VectorIndex.MAX_K, Math.max(props.candidates(), r.topK()));
-        List<UUID> text = sql.strictFullText(r, candidates);
-        List<UUID> vector = vectorList(r, query, candidates);
-        List<ReciprocalRankFusion.Fused<UUID>> fused = ReciprocalRankFusion.fuse(text, vector, text.size() + vector.size());
+        List<UUID> textList = fullTextList(text);
+        List<ReciprocalRankFusion.Fused<UUID>> fused = ReciprocalRankFusion.fuse(textList, vector, textList.size() + vector.size());
         Map<UUID, Hit> chunks = sql.chunks(r, fused.stream().map(ReciprocalRankFusion.Fused::item).toList());
         List<Hit> out = new ArrayList<>(r.topK());
         for (ReciprocalRankFusion.Fused<UUID> f : fused) {
@@ -82,6 +92,19 @@ class HybridRanking implements KnowledgeRanking {
             }
         }
         return out;
+    }
+
+    private static List<UUID> fullTextList(CompletableFuture<List<UUID>> text) {
+        try {
+            return text.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        alongside.shutdownNow();
     }
 
     private List<UUID> vectorList(Request r, float[] query, int candidates) {

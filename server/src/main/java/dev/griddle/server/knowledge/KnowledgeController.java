@@ -1,6 +1,5 @@
 package dev.griddle.server.knowledge;
 
-import dev.griddle.server.outbound.GuardedGet;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
@@ -9,8 +8,6 @@ import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.UUID;
@@ -83,14 +80,15 @@ class KnowledgeController {
         ScopeAccess.parse(scopeType, scopeId);
         errors.throwIfAny();
         Scope scope = scopes.resolve(caller, scopeType, scopeId, true);
-        Path temp = tempFile();
+        Path temp = DocumentIntake.tempFile();
         try {
             file.transferTo(temp);
-            return answer(intake.take(caller.orgId(), new DocumentIntake.Incoming(scope, t, "upload", null, fileName, file.getContentType(), temp, meta)));
+            return answer(intake.take(caller.orgId(), new DocumentIntake.Incoming(scope, t, "upload", null, fileName, file.getContentType(), temp, meta),
+                    UUID.randomUUID()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot keep the uploaded file: " + e.getMessage(), e);
         } finally {
-            delete(temp);
+            DocumentIntake.delete(temp);
         }
     }
 
@@ -101,36 +99,11 @@ class KnowledgeController {
         FieldErrors errors = new FieldErrors();
         String t = DocumentChecks.title(body.title(), errors);
         String meta = DocumentChecks.metadata(body.metadata(), errors);
-        boolean hasText = body.text() != null && !body.text().isBlank();
-        boolean hasUrl = body.url() != null && !body.url().isBlank();
-        if (hasText == hasUrl) {
-            errors.add(hasText ? "url" : "text", hasText ? "give text or url, not both" : "required: text or url");
-        }
-        if (hasText && body.text().getBytes(StandardCharsets.UTF_8).length > props.maxTextBytes().toBytes()) {
-            errors.add("text", "must be at most " + props.maxTextBytes().toBytes() + " bytes (griddle.knowledge.max-text-bytes)");
-        }
-        URI url = hasUrl ? url(body.url(), errors) : null;
+        DocumentContent.Given given = DocumentContent.check(body.text(), body.url(), props, errors);
         ScopeAccess.parse(body.scopeType(), body.scopeId());
         errors.throwIfAny();
         Scope scope = scopes.resolve(caller, body.scopeType(), body.scopeId(), true);
-        Path temp = tempFile();
-        try {
-            DocumentIntake.Incoming in;
-            if (hasText) {
-                Files.writeString(temp, body.text());
-                in = new DocumentIntake.Incoming(scope, t, "text", null, null, "text/markdown", temp, meta);
-            } else {
-                GuardedGet.Fetched fetched = fetcher.fetch(url);
-                Files.write(temp, fetched.body());
-                String name = baseName(fetched.url().getPath());
-                in = new DocumentIntake.Incoming(scope, t, "url", url.toString(), name, fetched.contentType(), temp, meta);
-            }
-            return answer(intake.take(caller.orgId(), in));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            delete(temp);
-        }
+        return answer(intake.take(caller.orgId(), scope, t, meta, DocumentContent.read(given, fetcher), UUID.randomUUID()));
     }
 
     @GetMapping
@@ -193,20 +166,6 @@ class KnowledgeController {
         return taken.created() ? ResponseEntity.created(URI.create("/api/v1/knowledge/" + view.id())).body(view) : ResponseEntity.ok(view);
     }
 
-    private static URI url(String text, FieldErrors errors) {
-        try {
-            URI url = URI.create(text.strip());
-            if (url.getScheme() == null || !url.getScheme().matches("https?") || url.getHost() == null) {
-                errors.add("url", "must be an absolute http(s) URL");
-                return null;
-            }
-            return url;
-        } catch (IllegalArgumentException e) {
-            errors.add("url", "is not a URL: " + e.getMessage());
-            return null;
-        }
-    }
-
     /** The last segment of a client's file name ({@code C:\\docs\\a.pdf} -> {@code a.pdf}), null when it has none. */
     static String baseName(String name) {
         if (name == null) {
@@ -217,19 +176,4 @@ class KnowledgeController {
         return n.isEmpty() ? null : n.length() > DocumentChecks.MAX_TITLE ? n.substring(n.length() - DocumentChecks.MAX_TITLE) : n;
     }
 
-    private static Path tempFile() {
-        try {
-            return Files.createTempFile("griddle-upload-", ".bin");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary file: " + e.getMessage(), e);
-        }
-    }
-
-    private static void delete(Path temp) {
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException ignored) {
-            // the temporary directory's own cleanup takes it
-        }
-    }
 }

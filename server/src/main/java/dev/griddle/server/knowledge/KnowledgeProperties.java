@@ -17,7 +17,11 @@ import org.springframework.util.unit.DataSize;
  * Chunking: {@code chunk-chars} and {@code chunk-overlap}. Ingest: {@code ingest-threads} (parsing
  * shares the cores with the engine), {@code ingest-lease} (how long a node holds a document before
  * another may resume it), {@code max-attempts} (a document whose ingest keeps dying is failed).
- * Search: {@code max-top-k}.
+ * Search: {@code max-top-k}, {@code full-text-rank-limit} (full-text matches ranked per search: a
+ * question whose words are in most chunks is ranked within that many of its matches, so its cost
+ * does not grow with the corpus).
+ * Connections: {@code max-connected-scopes} (scopes one runner or agent may be connected to with
+ * {@code PUT .../knowledge}).
  */
 @ConfigurationProperties("griddle.knowledge")
 public record KnowledgeProperties(
@@ -35,7 +39,9 @@ public record KnowledgeProperties(
         @DefaultValue("10m") Duration ingestLease,
         @DefaultValue("3") int maxAttempts,
         @DefaultValue("true") boolean ingestEnabled,
-        @DefaultValue("50") int maxTopK) {
+        @DefaultValue("50") int maxTopK,
+        @DefaultValue("500") int fullTextRankLimit,
+        @DefaultValue("20") int maxConnectedScopes) {
 
     public KnowledgeProperties {
         positive("max-upload-size", maxUploadSize.toBytes());
@@ -48,6 +54,8 @@ public record KnowledgeProperties(
         positive("ingest-threads", ingestThreads);
         positive("max-attempts", maxAttempts);
         positive("max-top-k", maxTopK);
+        positive("full-text-rank-limit", fullTextRankLimit);
+        positive("max-connected-scopes", maxConnectedScopes);
         if (chunkChars < 200) {
             throw new IllegalArgumentException("griddle.knowledge.chunk-chars must be at least 200, was " + chunkChars);
         }

@@ -3,6 +3,7 @@ package dev.griddle.server.knowledge;
 import dev.griddle.server.tool.Tool;
 import dev.griddle.server.tool.ToolContext;
 import dev.griddle.server.tool.ToolException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
@@ -69,5 +70,16 @@ final class KnowledgeSearchTool implements Tool {
             r.putObject("citation").put("document_id", hit.documentId().toString()).put("title", hit.title()).put("position", hit.position());
         }
         return out;
+    }
+
+    @Override
+    public ObjectNode retrieval(JsonNode arguments, JsonNode result) {
+        List<RetrievalTrace.Entry> hits = new ArrayList<>();
+        for (JsonNode r : result.path("results")) {
+            JsonNode c = r.path("citation");
+            hits.add(new RetrievalTrace.Entry(c.path("document_id").asString(), c.path("title").asString(), c.path("position").asInt(),
+                    r.path("score").asDouble()));
+        }
+        return RetrievalTrace.of(arguments.path("query").asString(""), hits);
     }
 }

@@ -1,9 +1,7 @@
 package dev.griddle.server.knowledge;
 
-import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.tool.ConnectedTools;
 import dev.griddle.server.tool.Tool;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,20 +11,21 @@ import org.springframework.stereotype.Component;
 
 /**
  * Offers {@link KnowledgeSearchTool} over the owners' own documents ({@code scope_type runner}
- * and {@code agent}, their ids): an {@code llm} step that names {@code knowledge_search} in its
- * {@code tools} gets it always; a thread, which is offered everything, only when its owners have
- * a document (so a model is not handed a tool that can find nothing).
+ * and {@code agent}, their ids) and the scopes they are connected to ({@link OwnerScopes}): an
+ * {@code llm} step that names {@code knowledge_search} in its {@code tools} gets it always; a
+ * thread, which is offered everything, only when one of those scopes has a document (so a model
+ * is not handed a tool that can find nothing).
  */
 @Component
 class KnowledgeTools implements ConnectedTools {
 
-    private final ScopeAccess access;
+    private final OwnerScopes ownerScopes;
     private final KnowledgeRanking ranking;
     private final KnowledgeProperties props;
     private final JdbcClient jdbc;
 
-    KnowledgeTools(ScopeAccess access, KnowledgeRanking ranking, KnowledgeProperties props, JdbcClient jdbc) {
-        this.access = access;
+    KnowledgeTools(OwnerScopes ownerScopes, KnowledgeRanking ranking, KnowledgeProperties props, JdbcClient jdbc) {
+        this.ownerScopes = ownerScopes;
         this.ranking = ranking;
         this.props = props;
         this.jdbc = jdbc;
@@ -37,25 +36,28 @@ class KnowledgeTools implements ConnectedTools {
         if (!KnowledgeSearchTool.NAME.equals(name)) {
             return Optional.empty();
         }
-        return Optional.of(new KnowledgeSearchTool(orgId, scopes(orgId, owners), ranking, props.maxTopK()));
+        return Optional.of(new KnowledgeSearchTool(orgId, ownerScopes.of(orgId, owners), ranking, props.maxTopK()));
     }
 
     @Override
     public Map<String, Tool> all(UUID orgId, List<Owner> owners) {
-        List<Scope> scopes = scopes(orgId, owners);
-        boolean any = !scopes.isEmpty() && jdbc.sql("""
-                select exists (select 1 from knowledge_documents where org_id = :org and scope_type in ('runner', 'agent') and scope_id = any(:ids))
-                """).param("org", orgId).param("ids", scopes.stream().map(Scope::id).toArray(UUID[]::new)).query(Boolean.class).single();
-        return any ? Map.of(KnowledgeSearchTool.NAME, new KnowledgeSearchTool(orgId, scopes, ranking, props.maxTopK())) : Map.of();
+        List<Scope> scopes = ownerScopes.of(orgId, owners);
+        return anyDocument(orgId, scopes) ? Map.of(KnowledgeSearchTool.NAME, new KnowledgeSearchTool(orgId, scopes, ranking, props.maxTopK()))
+                : Map.of();
     }
 
-    /** The owners' own scopes as they are now (an owner deleted meanwhile has none). */
-    private List<Scope> scopes(UUID orgId, List<Owner> owners) {
-        List<Scope> out = new ArrayList<>();
-        for (Owner owner : owners) {
-            ScopeType type = "agent".equals(owner.kind()) ? ScopeType.AGENT : ScopeType.RUNNER;
-            access.visible(orgId, ProjectScope.ALL, type, owner.id()).ifPresent(out::add);
+    /** One indexed lookup (the documents' unique key starts with org, type, id) over the scopes given. */
+    private boolean anyDocument(UUID orgId, List<Scope> scopes) {
+        if (scopes.isEmpty()) {
+            return false;
         }
-        return out;
+        return jdbc.sql("""
+                select exists (select 1 from knowledge_documents d
+                               where d.org_id = :org and (d.scope_type, coalesce(d.scope_id, cast(:none as uuid)))
+                                   in (select t, i from unnest(cast(:types as text[]), cast(:ids as uuid[])) as s(t, i)))
+                """).param("org", orgId).param("none", RankingSql.NO_SCOPE)
+                .param("types", scopes.stream().map(s -> s.type().wireName()).toArray(String[]::new))
+                .param("ids", scopes.stream().map(s -> s.id() == null ? UUID.fromString(RankingSql.NO_SCOPE) : s.id()).toArray(UUID[]::new))
+                .query(Boolean.class).single();
     }
 }

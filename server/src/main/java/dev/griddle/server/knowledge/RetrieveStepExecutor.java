@@ -4,6 +4,7 @@ import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.step.StepExecutor;
 import dev.griddle.server.step.StepOutcome;
 import dev.griddle.server.step.StepTask;
+import dev.griddle.server.tool.ConnectedTools;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,10 +20,12 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code retrieve} steps: {@code with: {query, scopes, top_k}} ranks chunks through
  * {@link KnowledgeRanking} for pipelines that retrieve without a model choosing to. The runner's
- * own documents are always searched; each named scope must be visible to the run's project, as
+ * own documents and the scopes it is connected to ({@link OwnerScopes}, as its {@code knowledge_search}
+ * tool has them) are always searched; each named scope must be visible to the run's project, as
  * for a key limited to it, else the step fails naming the scope as unknown (one of another
  * project or organization reads exactly like one that does not exist). The arguments' shape was
- * checked at publish and again once rendered, before the task was queued.
+ * checked at publish and again once rendered, before the task was queued. The search is logged as a
+ * {@code retrieval} event ({@link RetrievalTrace}), the step's {@code retrieval} span.
  */
 @Component
 class RetrieveStepExecutor implements StepExecutor {
@@ -30,11 +33,13 @@ class RetrieveStepExecutor implements StepExecutor {
     static final int DEFAULT_TOP_K = 5;
 
     private final ScopeAccess access;
+    private final OwnerScopes ownerScopes;
     private final KnowledgeRanking ranking;
     private final KnowledgeProperties props;
 
-    RetrieveStepExecutor(ScopeAccess access, KnowledgeRanking ranking, KnowledgeProperties props) {
+    RetrieveStepExecutor(ScopeAccess access, OwnerScopes ownerScopes, KnowledgeRanking ranking, KnowledgeProperties props) {
         this.access = access;
+        this.ownerScopes = ownerScopes;
         this.ranking = ranking;
         this.props = props;
     }
@@ -61,8 +66,7 @@ class RetrieveStepExecutor implements StepExecutor {
                     false);
         }
         ProjectScope reach = ProjectScope.ofOwner(task.projectId());
-        Set<Scope> scopes = new LinkedHashSet<>();
-        access.visible(task.orgId(), reach, ScopeType.RUNNER, task.runnerId()).ifPresent(scopes::add);
+        Set<Scope> scopes = new LinkedHashSet<>(ownerScopes.of(task.orgId(), List.of(new ConnectedTools.Owner("runner", task.runnerId()))));
         for (JsonNode named : with.path("scopes")) {
             ScopeType type = ScopeType.parse(named.path("scope_type").asString(""));
             UUID id = type == ScopeType.ORG ? null : uuid(named.path("scope_id").asString(""));
@@ -73,9 +77,11 @@ class RetrieveStepExecutor implements StepExecutor {
             }
             scopes.add(scope.get());
         }
+        long t0 = System.nanoTime();
         List<KnowledgeRanking.Hit> hits = scopes.isEmpty() ? List.of()
                 : ranking.rank(new KnowledgeRanking.Request(task.orgId(), query, new ArrayList<>(scopes), (int) topK, null, null));
-        return StepOutcome.done(output(hits));
+        ObjectNode trace = RetrievalTrace.of(query, RetrievalTrace.entries(hits)).put("latency_ms", (System.nanoTime() - t0) / 1_000_000);
+        return new StepOutcome.Done(output(hits), new StepOutcome.Trail(StepOutcome.Usage.NONE, List.of(new StepOutcome.Event("retrieval", trace))));
     }
 
     private static ObjectNode output(List<KnowledgeRanking.Hit> hits) {

@@ -42,11 +42,21 @@ class ScopeAccess {
     /** The pair checked for form only (422 naming the field); nothing is looked up. */
     static Named parse(String type, String id) {
         FieldErrors errors = new FieldErrors();
+        Named named = parse(type, id, "", errors);
+        errors.throwIfAny();
+        return named;
+    }
+
+    /** The pair checked for form only, its problems added under {@code at} ({@code "scopes[0]."}, or {@code ""}); null when it has any. */
+    static Named parse(String type, String id, String at, FieldErrors errors) {
+        boolean ok = true;
         ScopeType scopeType = ScopeType.parse(type);
         if (type == null || type.isBlank()) {
-            errors.add("scope_type", "required: one of org, project, agent, runner");
+            errors.add(at + "scope_type", "required: one of org, project, agent, runner");
+            ok = false;
         } else if (scopeType == null) {
-            errors.add("scope_type", "must be one of org, project, agent, runner, was '" + shorten(type) + "'");
+            errors.add(at + "scope_type", "must be one of org, project, agent, runner, was '" + shorten(type) + "'");
+            ok = false;
         }
         UUID scopeId = null;
         boolean badId = false;
@@ -54,17 +64,19 @@ class ScopeAccess {
             try {
                 scopeId = UUID.fromString(id.strip());
             } catch (IllegalArgumentException e) {
-                errors.add("scope_id", "must be a UUID, was '" + shorten(id) + "'");
+                errors.add(at + "scope_id", "must be a UUID, was '" + shorten(id) + "'");
                 badId = true;
+                ok = false;
             }
         }
         if (scopeType == ScopeType.ORG && scopeId != null) {
-            errors.add("scope_id", "must be left out for scope_type org");
+            errors.add(at + "scope_id", "must be left out for scope_type org");
+            ok = false;
         } else if (scopeType != null && scopeType != ScopeType.ORG && scopeId == null && !badId) {
-            errors.add("scope_id", "required for scope_type " + scopeType.wireName());
+            errors.add(at + "scope_id", "required for scope_type " + scopeType.wireName());
+            ok = false;
         }
-        errors.throwIfAny();
-        return new Named(scopeType, scopeId);
+        return ok ? new Named(scopeType, scopeId) : null;
     }
 
     /** The scope as it is now, if the key sees it; else 404. */
@@ -90,7 +102,8 @@ class ScopeAccess {
         return lookup(orgId, type, id).filter(scope -> reach.sees(scope.ownerProject()));
     }
 
-    private Optional<Scope> lookup(UUID orgId, ScopeType type, UUID id) {
+    /** The scope as it is now, whoever asks; empty when its owner does not exist in the organization. */
+    Optional<Scope> lookup(UUID orgId, ScopeType type, UUID id) {
         String table = switch (type) {
             case PROJECT -> "select id as project_id from projects where org_id = :org and id = :id";
             case AGENT -> "select project_id from agents where org_id = :org and id = :id";

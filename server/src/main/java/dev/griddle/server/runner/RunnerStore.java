@@ -94,6 +94,15 @@ class RunnerStore implements ProjectMembers {
                 .param("limit", page.perPage()).param("offset", page.offset()).query(this::row).list();
     }
 
+    /** The first {@code limit} runners of the organization in {@code scope}, oldest first. */
+    List<StoredRunner> visible(UUID orgId, ProjectScope scope, int limit) {
+        return jdbc.sql("""
+                select * from runners
+                where org_id = :org and (cast(:ids as uuid[]) is null or project_id = any(cast(:ids as uuid[])))
+                order by created_at, id limit :limit
+                """).param("org", orgId).param("ids", scope.sqlArray()).param("limit", limit).query(this::row).list();
+    }
+
     long count(Caller caller, UUID projectId) {
         return jdbc.sql("""
                 select count(*) from runners

@@ -25,6 +25,10 @@ final class StepParser {
     private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
     /** Types that stand for one thing each (an approval, a child run), so they cannot fan out. */
     private static final Set<String> NO_FOR_EACH = Set.of("approval", "runner");
+    /** Types only the server runs (they read its knowledge index), so no worker host may be asked to. */
+    private static final Set<String> SERVER_ONLY = Set.of("retrieve");
+    /** The most {@code scopes} one retrieve step may name (docs/knowledge.md). */
+    static final int MAX_RETRIEVE_SCOPES = 20;
     private static final JsonNode NO_ARGUMENTS = JsonNodeFactory.instance.objectNode();
 
     /** One problem with a step; {@code path} is relative to the step, like {@code with.on_timeout}. */
@@ -83,6 +87,10 @@ final class StepParser {
         if (common.forEach() != null && NO_FOR_EACH.contains(type)) {
             problems.add(new Problem("for_each", "is not supported on " + type + " steps"));
         }
+        if (!common.runsOn().isEmpty() && SERVER_ONLY.contains(type)) {
+            problems.add(new Problem("runs_on", "is not supported on " + type + " steps: they search the server's knowledge index, which a worker host "
+                    + "does not have; leave runs_on out"));
+        }
         if (with != null && !with.isNull() && !with.isObject()) {
             problems.add(new Problem("with", "must be an object, was " + with.getNodeType().name().toLowerCase(Locale.ROOT)));
             return null;
@@ -133,6 +141,10 @@ final class StepParser {
         }
         if (!node.isArray()) {
             args.problem("scopes", "must be a list of {scope_type, scope_id}" + args.orTemplate() + ", was " + node.getNodeType().name().toLowerCase(Locale.ROOT));
+            return null;
+        }
+        if (node.size() > MAX_RETRIEVE_SCOPES) {
+            args.problem("scopes", "must name at most " + MAX_RETRIEVE_SCOPES + " scopes, named " + node.size());
             return null;
         }
         List<StepSpec.ScopeName> out = new ArrayList<>();

@@ -88,31 +88,30 @@ class RunningTurns implements SmartLifecycle {
      * running on any node is a 409; one whose node stopped heartbeating is taken over, its answer
      * marked {@code interrupted}.
      */
-    Turn begin(ChatThread thread, String content, SseEmitter client) {
-        Turn turn = new Turn(thread.id(), UUID.randomUUID(), client, new TurnRecorder(clock));
+    Turn begin(ChatThread thread, String content, SseEmitter client, TurnListener listener) {
+        Turn turn = new Turn(thread.id(), UUID.randomUUID(), client, listener, new TurnRecorder(clock));
         if (local.putIfAbsent(thread.id(), turn) != null) {
             throw busy(thread.id());
         }
         Instant now = clock.instant();
-        boolean claimed;
+        UUID question;
         try {
-            claimed = Boolean.TRUE.equals(tx.execute(s -> {
+            question = tx.execute(s -> {
                 if (!store.claim(thread.orgId(), thread.id(), turn.id, node, now, now.minus(props.heartbeatTimeout()))) {
-                    return false;
+                    return null;
                 }
                 store.interruptOrphans(thread.orgId(), thread.id(), now);
-                threads.append(thread.orgId(), thread.id(), "user", content, "completed", now);
-                return true;
-            }));
+                return threads.append(thread.orgId(), thread.id(), "user", content, "completed", now).id();
+            });
         } catch (RuntimeException e) {
             local.remove(thread.id(), turn);
             throw e;
         }
-        if (!claimed) {
+        if (question == null) {
             local.remove(thread.id(), turn);
             throw busy(thread.id());
         }
-        turn.claimed();
+        turn.claimed(question);
         return turn;
     }
 

@@ -1,5 +1,6 @@
 package dev.griddle.server.thread;
 
+import dev.griddle.server.memory.AgentMemory;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.EventStreams;
@@ -34,15 +35,15 @@ class ThreadController {
     private static final Duration MAX_STREAM = Duration.ofMinutes(30);
     static final int MAX_CONTENT = 100_000;
 
-    record ThreadBody(UUID agentId, String title) {
+    record ThreadBody(UUID agentId, String title, String user) {
     }
 
     record MessageBody(String content) {
     }
 
-    record ThreadView(UUID id, UUID agentId, String title, Instant createdAt, Instant updatedAt) {
+    record ThreadView(UUID id, UUID agentId, String title, String user, Instant createdAt, Instant updatedAt) {
         static ThreadView of(ChatThread t) {
-            return new ThreadView(t.id(), t.agentId(), t.title(), t.createdAt(), t.updatedAt());
+            return new ThreadView(t.id(), t.agentId(), t.title(), t.user(), t.createdAt(), t.updatedAt());
         }
     }
 
@@ -81,12 +82,15 @@ class ThreadController {
     @PostMapping
     ResponseEntity<ThreadView> create(Caller caller, @RequestBody ThreadBody body) {
         FieldErrors errors = new FieldErrors().required("agent_id", body.agentId()).maxLength("title", body.title(), 500);
+        if (body.user() != null && (body.user().isBlank() || body.user().length() > AgentMemory.MAX_USER)) {
+            errors.add("user", "must be 1 to " + AgentMemory.MAX_USER + " characters when given");
+        }
         if (body.agentId() != null && threads.agent(caller.orgId(), body.agentId()).filter(a -> caller.sees(a.projectId())).isEmpty()) {
             errors.add("agent_id", "no agent '" + body.agentId() + "' visible to this key");
         }
         errors.throwIfAny();
         Instant now = clock.instant();
-        ChatThread thread = new ChatThread(UUID.randomUUID(), caller.orgId(), body.agentId(), body.title(), now, now);
+        ChatThread thread = new ChatThread(UUID.randomUUID(), caller.orgId(), body.agentId(), body.title(), body.user(), now, now);
         threads.insert(thread);
         return ResponseEntity.created(URI.create("/api/v1/threads/" + thread.id())).body(ThreadView.of(thread));
     }
@@ -119,7 +123,7 @@ class ThreadController {
         Turns.Prepared prepared = turns.prepare(thread);
         SseEmitter emitter = streams.open(caller, MAX_STREAM);
         try {
-            turns.start(prepared, body.content(), emitter);
+            turns.start(prepared, body.content(), emitter, TurnListener.NONE);
         } catch (RuntimeException e) {
             streams.abandon(caller, emitter);
             throw e;

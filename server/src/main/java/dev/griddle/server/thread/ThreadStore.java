@@ -40,8 +40,9 @@ class ThreadStore {
 
     void insert(ChatThread t) {
         jdbc.sql("""
-                insert into threads (id, org_id, agent_id, title, created_at, updated_at) values (:id, :org, :agent, :title, :created, :updated)
-                """).param("id", t.id()).param("org", t.orgId()).param("agent", t.agentId()).param("title", t.title())
+                insert into threads (id, org_id, agent_id, title, user_name, created_at, updated_at)
+                values (:id, :org, :agent, :title, :user, :created, :updated)
+                """).param("id", t.id()).param("org", t.orgId()).param("agent", t.agentId()).param("title", t.title()).param("user", t.user())
                 .param("created", ts(t.createdAt())).param("updated", ts(t.updatedAt())).update();
     }
 
@@ -121,9 +122,21 @@ class ThreadStore {
                 """).param("thread", threadId).param("limit", limit).query(this::message).list();
     }
 
+    /** A user's message and the answer stored right after it, if any yet. */
+    record QuestionAnswer(ThreadMessage question, ThreadMessage answer) {
+    }
+
+    /** The user's message {@code questionId} of the organization and its answer (the next message, written by the turn). */
+    Optional<QuestionAnswer> questionAnswer(UUID orgId, UUID questionId) {
+        Optional<ThreadMessage> question = jdbc.sql("select * from thread_messages where org_id = :org and id = :id and role = 'user'")
+                .param("org", orgId).param("id", questionId).query(this::message).optional();
+        return question.map(q -> new QuestionAnswer(q, jdbc.sql("select * from thread_messages where thread_id = :thread and seq = :seq and role = 'assistant'")
+                .param("thread", q.threadId()).param("seq", q.seq() + 1).query(this::message).optional().orElse(null)));
+    }
+
     private ChatThread thread(ResultSet rs, int n) throws SQLException {
         return new ChatThread(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getObject("agent_id", UUID.class),
-                rs.getString("title"), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
+                rs.getString("title"), rs.getString("user_name"), instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
     }
 
     private ThreadMessage message(ResultSet rs, int n) throws SQLException {

@@ -28,6 +28,9 @@ final class Turn {
     /** The turn's model and tool calls: its trace. */
     final TurnRecorder calls;
     private volatile SseEmitter client;
+    private final TurnListener listener;
+    /** The user's message this turn answers (set once the claim has stored it). */
+    private volatile UUID questionId;
     private volatile boolean stopped;
     private volatile StreamingHandle handle;
     private volatile CompletableFuture<?> waiting;
@@ -36,19 +39,28 @@ final class Turn {
     private volatile ThreadMessage.Usage usage = ThreadMessage.Usage.NONE;
     private volatile boolean claimed;
 
-    Turn(UUID threadId, UUID id, SseEmitter client, TurnRecorder calls) {
+    /** {@code client} (the SSE stream) may be null when only {@code listener} follows the turn. */
+    Turn(UUID threadId, UUID id, SseEmitter client, TurnListener listener, TurnRecorder calls) {
         this.threadId = threadId;
         this.id = id;
         this.calls = calls;
         this.client = client;
-        client.onCompletion(this::clientGone);
-        client.onError(e -> clientGone());
-        client.onTimeout(this::clientGone);
+        this.listener = listener;
+        if (client != null) {
+            client.onCompletion(this::clientGone);
+            client.onError(e -> clientGone());
+            client.onTimeout(this::clientGone);
+        }
     }
 
-    /** The claim on the thread has committed: from now on the heartbeat stamps this turn. */
-    void claimed() {
+    /** The claim on the thread has committed, with the user's message {@code questionId}: from now on the heartbeat stamps this turn. */
+    void claimed(UUID questionId) {
+        this.questionId = questionId;
         claimed = true;
+    }
+
+    UUID questionId() {
+        return questionId;
     }
 
     boolean isClaimed() {
@@ -111,8 +123,15 @@ final class Turn {
         }
     }
 
-    /** Ends the client's stream (the turn is over). */
+    /** A piece of the answer's text: to the client as {@code message.delta} ({@code json} is its data), and to the listener. */
+    void delta(String text, String json) {
+        emitJson("message.delta", json);
+        listener.delta(text);
+    }
+
+    /** Ends the client's stream and tells the listener (the turn is over, its answer stored). */
     void close() {
+        listener.ended();
         SseEmitter c = client;
         client = null;
         if (c != null) {

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The model and tool calls of one turn with their timings, kept in memory as they end and stored
@@ -58,7 +59,7 @@ final class TurnRecorder {
             BigDecimal costUsd) {
         long first = call.firstTokenNanos;
         calls.add(new Call("llm", null, model, call.startedAt, millisSince(call.startNanos), status, error, inputTokens, outputTokens, costUsd,
-                first == 0 ? null : Math.max(0, (first - call.startNanos) / 1_000_000), call.planReminder));
+                first == 0 ? null : Math.max(0, (first - call.startNanos) / 1_000_000), call.planReminder, null));
         lastModelCall = calls.size() - 1;
     }
 
@@ -66,10 +67,13 @@ final class TurnRecorder {
         return new ToolCall(name, clock.instant(), System.nanoTime());
     }
 
-    /** Records a tool call that ended, under the model call that asked for it; {@code status} succeeded, failed or cancelled. */
-    synchronized void endToolCall(ToolCall call, String status, String error) {
+    /**
+     * Records a tool call that ended, under the model call that asked for it; {@code status}
+     * succeeded, failed or cancelled; {@code retrieval} what its knowledge search found, or null.
+     */
+    synchronized void endToolCall(ToolCall call, String status, String error, JsonNode retrieval) {
         calls.add(new Call("tool", lastModelCall < 0 ? null : lastModelCall, call.name(), call.startedAt(), millisSince(call.startNanos()),
-                status, error, 0, 0, BigDecimal.ZERO, null, false));
+                status, error, 0, 0, BigDecimal.ZERO, null, false, retrieval));
     }
 
     /** The calls that ended so far, in order. */

@@ -1,6 +1,7 @@
 package dev.griddle.server.thread;
 
 import dev.griddle.server.llm.Builtins;
+import dev.griddle.server.memory.AgentMemory;
 import dev.griddle.server.llm.Connections;
 import dev.griddle.server.tool.ConnectedTools;
 import dev.griddle.server.tool.Tool;
@@ -27,13 +28,16 @@ import tools.jackson.databind.node.ObjectNode;
 class TurnTools {
 
     private final ObjectProvider<Connections.Source> connections;
+    private final AgentMemory memory;
     private final ToolRegistry tools;
     private final ToolCalls toolCalls;
     private final Builtins builtins;
     private final JsonMapper json;
 
-    TurnTools(ObjectProvider<Connections.Source> connections, ToolRegistry tools, ToolCalls toolCalls, Builtins builtins, JsonMapper json) {
+    TurnTools(ObjectProvider<Connections.Source> connections, AgentMemory memory, ToolRegistry tools, ToolCalls toolCalls, Builtins builtins,
+            JsonMapper json) {
         this.connections = connections;
+        this.memory = memory;
         this.tools = tools;
         this.toolCalls = toolCalls;
         this.builtins = builtins;
@@ -42,20 +46,25 @@ class TurnTools {
 
     /**
      * Everything the agent is connected to: Griddle's own tools ({@link Builtins}), the tools of
-     * its MCP servers, database integrations and web setting, and its allowed custom tools. On a
-     * name clash a custom tool wins over a connected one, and both over a built-in one.
+     * its MCP servers, database integrations and web setting, and its allowed custom tools; then
+     * its memory of the thread's user ({@code remember}, {@code recall}). On a name clash a custom
+     * tool wins over a connected one, both over a built-in one, and all of them over memory's.
      */
     Map<String, Tool> of(Turns.Prepared p) {
         Map<String, Tool> out = new LinkedHashMap<>();
         Connections.Source source = connections.getIfAvailable();
-        if (source == null) {
-            return out;
+        if (source != null) {
+            connected(p, source, out);
         }
+        memory.tools(p.thread().orgId(), p.agent().id(), p.thread().user()).forEach(out::putIfAbsent);
+        return out;
+    }
+
+    private void connected(Turns.Prepared p, Connections.Source source, Map<String, Tool> out) {
         Connections agentSide = source.of(p.thread().orgId(), "agent", p.agent().id());
         builtins.tools(Builtins.PlanOwner.thread(p.thread().orgId(), p.thread().id()), agentSide).forEach(out::put);
         tools.allConnected(p.thread().orgId(), List.of(new ConnectedTools.Owner("agent", p.agent().id()))).forEach(out::put);
         agentSide.allowedTools().forEach((name, link) -> tools.byId(p.thread().orgId(), link.toolId()).ifPresent(t -> out.put(name, t)));
-        return out;
     }
 
     String call(Turns.Prepared p, Map<String, Tool> agentTools, ToolExecutionRequest call, ArrayNode toolLog, Turn turn)
@@ -72,6 +81,7 @@ class TurnTools {
         Tool tool = agentTools.get(call.name());
         String error;
         JsonNode result = null;
+        JsonNode retrieval = null;
         TurnRecorder.ToolCall timing = turn.calls.startToolCall(call.name());
         if (tool == null) {
             error = "no tool named '" + call.name() + "'; available: " + agentTools.keySet();
@@ -80,16 +90,17 @@ class TurnTools {
             try {
                 c = toolCalls.call(tool, arguments, new ToolContext(p.thread().orgId(), null, null, null, p.agent().projectId()));
             } catch (InterruptedException e) {
-                turn.calls.endToolCall(timing, "cancelled", null);
+                turn.calls.endToolCall(timing, "cancelled", null, null);
                 throw e;
             } catch (RuntimeException e) {
-                turn.calls.endToolCall(timing, "failed", "the tool call failed; see the server log");
+                turn.calls.endToolCall(timing, "failed", "the tool call failed; see the server log", null);
                 throw e;
             }
             error = c.error();
             result = c.result();
+            retrieval = c.event().get("retrieval");
         }
-        turn.calls.endToolCall(timing, error == null ? "succeeded" : "failed", error);
+        turn.calls.endToolCall(timing, error == null ? "succeeded" : "failed", error, retrieval);
         if (error != null) {
             entry.put("error", error);
             turn.emit("tool.result", json.createObjectNode().put("name", call.name()).put("error", error));

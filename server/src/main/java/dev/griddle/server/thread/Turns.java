@@ -3,6 +3,7 @@ package dev.griddle.server.thread;
 import dev.griddle.server.llm.Agents;
 import dev.griddle.server.llm.Builtins;
 import dev.griddle.server.llm.StreamingChats;
+import dev.griddle.server.memory.AgentMemory;
 import dev.griddle.server.tool.Tool;
 import dev.griddle.server.web.ApiException;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
@@ -59,13 +60,15 @@ class Turns {
     private final StreamingChats models;
     private final ObjectProvider<Agents> agents;
     private final TurnTools turnTools;
+    private final AgentMemory memory;
     private final JsonMapper json;
     private final Clock clock;
     private final RunningTurns running;
     private final TurnStore turnStore;
 
-    Turns(ThreadStore store, StreamingChats models, ObjectProvider<Agents> agents, TurnTools turnTools,
+    Turns(ThreadStore store, StreamingChats models, ObjectProvider<Agents> agents, TurnTools turnTools, AgentMemory memory,
             JsonMapper json, Clock clock, RunningTurns running, TurnStore turnStore) {
+        this.memory = memory;
         this.running = running;
         this.turnStore = turnStore;
         this.store = store;
@@ -90,11 +93,15 @@ class Turns {
         }
     }
 
-    /** Starts the turn on its own virtual thread; the answer streams to {@code client}. A turn running on any node is a 409. */
-    void start(Prepared p, String content, SseEmitter client) {
+    /**
+     * Starts the turn on its own virtual thread; the answer streams to {@code client} (may be null)
+     * and {@code listener}. A turn running on any node is a 409. Returns the id of the user's
+     * message, stored before this returns.
+     */
+    UUID start(Prepared p, String content, SseEmitter client, TurnListener listener) {
         UUID threadId = p.thread().id();
         List<ThreadMessage> history = store.history(threadId, HISTORY_ROWS);
-        Turn turn = running.begin(p.thread(), content, client);
+        Turn turn = running.begin(p.thread(), content, client, listener);
         Thread.ofVirtual().name("turn-" + threadId).start(() -> {
             Last last = null;
             try {
@@ -112,6 +119,7 @@ class Turns {
                 }
             }
         });
+        return turn.questionId();
     }
 
     /** Stops the thread's turn, on whichever node plays it; whether one was running. */
@@ -186,6 +194,13 @@ class Turns {
         if (error != null) {
             return new Last("error", error);
         }
+        if (status.equals("completed")) {
+            try {
+                memory.indexTurn(p.thread().orgId(), p.agent().id(), p.thread().user(), content, text.toString());
+            } catch (RuntimeException e) {
+                log.error("Indexing a turn of thread {} into the agent's memory failed; the answer stands", p.thread().id(), e);
+            }
+        }
         ThreadMessage stored = new ThreadMessage(answer.id(), answer.threadId(), answer.seq(), "assistant", text.toString(), status, toolLog,
                 turn.usage(), answer.createdAt());
         return new Last("message.completed", json.createObjectNode().set("message", json.valueToTree(ThreadController.MessageView.of(stored))));
@@ -219,7 +234,7 @@ class Turns {
                 synchronized (text) {
                     text.append(partial.text());
                 }
-                turn.emitJson("message.delta", json.writeValueAsString(Map.of("text", partial.text())));
+                turn.delta(partial.text(), json.writeValueAsString(Map.of("text", partial.text())));
             }
 
             @Override
@@ -304,7 +319,7 @@ class Turns {
         synchronized (text) {
             if (!text.isEmpty()) {
                 text.append("\n\n");
-                turn.emitJson("message.delta", "{\"text\":\"\\n\\n\"}");
+                turn.delta("\n\n", "{\"text\":\"\\n\\n\"}");
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.griddle.server.tool;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Something a model (or a {@code tool} step) can call: a name, a description and a JSON Schema of
@@ -22,4 +23,13 @@ public interface Tool {
      * @throws ToolException when the call failed in a way the caller (a model) should be told about
      */
     JsonNode call(JsonNode arguments, ToolContext context) throws ToolException, InterruptedException;
+
+    /**
+     * What a trace records of the search a successful call made (a {@code retrieval} span:
+     * {@code query, hit_count, hits}), from its arguments and result; null for a tool that does not
+     * search, which is every tool but {@code knowledge_search}.
+     */
+    default ObjectNode retrieval(JsonNode arguments, JsonNode result) {
+        return null;
+    }
 }

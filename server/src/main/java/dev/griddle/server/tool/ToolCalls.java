@@ -8,7 +8,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Calls a tool the way both the {@code llm} loop and the {@code tool} step do: arguments checked
- * against the tool's schema first, timed, and described as a {@code tool_call} event.
+ * against the tool's schema first, timed, and described as a {@code tool_call} event (with the
+ * {@code retrieval} a searching tool reports, for its trace).
  */
 @Component
 public class ToolCalls {
@@ -43,6 +44,10 @@ public class ToolCalls {
             JsonNode result = tool.call(args, context);
             event.put("status", result.path("status").isNumber() ? result.path("status").asInt() : 0);
             event.put("latency_ms", (System.nanoTime() - t0) / 1_000_000);
+            ObjectNode retrieval = tool.retrieval(args, result);
+            if (retrieval != null) {
+                event.set("retrieval", retrieval);
+            }
             return new Call(result, null, false, event);
         } catch (ToolException e) {
             event.put("error", e.getMessage()).put("latency_ms", (System.nanoTime() - t0) / 1_000_000);

@@ -33,7 +33,7 @@ class AnalyticsController {
     }
 
     record Summary(String window, Instant from, Instant to, long runs, long succeeded, long failed, long cancelled, Double successRate,
-            long liveRuns, Long p50DurationMs, Long p95DurationMs, long stepsExecuted, long threadTurns, long inputTokens, long outputTokens,
+            long liveRuns, Long p50DurationMs, Long p95DurationMs, long stepsExecuted, long retrievals, long threadTurns, long inputTokens, long outputTokens,
             BigDecimal costUsd, List<ModelUsage> byModel, List<StepTypeUsage> byStepType) {
     }
 
@@ -93,7 +93,7 @@ class AnalyticsController {
         totals.steps.forEach((type, s) -> types.add(new StepTypeUsage(type, s.attempts, s.failed, s.attempts == 0 ? 0 : s.durationMs / s.attempts)));
         Double rate = all.runs == 0 ? null : BigDecimal.valueOf(all.succeeded).divide(BigDecimal.valueOf(all.runs), 4, RoundingMode.HALF_EVEN).doubleValue();
         return new Summary(w, start, end, all.runs, all.succeeded, all.failed, all.cancelled, rate, agent != null ? 0 : queries.live(scope),
-                DurationBuckets.quantile(totals.durations, 0.5), DurationBuckets.quantile(totals.durations, 0.95), all.steps, turns,
+                DurationBuckets.quantile(totals.durations, 0.5), DurationBuckets.quantile(totals.durations, 0.95), all.steps, all.retrievals, turns,
                 all.inputTokens, all.outputTokens, AnalyticsQueries.money(all.costUsd), models, types);
     }
 

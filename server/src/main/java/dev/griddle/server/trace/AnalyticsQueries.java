@@ -65,7 +65,7 @@ class AnalyticsQueries {
         Totals t = new Totals();
         bind(jdbc.sql("""
                 select hour, sum(runs) runs, sum(succeeded) succeeded, sum(failed) failed, sum(cancelled) cancelled, sum(steps) steps,
-                       sum(input_tokens) input_tokens, sum(output_tokens) output_tokens, sum(cost_usd) cost_usd
+                       sum(retrievals) retrievals, sum(input_tokens) input_tokens, sum(output_tokens) output_tokens, sum(cost_usd) cost_usd
                 from run_rollups""" + "\n" + WHERE + " group by hour"), scope).query((rs, n) -> {
                     Usage.Runs r = t.hours.computeIfAbsent(instant(rs.getTimestamp("hour")), h -> new Usage.Runs());
                     r.runs += rs.getLong("runs");
@@ -73,6 +73,7 @@ class AnalyticsQueries {
                     r.failed += rs.getLong("failed");
                     r.cancelled += rs.getLong("cancelled");
                     r.steps += rs.getLong("steps");
+                    r.retrievals += rs.getLong("retrievals");
                     r.inputTokens += rs.getLong("input_tokens");
                     r.outputTokens += rs.getLong("output_tokens");
                     r.costUsd = r.costUsd.add(rs.getBigDecimal("cost_usd"));
@@ -152,6 +153,7 @@ class AnalyticsQueries {
                 h.failed += r.failed;
                 h.cancelled += r.cancelled;
                 h.steps += r.steps;
+                h.retrievals += r.retrievals;
                 h.inputTokens += r.inputTokens;
                 h.outputTokens += r.outputTokens;
                 h.costUsd = h.costUsd.add(r.costUsd);
@@ -198,6 +200,7 @@ class AnalyticsQueries {
                 all.failed += r.failed;
                 all.cancelled += r.cancelled;
                 all.steps += r.steps;
+                all.retrievals += r.retrievals;
                 all.inputTokens += r.inputTokens;
                 all.outputTokens += r.outputTokens;
                 all.costUsd = all.costUsd.add(r.costUsd);

@@ -110,6 +110,11 @@ final class OtlpSpans {
                 attribute(a, "gen_ai.operation.name", "execute_tool");
                 attribute(a, "gen_ai.tool.name", attrs.get("tool"));
             }
+            case "retrieval" -> {
+                attribute(a, "griddle.retrieval.query", attrs.get("query"));
+                attribute(a, "griddle.retrieval.hit_count", attrs.get("hit_count"));
+                attribute(a, "griddle.retrieval.hits", attrs.get("hits"));
+            }
             default -> {
                 // no extra attributes
             }

@@ -17,16 +17,17 @@ class RollupStore {
 
     void add(Usage usage) {
         usage.runs.forEach((cell, r) -> cell(jdbc.sql("""
-                insert into run_rollups (org_id, hour, runner_id, project_id, runs, succeeded, failed, cancelled, steps, input_tokens,
+                insert into run_rollups (org_id, hour, runner_id, project_id, runs, succeeded, failed, cancelled, steps, retrievals, input_tokens,
                                          output_tokens, cost_usd)
-                values (:org, :hour, :runner, :project, :runs, :succeeded, :failed, :cancelled, :steps, :in, :out, :cost)
+                values (:org, :hour, :runner, :project, :runs, :succeeded, :failed, :cancelled, :steps, :retrievals, :in, :out, :cost)
                 on conflict (org_id, hour, runner_id, project_id) do update set
                     runs = run_rollups.runs + excluded.runs, succeeded = run_rollups.succeeded + excluded.succeeded,
                     failed = run_rollups.failed + excluded.failed, cancelled = run_rollups.cancelled + excluded.cancelled,
-                    steps = run_rollups.steps + excluded.steps, input_tokens = run_rollups.input_tokens + excluded.input_tokens,
+                    steps = run_rollups.steps + excluded.steps, retrievals = run_rollups.retrievals + excluded.retrievals,
+                    input_tokens = run_rollups.input_tokens + excluded.input_tokens,
                     output_tokens = run_rollups.output_tokens + excluded.output_tokens, cost_usd = run_rollups.cost_usd + excluded.cost_usd
                 """), cell).param("runs", r.runs).param("succeeded", r.succeeded).param("failed", r.failed).param("cancelled", r.cancelled)
-                .param("steps", r.steps).param("in", r.inputTokens).param("out", r.outputTokens).param("cost", r.costUsd).update());
+                .param("steps", r.steps).param("retrievals", r.retrievals).param("in", r.inputTokens).param("out", r.outputTokens).param("cost", r.costUsd).update());
         usage.durations.forEach((cell, buckets) -> buckets.forEach((bucket, n) -> cell(jdbc.sql("""
                 insert into duration_rollups (org_id, hour, runner_id, project_id, bucket, runs)
                 values (:org, :hour, :runner, :project, :bucket, :runs)

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * One node of a trace. {@code kind}: run, step, http, llm or tool. {@code durationMs} is null while
+ * One node of a trace. {@code kind}: run, step, http, llm, tool or retrieval (a knowledge search). {@code durationMs} is null while
  * the span is still open (a live run). {@code attributes} always carry {@code input_tokens},
  * {@code output_tokens} and {@code cost_usd} rolled up over the span and its children.
  */

@@ -14,8 +14,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Turns a run's durable record into its span tree: a root span for the run; one span per step
  * attempt, from {@code step_started} to {@code step_completed}, {@code step_failed},
- * {@code step_retrying} or {@code step_cancelled}; {@code llm_call} and {@code tool_call} events
- * as children of the step attempt they happened in, starting {@code latency_ms} before the event.
+ * {@code step_retrying} or {@code step_cancelled}; {@code llm_call}, {@code tool_call} and
+ * {@code retrieval} events as children of the step attempt they happened in, starting
+ * {@code latency_ms} before the event; a tool call that searched knowledge has a {@code retrieval} child.
  * Skipped steps are zero-length spans with status {@code skipped}. Tokens and cost are summed up
  * the tree; the root takes the run row's totals when the engine recorded any. Pure: no I/O.
  */
@@ -135,6 +136,14 @@ final class TraceBuilder {
                     call.attributes.put("latency_ms", data.path("latency_ms").asLong(0));
                     error(call, data.path("error"));
                     nodes.add(call);
+                    if (data.hasNonNull("retrieval")) {
+                        nodes.add(retrieval("retrieval-" + e.seq(), call, tool, call.start, e.createdAt(), data.get("retrieval"), call.attributes.get("latency_ms")));
+                    }
+                }
+                case "retrieval" -> {
+                    Node parent = parent(open, last, root, stepId);
+                    long latency = data.path("latency_ms").asLong(0);
+                    nodes.add(retrieval("retrieval-" + e.seq(), parent, "retrieve", e.createdAt().minusMillis(latency), e.createdAt(), data, latency));
                 }
                 default -> {
                     // run_started, state_changed, approvals and logs are visible in the event feed; they open no span
@@ -148,6 +157,15 @@ final class TraceBuilder {
             }
         }
         return rollUp(nodes, run);
+    }
+
+    /** A {@code retrieval} span: a retrieve step's search, or a knowledge_search call's (its child, with its timing). */
+    private static Node retrieval(String id, Node parent, String name, Instant start, Instant end, JsonNode retrieval, Object latencyMs) {
+        Node node = new Node(id, parent, RetrievalSpans.KIND, name, "succeeded", start);
+        node.end = end;
+        RetrievalSpans.attributes(node.attributes, retrieval);
+        node.attributes.put("latency_ms", latencyMs);
+        return node;
     }
 
     private static Node stepNode(Node root, String stepId, int attempt, Map<String, String> stepTypes, Instant start) {

@@ -10,7 +10,8 @@ import java.util.Map;
  * Turns a chat-thread answer into its span tree: a root span of kind {@code run} named
  * {@code invoke_agent <agent>} from the answer's creation to its end; one {@code llm} span per model
  * call ({@code llm-1}, {@code llm-2}, ... named {@code chat <model>}); one {@code tool} span per tool
- * call ({@code tool-1}, ... named {@code execute_tool <tool>}) under the model call that asked for it.
+ * call ({@code tool-1}, ... named {@code execute_tool <tool>}) under the model call that asked for it,
+ * and under a {@code knowledge_search} call its {@code retrieval} span ({@code retrieval-1} for {@code tool-1}).
  * A model call's span carries its own tokens and cost (a tool reports none); the root carries the
  * answer's stored totals, which are the sum over its model calls. Pure: no I/O.
  */
@@ -104,6 +105,9 @@ final class TurnTraceBuilder {
             cost = cost.add(callCost);
             children.add(new Span(id, parent, "tool".equals(call.kind()) ? "tool" : "llm", name, call.status(), call.startedAt(), call.durationMs(),
                     attributes));
+            if (call.retrieval() != null) {
+                children.add(retrieval(id, call));
+            }
         }
         boolean stored = turn.inputTokens() > 0 || turn.outputTokens() > 0 || (turn.costUsd() != null && turn.costUsd().signum() > 0);
         rootAttributes.put("input_tokens", stored ? turn.inputTokens() : in);
@@ -113,6 +117,18 @@ final class TurnTraceBuilder {
                 rootAttributes));
         spans.addAll(children);
         return spans;
+    }
+
+    /** The {@code retrieval} span under a tool call that searched knowledge, with the call's timing. */
+    private static Span retrieval(String toolSpanId, TurnTraces.Call call) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        RetrievalSpans.attributes(attributes, call.retrieval());
+        attributes.put("latency_ms", call.durationMs());
+        attributes.put("input_tokens", 0L);
+        attributes.put("output_tokens", 0L);
+        attributes.put("cost_usd", BigDecimal.ZERO);
+        return new Span("retrieval-" + toolSpanId.substring("tool-".length()), toolSpanId, RetrievalSpans.KIND, call.name(), call.status(),
+                call.startedAt(), call.durationMs(), attributes);
     }
 
     static BigDecimal money(BigDecimal value) {

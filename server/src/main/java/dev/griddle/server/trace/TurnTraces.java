@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Chat-thread turns as traces: implemented by the thread feature, which owns their tables. A turn
@@ -18,10 +19,15 @@ public interface TurnTraces {
      * {@code name} the tool; {@code parent} the index in the turn's calls of the model call that
      * asked for it). {@code status}: succeeded, failed or cancelled (cut short by a stop).
      * Tokens and cost are the provider's report (0 for a call cut short and for tools);
-     * {@code firstTokenMs} is how long the model took to send its first text, null without text.
+     * {@code firstTokenMs} is how long the model took to send its first text, null without text;
+     * {@code retrieval} what a tool call's knowledge search found (null for other calls).
      */
     record Call(String kind, Integer parent, String name, Instant startedAt, long durationMs, String status, String error, long inputTokens,
-            long outputTokens, BigDecimal costUsd, Long firstTokenMs, boolean planReminder) {
+            long outputTokens, BigDecimal costUsd, Long firstTokenMs, boolean planReminder, JsonNode retrieval) {
+        public Call {
+            // stored as JSON: an absent retrieval reads back as a JSON null (or is missing in turns stored before it)
+            retrieval = retrieval == null || retrieval.isNull() || retrieval.isMissingNode() ? null : retrieval;
+        }
     }
 
     /**

@@ -27,6 +27,8 @@ final class Usage {
         long failed;
         long cancelled;
         long steps;
+        /** Knowledge searches: {@code retrieval} spans (retrieve steps and knowledge_search calls). */
+        long retrievals;
         long inputTokens;
         long outputTokens;
         BigDecimal costUsd = BigDecimal.ZERO;
@@ -90,6 +92,8 @@ final class Usage {
                 if (stepSamples != null) {
                     stepSamples.add(new StepSample(type == null ? "unknown" : type, span.status(), ms));
                 }
+            } else if (span.kind().equals(RetrievalSpans.KIND)) {
+                r.retrievals++;
             } else if (span.kind().equals("llm")) {
                 String model = span.attribute("model");
                 Models m = models.computeIfAbsent(cell, c -> new TreeMap<>()).computeIfAbsent(model, k -> new Models());

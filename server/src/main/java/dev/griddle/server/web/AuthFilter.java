@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
@@ -22,8 +23,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Authenticates {@code /api/**} by bearer key, applies the role rules of API.md, then the per-key
- * rate limit. The resolved {@link Caller} rides on the request for controllers. It decides on the
+ * Authenticates {@code /api/**}, {@code /mcp} and {@code /a2a/**} by bearer key, applies the role
+ * rules of API.md, then the per-key rate limit: one pipeline for every way in. The resolved {@link Caller} rides on the request for controllers. It decides on the
  * path Spring routes ({@link PathRules#routed}); {@link PathGuardFilter} has already refused any
  * other spelling of it. Only the OpenAPI document (and the Swagger UI's config beside it) is open,
  * on its exact path.
@@ -50,7 +51,12 @@ class AuthFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = PathRules.routed(request);
-        return !path.startsWith(PREFIX) || OPEN.contains(path);
+        return !(path.startsWith(PREFIX) || interop(path)) || OPEN.contains(path);
+    }
+
+    /** The MCP server and the A2A agents: one POST route each for reads and writes alike, so their roles are checked per JSON-RPC method. */
+    static boolean interop(String path) {
+        return path.equals("/mcp") || path.startsWith("/a2a/");
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.griddle.server.web;
 
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -8,6 +10,11 @@ import java.util.UUID;
  * is limited to some projects, those projects ({@code null} = all of them).
  */
 public record Caller(UUID orgId, UUID keyId, Role role, Set<UUID> projectIds, boolean instanceAdmin) {
+
+    /** The caller the auth filter put on the request; empty on a path it does not cover. For servlets outside MVC (the MCP server). */
+    public static Optional<Caller> of(HttpServletRequest request) {
+        return Optional.ofNullable((Caller) request.getAttribute(AuthFilter.CALLER));
+    }
 
     public boolean allProjects() {
         return projectIds == null;

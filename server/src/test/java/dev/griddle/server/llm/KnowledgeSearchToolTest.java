@@ -52,7 +52,8 @@ class KnowledgeSearchToolTest extends LlmTestBase {
                 .doesNotContain("90 days");
     }
 
-    private static Document ready(GriddleClient client, UUID id) {
+    /** The document once ingested; fails when it failed. */
+    static Document ready(GriddleClient client, UUID id) {
         Document d = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> client.knowledge().get(id),
                 doc -> !doc.status().equals("processing"));
         assertThat(d.status()).as(String.valueOf(d.error())).isEqualTo("ready");

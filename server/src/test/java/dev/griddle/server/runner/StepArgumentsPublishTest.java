@@ -54,7 +54,11 @@ class StepArgumentsPublishTest extends ApiTest {
                 Arguments.of("{id: find, type: retrieve, with: {query: q, scopes: [{scope_type: agent, scope_id: bond}]}}",
                         "steps[0].with.scopes[0].scope_id", "must be an id (a UUID)"),
                 Arguments.of("{id: find, type: retrieve, with: {query: q, scopes: [{scope_type: org, scope_id: '" + UUID.randomUUID() + "'}]}}",
-                        "steps[0].with.scopes[0].scope_id", "must be left out for scope_type org"));
+                        "steps[0].with.scopes[0].scope_id", "must be left out for scope_type org"),
+                Arguments.of("{id: find, type: retrieve, runs_on: [gpu], with: {query: q}}", "steps[0].runs_on",
+                        "is not supported on retrieve steps: they search the server's knowledge index"),
+                Arguments.of("{id: find, type: retrieve, with: {query: q, scopes: [" + "{scope_type: org}, ".repeat(20) + "{scope_type: org}]}}",
+                        "steps[0].with.scopes", "must name at most 20 scopes, named 21"));
     }
 
     @ParameterizedTest(name = "{1}")

@@ -30,6 +30,14 @@ class StepParserTest {
         return new StoredStep("s", type, List.of(), null, args, null, null, null, forEach, null, false);
     }
 
+    private static StoredStep onWorkers(String type, String with) {
+        return new StoredStep("s", type, List.of(), null, JSON.readTree(with.replace('\'', '"')), null, null, List.of("gpu"), null, null, false);
+    }
+
+    private static String orgScopes(int n) {
+        return "[" + String.join(", ", java.util.Collections.nCopies(n, "{'scope_type': 'org'}")) + "]";
+    }
+
     private static List<StepParser.Problem> problems(StoredStep step) {
         List<StepParser.Problem> out = new ArrayList<>();
         StepParser.read(step, out);
@@ -127,6 +135,8 @@ class StepParserTest {
                         "must be an id (a UUID)"),
                 Arguments.of(step("retrieve", "{'query': 'q', 'scopes': [{'scope_type': 'runner'}]}"), "with.scopes[0].scope_id",
                         "required for scope_type runner"),
+                Arguments.of(onWorkers("retrieve", "{'query': 'q'}"), "runs_on", "is not supported on retrieve steps"),
+                Arguments.of(step("retrieve", "{'query': 'q', 'scopes': " + orgScopes(21) + "}"), "with.scopes", "must name at most 20 scopes, named 21"),
                 Arguments.of(step("transform", "[1]"), "with", "must be an object, was array"),
                 Arguments.of(step("email", "{}"), "type", "unknown step type 'email'"),
                 Arguments.of(step(null, "{}"), "type", "required"));
@@ -140,6 +150,12 @@ class StepParserTest {
             assertThat(p.message()).contains(message);
         });
         assertThat(step.toSpec()).isInstanceOfSatisfying(StepSpec.Unusable.class, u -> assertThat(u.problem()).contains(path + " "));
+    }
+
+    @Test
+    void aRetrieveStepMayNameUpToTheCapOfScopesAndOtherStepsMayRunOnWorkers() {
+        assertThat(problems(step("retrieve", "{'query': 'q', 'scopes': " + orgScopes(StepParser.MAX_RETRIEVE_SCOPES) + "}"))).isEmpty();
+        assertThat(problems(onWorkers("http", "{'method': 'GET', 'url': 'https://example.test'}"))).isEmpty();
     }
 
     @Test

@@ -42,8 +42,12 @@ public final class TenancyFixture {
     public UUID webhookTrigger;
     public String webhookSecret;
     public String secretName;
+    /** Agent G (in PA) and its thread with one answered message. */
+    public UUID agent;
+    public UUID thread;
 
-    private final String tag = UUID.randomUUID().toString().substring(0, 8);
+    /** In the names of A's resources ({@code runner-<tag>}, {@code agent-<tag>}...). */
+    public final String tag = UUID.randomUUID().toString().substring(0, 8);
     /** A's ids the bodies refer to, by what they are. */
     private final Map<String, String> ids = new HashMap<>();
     private String workerBody;
@@ -175,7 +179,7 @@ public final class TenancyFixture {
         matrix.hidden(worker, true);
     }
 
-    /** Every connection kind on a runner or agent: tools, MCP servers, integrations, skills, web and plan settings. */
+    /** Every connection kind on a runner or agent: tools, MCP servers, integrations, skills, web and plan settings, knowledge scopes. */
     private void connect(String owner) {
         post(owner + "/tools", "{\"tool_id\": \"" + ids.get("tool") + "\"}");
         post(owner + "/mcps", "{\"mcp_server_id\": \"" + ids.get("mcp") + "\"}");
@@ -183,6 +187,7 @@ public final class TenancyFixture {
         post(owner + "/skills", "{\"skill_id\": \"" + ids.get("skill") + "\"}");
         http.ok(adminA, "PUT", owner + "/web", "{\"enabled\": true}");
         http.ok(adminA, "PUT", owner + "/plan", "{\"enabled\": true}");
+        http.ok(adminA, "PUT", owner + "/knowledge", "{\"scopes\": [{\"scope_type\": \"project\", \"scope_id\": \"" + projectA + "\"}]}");
     }
 
     /** Agent G in PA with credentials and connections, its thread with one answered message, and a plan on the thread with todos. */
@@ -206,6 +211,10 @@ public final class TenancyFixture {
         ids.put("third", third);
         ids.put("thread", thread);
         ids.put("agent", agent);
+        this.agent = UUID.fromString(agent);
+        this.thread = UUID.fromString(thread);
+        String memory = id(post(g + "/memory", "{\"text\": \"memory-" + tag + "\", \"user\": \"ann\"}"));
+        matrix.variable("/api/v1/agents/{id}/memory/{entryId}", memory).hidden(memory, false).hidden("memory-" + tag, false);
         matrix.variable("/api/v1/agents/{id}", agent).variable("/api/v1/threads/{id}", thread).variable("/api/v1/plans/{id}", plan)
                 .variable("/api/v1/plans/{id}/todos/{todoId}", first);
         for (String hidden : new String[] {agent, "agent-" + tag, thread, "thread-" + tag, plan, "plan-" + tag, first, second, third}) {
@@ -240,11 +249,15 @@ public final class TenancyFixture {
                 String[] parts = line.split("\\|");
                 matrix.body("POST " + parts[0], false, parts[1]).body("DELETE " + parts[0], false, parts[1]);
             }
-            matrix.body("PUT " + owner + "/web", false, "{\"enabled\": false}").body("PUT " + owner + "/plan", false, "{\"enabled\": false}");
+            matrix.body("PUT " + owner + "/web", false, "{\"enabled\": false}").body("PUT " + owner + "/plan", false, "{\"enabled\": false}")
+                    .body("PUT " + owner + "/knowledge", false, "{\"scopes\": [{\"scope_type\": \"org\"}]}");
         }
         matrix.body("POST /api/v1/agents", true, "{\"name\": \"agent2-" + tag + "\", \"model\": \"openai/x\", \"project_id\": \"" + pa + "\"}")
                 .body("PATCH /api/v1/agents/{id}", false, "{\"description\": \"changed\"}")
                 .body("PUT /api/v1/agents/{id}/credentials", false, "{\"openai_api_key\": \"sk-changed\"}")
+                .body("POST /api/v1/agents/{id}/memory", false, "{\"text\": \"planted\", \"user\": \"ann\"}")
+                .body("POST /api/v1/agents/{id}/memory/search", false, "{\"query\": \"memory\", \"user\": \"ann\", \"top_k\": 5}")
+                .body("PUT /api/v1/agents/{id}/memory/settings", false, "{\"auto_index_turns\": true}")
                 .body("POST /api/v1/apply", true, "{\"runners\": [{\"name\": \"applied-" + tag + "\", \"project_id\": \"" + pa + "\", \"steps\": "
                         + steps + "}]}")
                 .body("POST /api/v1/approvals/{id}/complete", false, "{\"approved\": true, \"comment\": \"ok\"}")
@@ -289,7 +302,8 @@ public final class TenancyFixture {
                 .body("POST /api/v1/workers", false, workerBody)
                 .body("POST /api/v1/workers/{id}/claim", false, "{\"max\": 1, \"wait_ms\": 0}")
                 .body("POST /hooks/{triggerId}", false, "{\"unsigned\": true}");
-        matrix.query("GET /api/v1/runs", "runner_id=" + runner).query("GET /api/v1/threads", "agent_id=" + ids.get("agent"))
+        matrix.query("GET /api/v1/agents/{id}/memory", "user=ann").query("DELETE /api/v1/agents/{id}/memory", "user=ann")
+                .query("GET /api/v1/runs", "runner_id=" + runner).query("GET /api/v1/threads", "agent_id=" + ids.get("agent"))
                 .query("GET /api/v1/plans", "thread_id=" + ids.get("thread")).query("GET /api/v1/traces", "runner_id=" + runner)
                 .query("GET /api/v1/approvals", "status=pending").query("GET /api/v1/analytics/summary", "window=all&runner_id=" + runner)
                 .query("GET /api/v1/analytics/timeseries", "metric=runs&granularity=day");

@@ -197,6 +197,66 @@ class TenancyMatrixTest extends ApiTest {
         assertThat(violations).withFailMessage(() -> String.join("\n", violations)).isEmpty();
     }
 
+    /**
+     * The MCP server and the A2A agents, which the OpenAPI document does not describe (JSON-RPC on
+     * one route each): an outsider sees none of A's tools, cannot call them or read A's runs as
+     * resources, and gets a 404 for A's agent; no key is a 401. A's rows stay as they were.
+     */
+    @Test
+    void mcpAndA2aShowNothingOfA() {
+        List<String> violations = new ArrayList<>();
+        MatrixHttp http = fixture.http;
+        Map<String, String> mcpHeaders = Map.of("Accept", "application/json, text/event-stream");
+        String question = http.ok(fixture.adminA, "GET", "/api/v1/threads/" + fixture.thread + "/messages", null).path("data").path(0).path("id")
+                .asString();
+        String card = "/a2a/" + fixture.agent + "/.well-known/agent-card.json";
+        String a2a = "/a2a/" + fixture.agent;
+        TenantRows rows = new TenantRows(jdbc, fixture.orgA);
+        Map<String, String> before = rows.digest();
+        List<String> aNames = List.of("runner-" + fixture.tag, "agent-" + fixture.tag, fixture.runner.toString(), fixture.agent.toString());
+        for (String key : new String[] {fixture.adminB, fixture.projectLimited}) {
+            String who = key.equals(fixture.adminB) ? "B's admin key" : "A's PB-limited key";
+            MatrixHttp.Answer tools = http.send(key, "POST", "/mcp", "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"tools/list\"}", mcpHeaders);
+            expect(violations, "MCP tools/list, " + who, tools, 200);
+            aNames.stream().filter(tools.body()::contains).forEach(n -> violations.add("MCP tools/list, " + who + ", shows A's " + n));
+            MatrixHttp.Answer call = http.send(key, "POST", "/mcp", """
+                    {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "runner-%s", "arguments": {}}}""".formatted(fixture.tag),
+                    mcpHeaders);
+            if (!call.json().path("error").path("message").asString().contains("Unknown tool")) {
+                violations.add("MCP tools/call of A's runner, " + who + " → " + call.body());
+            }
+            MatrixHttp.Answer read = http.send(key, "POST", "/mcp", """
+                    {"jsonrpc": "2.0", "id": 3, "method": "resources/read", "params": {"uri": "griddle://runs/%s"}}""".formatted(fixture.waitingRun),
+                    mcpHeaders);
+            if (read.json().path("error").isMissingNode() || read.body().contains("\"input\"")) {
+                violations.add("MCP resources/read of A's run, " + who + " → " + read.body());
+            }
+            MatrixHttp.Answer listed = http.send(key, "POST", "/mcp", "{\"jsonrpc\": \"2.0\", \"id\": 4, \"method\": \"resources/list\"}", mcpHeaders);
+            if (listed.body().contains(fixture.waitingRun.toString())) {
+                violations.add("MCP resources/list, " + who + ", shows A's run");
+            }
+            expect(violations, "GET " + card + ", " + who, http.send(key, "GET", card, null), 404);
+            expect(violations, "A2A message/send to A's agent, " + who, http.send(key, "POST", a2a, """
+                    {"jsonrpc": "2.0", "id": 1, "method": "message/send", "params": {"message": {"kind": "message", "role": "user", "messageId": "m1",
+                     "contextId": "%s", "parts": [{"kind": "text", "text": "forged"}]}}}""".formatted(fixture.thread)), 404);
+            expect(violations, "A2A tasks/get of A's task, " + who, http.send(key, "POST", a2a, """
+                    {"jsonrpc": "2.0", "id": 2, "method": "tasks/get", "params": {"id": "%s"}}""".formatted(question)), 404);
+            expect(violations, "A2A tasks/cancel of A's task, " + who, http.send(key, "POST", a2a, """
+                    {"jsonrpc": "2.0", "id": 3, "method": "tasks/cancel", "params": {"id": "%s"}}""".formatted(question)), 404);
+        }
+        expect(violations, "MCP with no key", http.send(null, "POST", "/mcp", "{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"tools/list\"}",
+                mcpHeaders), 401);
+        expect(violations, "GET " + card + " with no key", http.send(null, "GET", card, null), 401);
+        expect(violations, "A2A with no key", http.send(null, "POST", a2a, "{}"), 401);
+        Map<String, String> after = rows.digest();
+        before.forEach((table, digest) -> {
+            if (!digest.equals(after.get(table))) {
+                violations.add("A's rows in " + table + " changed");
+            }
+        });
+        assertThat(violations).withFailMessage(() -> String.join("\n", violations)).isEmpty();
+    }
+
     private static void expect(List<String> violations, String what, MatrixHttp.Answer answer, int status) {
         if (answer.status() != status) {
             violations.add(what + " → got " + answer.status() + ", expected " + status);

@@ -30,13 +30,13 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class FakeStreamingProvider {
 
-    sealed interface Step {
+    public sealed interface Step {
     }
 
-    record Text(String text) implements Step {
+    public record Text(String text) implements Step {
     }
 
-    record Pause(long millis) implements Step {
+    public record Pause(long millis) implements Step {
     }
 
     record Call(String name, String arguments) implements Step {
@@ -77,7 +77,7 @@ public final class FakeStreamingProvider {
     }
 
     @SafeVarargs
-    final void script(String tag, List<Step>... replies) {
+    public final void script(String tag, List<Step>... replies) {
         scripts.put(tag, new ArrayDeque<>(List.of(replies)));
     }
 

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpServer;
 import dev.griddle.sdk.AgentModels.ThreadMessage;
 import dev.griddle.sdk.GriddleClient;
+import dev.griddle.sdk.ConnectionModels.Owner;
+import dev.griddle.sdk.KnowledgeModels.DocumentInput;
+import dev.griddle.sdk.KnowledgeModels.ScopeRef;
 import dev.griddle.sdk.Models.CreatedOrganization;
 import dev.griddle.sdk.Page;
 import dev.griddle.sdk.PageRequest;
@@ -149,6 +152,33 @@ class TurnTraceTest extends ApiTest {
 
     static List<UUID> ids(Page<Trace> page) {
         return page.data().stream().map(Trace::id).toList();
+    }
+
+    @Test
+    void aKnowledgeSearchInATurnOverTheAgentsOwnAndConnectedDocumentsIsARetrievalSpanUnderItsToolCall() {
+        Org org = org();
+        String tag = "tag-" + UUID.randomUUID();
+        FAKE.script(tag, List.of(new Call("knowledge_search", "{\"query\": \"return the corvina kettle\"}")), List.of(new Text("30 days.")));
+        UUID agent = agent(org.client(), tag, MODEL);
+        UUID document = org.client().knowledge().create(DocumentInput.text("Kettle manual", "A customer may return the corvina kettle within 30 days.",
+                "agent", agent)).id();
+        UUID policy = org.client().knowledge().create(DocumentInput.text("Returns policy", "Return the corvina kettle in its box.", "org", null)).id();
+        org.client().knowledge().connect(Owner.agent(agent), List.of(ScopeRef.org()));
+        for (UUID d : List.of(document, policy)) {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> org.client().knowledge().get(d).status(), s -> s.equals("ready"));
+        }
+        ThreadMessage answer = org.client().threads().send(thread(org.client(), agent), "How long?", null);
+
+        Map<String, Span> spans = byId(org.client().traces().get(answer.id()));
+        Span retrieval = spans.get("retrieval-1");
+        assertThat(retrieval.kind()).isEqualTo("retrieval");
+        assertThat(retrieval.parentId()).isEqualTo("tool-1");
+        assertThat(retrieval.name()).isEqualTo("knowledge_search");
+        assertThat(retrieval.status()).isEqualTo("succeeded");
+        assertThat(retrieval.durationMs()).isEqualTo(spans.get("tool-1").durationMs());
+        assertThat(retrieval.attributes()).containsEntry("query", "return the corvina kettle").containsEntry("hit_count", 2);
+        assertThat(retrieval.attributes().get("hits").toString()).contains(document.toString()).contains("Kettle manual").contains("position=0")
+                .contains(policy.toString()).contains("score=");
     }
 
     @Test

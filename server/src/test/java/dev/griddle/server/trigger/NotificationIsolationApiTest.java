@@ -9,9 +9,7 @@ import dev.griddle.sdk.RunModels.StartRun;
 import dev.griddle.sdk.TriggerModels.Notification;
 import dev.griddle.sdk.TriggerModels.NotificationDelivery;
 import dev.griddle.sdk.TriggerModels.NotificationInput;
-import dev.griddle.sdk.Models.CreatedOrganization;
-import dev.griddle.server.ApiTest;
-import dev.griddle.server.GriddleApplication;
+import dev.griddle.server.ServerTest;
 import dev.griddle.server.TestDatabase;
 import dev.griddle.server.outbound.OutboundGuard;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,10 +25,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -41,32 +38,21 @@ import org.springframework.test.context.TestPropertySource;
  * hanging endpoint holds up only its own organization, an organization has at most its cap in
  * flight, a connect that never completes fails at the connect timeout, a failing endpoint's
  * circuit opens and recovers, and senders sharing one database never send one delivery at once.
- * The server has a database of its own (so it does not extend {@link ApiTest}), so no other cached
- * test context's sender takes these deliveries.
+ * The server has a database of its own, so no other cached test context's sender takes these deliveries.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, classes = GriddleApplication.class)
-@TestPropertySource(properties = {"griddle.outbound-allow=127.0.0.1", "griddle.triggers.notification-poll-interval=100ms", "griddle.triggers.notification-timeout=20s",
+@TestPropertySource(properties = {"griddle.triggers.notification-poll-interval=100ms", "griddle.triggers.notification-timeout=20s",
         "griddle.triggers.notification-connect-timeout=1s", "griddle.triggers.notification-concurrency=16",
         "griddle.triggers.notification-per-org-concurrency=2", "griddle.triggers.notification-initial-backoff=200ms",
         "griddle.triggers.notification-circuit-failures=3", "griddle.triggers.notification-circuit-cooldown=2s"})
-class NotificationIsolationApiTest {
+class NotificationIsolationApiTest extends ServerTest {
 
-    private static String database;
+    private static final Supplier<Object> DATABASE = databaseOfItsOwn();
 
     @DynamicPropertySource
     static void server(DynamicPropertyRegistry registry) {
-        ApiTest.serverProperties(registry, NotificationIsolationApiTest::database);
+        serverProperties(registry, DATABASE);
     }
 
-    private static synchronized String database() {
-        if (database == null) {
-            database = TestDatabase.another();
-        }
-        return database;
-    }
-
-    @LocalServerPort
-    int port;
     @Autowired
     JdbcClient jdbc;
     @Autowired
@@ -81,7 +67,7 @@ class NotificationIsolationApiTest {
     @Test
     void theServerHasADatabaseOfItsOwn() {
         String name = jdbc.sql("select current_database()").query(String.class).single();
-        assertThat(database()).contains("/" + name);
+        assertThat(DATABASE.get().toString()).contains("/" + name);
         assertThat(TestDatabase.url()).doesNotContain("/" + name + "?").doesNotEndWith("/" + name);
     }
 
@@ -244,13 +230,6 @@ class NotificationIsolationApiTest {
 
     private NotificationSender sender(TriggerProperties props) {
         return new NotificationSender(store, secrets, props, clock, guard, new SimpleMeterRegistry());
-    }
-
-    private GriddleClient newOrg() {
-        String base = "http://127.0.0.1:" + port;
-        CreatedOrganization org = GriddleClient.builder(base).apiKey(ApiTest.INSTANCE_ADMIN_KEY).build().organizations()
-                .create("org-" + UUID.randomUUID());
-        return GriddleClient.builder(base).apiKey(org.adminKey()).build();
     }
 
     private static UUID runner(GriddleClient c) {

@@ -1,5 +1,7 @@
 package dev.griddle.server.knowledge.vector;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -17,10 +19,19 @@ class EmbedderConfiguration {
         return create(properties);
     }
 
-    /** Empty until the lead's loader rebuilds it from the chunk table; of the embedder's dimension. */
+    /**
+     * Empty until the lead's loader rebuilds it from the chunk table; of the embedder's dimension.
+     * Its size shows on {@code /metrics} as {@code griddle_knowledge_index_chunks} and
+     * {@code griddle_knowledge_index_bytes} (this node's copy).
+     */
     @Bean
-    VectorIndex vectorIndex(Embedder embedder) {
-        return new VectorIndex(embedder.dimension());
+    VectorIndex vectorIndex(Embedder embedder, MeterRegistry meters) {
+        VectorIndex index = new VectorIndex(embedder.dimension());
+        Gauge.builder("griddle.knowledge.index.chunks", index, VectorIndex::size).description("Chunk vectors in this node's in-memory index")
+                .register(meters);
+        Gauge.builder("griddle.knowledge.index.bytes", index, VectorIndex::bytes).baseUnit("bytes")
+                .description("Estimated heap held by this node's in-memory vector index").register(meters);
+        return index;
     }
 
     static Embedder create(EmbeddingProperties properties) {

@@ -87,8 +87,9 @@ public final class OpenAiEmbedder implements Embedder {
         }
         if (response.statusCode() != 200) {
             String text = new String(response.body(), StandardCharsets.UTF_8);
-            throw new EmbeddingException("the embeddings endpoint " + endpoint + " answered " + response.statusCode() + ": "
-                    + (text.length() > ERROR_EXCERPT ? text.substring(0, ERROR_EXCERPT) + "..." : text));
+            int status = response.statusCode();
+            throw new EmbeddingException("the embeddings endpoint " + endpoint + " answered " + status + ": "
+                    + (text.length() > ERROR_EXCERPT ? text.substring(0, ERROR_EXCERPT) + "..." : text), status == 400 || status == 413 || status == 422);
         }
         return vectors(response.body(), batch.size());
     }

@@ -1,6 +1,5 @@
 package dev.griddle.server.console;
 
-import io.swagger.v3.oas.annotations.Hidden;
 import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.engine.Approval;
 import dev.griddle.server.engine.ApprovalStore;
@@ -17,6 +16,7 @@ import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.CallerResolver;
 import dev.griddle.server.web.RoleRules;
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

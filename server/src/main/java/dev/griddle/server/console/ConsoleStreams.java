@@ -1,6 +1,5 @@
 package dev.griddle.server.console;
 
-import io.swagger.v3.oas.annotations.Hidden;
 import dev.griddle.server.GriddleProperties;
 import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.engine.RunReader;
@@ -8,6 +7,7 @@ import dev.griddle.server.engine.RunRow;
 import dev.griddle.server.engine.Wakeups;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.EventStreams;
+import io.swagger.v3.oas.annotations.Hidden;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.UUID;

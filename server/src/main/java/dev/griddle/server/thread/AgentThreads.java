@@ -55,7 +55,7 @@ public class AgentThreads {
     public Asked ask(UUID orgId, UUID agentId, UUID threadId, String title, String content, TurnListener listener) {
         Instant now = clock.instant();
         ChatThread thread = threadId != null ? threads.find(orgId, threadId).orElseThrow(() -> ApiException.notFound("thread", threadId))
-                : new ChatThread(UUID.randomUUID(), orgId, agentId, title, now, now);
+                : new ChatThread(UUID.randomUUID(), orgId, agentId, title, null, now, now);
         Turns.Prepared prepared = turns.prepare(thread);
         if (threadId == null) {
             threads.insert(thread);

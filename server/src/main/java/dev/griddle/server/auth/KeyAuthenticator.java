@@ -78,6 +78,13 @@ class KeyAuthenticator implements CallerResolver {
     }
 
     @Override
+    public Result resolveKey(UUID keyId) {
+        return keys.findById(keyId)
+                .<Result>map(row -> refusal(row).<Result>map(Result.Refused::new).orElseGet(() -> new Result.Accepted(row.caller())))
+                .orElseGet(() -> new Result.Refused("API key " + keyId + " no longer exists"));
+    }
+
+    @Override
     public Optional<String> refusal(UUID keyId) {
         return keys.findById(keyId).map(this::refusal).orElseGet(() -> Optional.of("API key " + keyId + " no longer exists"));
     }

@@ -78,7 +78,7 @@ class AuthFilter extends OncePerRequestFilter {
         }
         Caller caller = ((CallerResolver.Result.Accepted) result).caller();
         String path = PathRules.routed(request);
-        String denied = denial(caller, request.getMethod(), path);
+        String denied = RoleRules.denial(caller, request.getMethod(), path);
         if (denied != null) {
             Audit.denied(caller, request.getMethod(), path, denied);
             errors.write(request, response, ApiException.forbidden(denied));
@@ -104,27 +104,5 @@ class AuthFilter extends OncePerRequestFilter {
         return Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(limit.burst()).refillGreedy(limit.perSecond(), Duration.ofSeconds(1)).build())
                 .build();
-    }
-
-    private static final Pattern MEMORY_SEARCH = Pattern.compile("/api/v1/agents/[^/]+/memory/search");
-
-    /** Why this role may not make this request, or null when it may. */
-    static String denial(Caller caller, String method, String path) {
-        boolean workerRoute = path.startsWith("/api/v1/workers") || path.startsWith("/api/v1/tasks");
-        // a knowledge or memory search is a read sent as POST (its query is a body)
-        boolean read = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")
-                || method.equals("POST") && (path.equals("/api/v1/knowledge/search") || MEMORY_SEARCH.matcher(path).matches());
-        if (path.startsWith("/api/v1/organizations") && !caller.instanceAdmin()) {
-            return "Only the instance admin key may manage organizations";
-        }
-        if (interop(path)) {
-            return caller.role() == Role.WORKER ? "Role 'worker' may only use the worker protocol (/api/v1/workers, /api/v1/tasks)" : null;
-        }
-        return switch (caller.role()) {
-            case ADMIN -> null;
-            case CONTRIBUTOR -> path.startsWith("/api/v1/keys") ? "Role 'contributor' may not manage API keys" : null;
-            case VIEWER -> read ? null : "Role 'viewer' is read-only";
-            case WORKER -> workerRoute ? null : "Role 'worker' may only use the worker protocol (/api/v1/workers, /api/v1/tasks)";
-        };
     }
 }

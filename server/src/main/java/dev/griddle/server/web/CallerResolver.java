@@ -18,6 +18,12 @@ public interface CallerResolver {
     Result resolve(String secret);
 
     /**
+     * The caller of a key known by id (a console session remembers its key's id, not its secret),
+     * checked as {@link #resolve} checks a presented one: refused when revoked, expired or gone.
+     */
+    Result resolveKey(UUID keyId);
+
+    /**
      * Checks again a key that was accepted earlier (for a long-lived stream): why it is no longer
      * accepted (revoked, expired, gone), or empty while it still is.
      */

@@ -11,7 +11,7 @@ import org.springframework.http.server.RequestPath;
  * then pass a filter's check and still reach the route. So such spellings are refused outright
  * ({@link PathGuardFilter}), and the filters decide on {@link #routed}, the path Spring matches.
  */
-final class PathRules {
+public final class PathRules {
 
     private PathRules() {
     }
@@ -50,7 +50,7 @@ final class PathRules {
     }
 
     /** The path within the application as Spring's router matches it: each segment decoded, {@code ;params} dropped. */
-    static String routed(HttpServletRequest request) {
+    public static String routed(HttpServletRequest request) {
         RequestPath path = RequestPath.parse(request.getRequestURI(), request.getContextPath());
         StringBuilder out = new StringBuilder();
         for (PathContainer.Element element : path.pathWithinApplication().elements()) {

@@ -155,6 +155,48 @@ class TenancyMatrixTest extends ApiTest {
         assertThat(violations).withFailMessage(() -> String.join("\n", violations)).isEmpty();
     }
 
+    /** The console's routes (not in the API document), as each outsider signed in with its key: 404 pages, nothing of A, nothing changed. */
+    @Test
+    void consoleRoutesShowNothingOfA() {
+        List<String> violations = new ArrayList<>();
+        dev.griddle.server.console.ConsoleHttp console = new dev.griddle.server.console.ConsoleHttp(baseUrl());
+        String run = fixture.waitingRun.toString();
+        String approval = fixture.http.ok(fixture.adminA, "GET", "/api/v1/runs/" + run + "/approvals", null).path("data").path(0).path("id").asString();
+        for (String key : new String[] {fixture.adminB, fixture.projectLimited}) {
+            String who = key.equals(fixture.adminB) ? "B's admin key" : "A's PB-limited key";
+            String cookie = console.session(key);
+            String csrf = console.csrf(cookie);
+            for (String path : new String[] {"/console/runs/" + run, "/console/runs/" + run + "/live", "/console/runs/" + run + "/stream"}) {
+                java.net.http.HttpResponse<String> page = console.get(path, cookie);
+                if (page.statusCode() != 404 || !page.headers().firstValue("Content-Type").orElse("").startsWith("text/html")) {
+                    violations.add("GET " + path + " as " + who + " → " + page.statusCode() + " " + page.headers().firstValue("Content-Type").orElse(""));
+                }
+            }
+            for (String path : new String[] {"/console/runs", "/console/approvals"}) {
+                String body = console.get(path, cookie).body();
+                if (body.contains(run) || body.contains(approval)) {
+                    violations.add("GET " + path + " as " + who + " shows A's waiting run or its approval");
+                }
+            }
+            for (String action : new String[] {"pause", "resume", "cancel", "retry"}) {
+                int status = console.post("/console/runs/" + run + "/" + action, cookie, dev.griddle.server.console.ConsoleHttp.form("_csrf", csrf)).statusCode();
+                if (status != 404) {
+                    violations.add("POST /console/runs/{id}/" + action + " as " + who + " → " + status + ", expected 404");
+                }
+            }
+            int answered = console.post("/console/approvals/" + approval + "/complete", cookie,
+                    dev.griddle.server.console.ConsoleHttp.form("_csrf", csrf, "decision", "approve")).statusCode();
+            if (answered != 404) {
+                violations.add("POST /console/approvals/{id}/complete as " + who + " → " + answered + ", expected 404");
+            }
+        }
+        String status = fixture.http.ok(fixture.adminA, "GET", "/api/v1/runs/" + run, null).path("status").asString();
+        if (!status.equals("waiting")) {
+            violations.add("A's waiting run is " + status + " after the outsiders' console calls");
+        }
+        assertThat(violations).withFailMessage(() -> String.join("\n", violations)).isEmpty();
+    }
+
     /**
      * The MCP server and the A2A agents, which the OpenAPI document does not describe (JSON-RPC on
      * one route each): an outsider sees none of A's tools, cannot call them or read A's runs as

@@ -1,0 +1,170 @@
+package dev.griddle.server.console;
+
+import static dev.griddle.server.console.ConsoleHttp.form;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.griddle.sdk.GriddleClient;
+import dev.griddle.sdk.Models.ApiKey;
+import dev.griddle.sdk.Models.CreateKey;
+import dev.griddle.server.ApiTest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+
+/** The console over HTTP: sign-in and its cookie, CSRF, expiry, revocation, roles, tenancy, HTML errors. */
+@TestPropertySource(properties = "griddle.console.sign-in-per-minute=1000")
+class ConsoleTest extends ApiTest {
+
+    @Autowired
+    JdbcClient jdbc;
+
+    private ConsoleHttp console;
+
+    @BeforeEach
+    void setUp() {
+        console = new ConsoleHttp(baseUrl());
+    }
+
+    @Test
+    void signInSetsAStrictHttpOnlyCookieAndStoresOnlyAHash() {
+        GriddleClient admin = newOrg();
+        ApiKey key = admin.keys().create(CreateKey.of("console", "contributor"));
+
+        HttpResponse<String> form = console.get("/console/sign-in", null);
+        assertThat(form.statusCode()).isEqualTo(200);
+        assertThat(form.body()).contains("<label for=\"api_key\">API key</label>").contains(">Sign in</button>");
+
+        HttpResponse<String> answer = console.signIn(key.secret());
+        assertThat(answer.statusCode()).isEqualTo(303);
+        assertThat(answer.headers().firstValue("Location")).hasValue("/console/runs");
+        String setCookie = answer.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).startsWith("griddle_console=").contains("HttpOnly").contains("SameSite=Strict").contains("Path=/console")
+                .contains("Max-Age=43200");
+        String token = setCookie.split(";", 2)[0].substring("griddle_console=".length());
+        assertThat(jdbc.sql("select count(*) from console_sessions where token_hash = :t").param("t", token).query(Long.class).single()).isZero();
+        assertThat(jdbc.sql("select count(*) from console_sessions where key_id = :k").param("k", key.id()).query(Long.class).single()).isEqualTo(1);
+
+        HttpResponse<String> runs = console.get("/console/runs", setCookie.split(";", 2)[0]);
+        assertThat(runs.statusCode()).isEqualTo(200);
+        assertThat(runs.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(runs.body()).contains("<h1>Runs</h1>").contains("contributor");
+    }
+
+    @Test
+    void aWrongKeyIsRefusedOnTheFormAndPagesWithoutASessionGoToSignIn() {
+        HttpResponse<String> wrong = console.signIn("grd_live_NotAKey000000000000000000000000000000");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).contains("Unknown API key").contains("API key");
+        assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
+
+        HttpResponse<String> anonymous = console.get("/console/runs", null);
+        assertThat(anonymous.statusCode()).isEqualTo(303);
+        assertThat(anonymous.headers().firstValue("Location")).hasValue("/console/sign-in");
+        assertThat(console.get("/console/runs", "griddle_console=forged").statusCode()).isEqualTo(303);
+        assertThat(console.post("/console/sign-out", "griddle_console=forged", Map.of()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void everyWriteNeedsTheSessionsCsrfToken() {
+        GriddleClient admin = newOrg();
+        UUID[] waiting = ConsoleHttp.waitingRun(admin, "csrf check");
+        String cookie = console.session(admin.keys().create(CreateKey.of("c", "contributor")).secret());
+
+        HttpResponse<String> none = console.post("/console/approvals/" + waiting[1] + "/complete", cookie, form("decision", "approve"));
+        assertThat(none.statusCode()).isEqualTo(403);
+        assertThat(none.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(none.body()).contains("CSRF");
+        HttpResponse<String> stale = console.post("/console/approvals/" + waiting[1] + "/complete", cookie, form("decision", "approve", "_csrf", "00ff"));
+        assertThat(stale.statusCode()).isEqualTo(403);
+        assertThat(admin.approvals().get(waiting[1]).status()).isEqualTo("pending");
+
+        String csrf = console.csrf(cookie);
+        HttpResponse<String> done = console.post("/console/approvals/" + waiting[1] + "/complete", cookie,
+                form("decision", "approve", "comment", "looks right", "_csrf", csrf));
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(303);
+        assertThat(admin.approvals().get(waiting[1]).approved()).isTrue();
+        assertThat(admin.approvals().get(waiting[1]).comment()).isEqualTo("looks right");
+    }
+
+    @Test
+    void signOutEndsTheSession() {
+        GriddleClient admin = newOrg();
+        String cookie = console.session(admin.keys().create(CreateKey.of("c", "viewer")).secret());
+        HttpResponse<String> out = console.post("/console/sign-out", cookie, form("_csrf", console.csrf(cookie)));
+        assertThat(out.statusCode()).isEqualTo(303);
+        assertThat(out.headers().firstValue("Set-Cookie").orElseThrow()).contains("Max-Age=0");
+        assertThat(console.get("/console/runs", cookie).statusCode()).isEqualTo(303);
+    }
+
+    @Test
+    void anExpiredSessionOrARevokedKeyEndsTheSession() {
+        GriddleClient admin = newOrg();
+        ApiKey key = admin.keys().create(CreateKey.of("c", "viewer"));
+        String cookie = console.session(key.secret());
+        assertThat(console.get("/console/runs", cookie).statusCode()).isEqualTo(200);
+        admin.keys().revoke(key.id());
+        assertThat(console.get("/console/runs", cookie).statusCode()).isEqualTo(303);
+
+        ApiKey other = admin.keys().create(CreateKey.of("d", "viewer"));
+        String second = console.session(other.secret());
+        jdbc.sql("update console_sessions set expires_at = now() - interval '1 second' where key_id = :k").param("k", other.id()).update();
+        assertThat(console.get("/console/runs", second).statusCode()).isEqualTo(303);
+    }
+
+    @Test
+    void aViewerSeesNoWriteButtonsAndTheServerRefusesItsWrites() {
+        GriddleClient admin = newOrg();
+        UUID[] waiting = ConsoleHttp.waitingRun(admin, "viewer check");
+        String cookie = console.session(admin.keys().create(CreateKey.of("v", "viewer")).secret());
+
+        HttpResponse<String> inbox = console.get("/console/approvals", cookie);
+        assertThat(inbox.statusCode()).isEqualTo(200);
+        assertThat(inbox.body()).contains("viewer check").doesNotContain(">Approve</button>").doesNotContain(">Reject</button>");
+        assertThat(console.get("/console/runs/" + waiting[0], cookie).body()).contains("sign_off").doesNotContain(">Pause</button>")
+                .doesNotContain("Cancel now");
+
+        String csrf = console.csrf(cookie);
+        HttpResponse<String> refused = console.post("/console/approvals/" + waiting[1] + "/complete", cookie, form("decision", "approve", "_csrf", csrf));
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("read-only").contains("<html");
+        assertThat(console.post("/console/runs/" + waiting[0] + "/cancel", cookie, form("_csrf", csrf)).statusCode()).isEqualTo(403);
+        assertThat(admin.approvals().get(waiting[1]).status()).isEqualTo("pending");
+        assertThat(admin.runs().get(waiting[0]).status()).isEqualTo("waiting");
+    }
+
+    @Test
+    void anotherOrganizationsIdsAreHtmlNotFoundPagesWithNoSideEffect() {
+        GriddleClient owner = newOrg();
+        UUID[] waiting = ConsoleHttp.waitingRun(owner, "tenancy check");
+        String cookie = console.session(newOrg().keys().create(CreateKey.of("outsider", "admin")).secret());
+        String csrf = console.csrf(cookie);
+
+        for (String path : new String[] {"/console/runs/" + waiting[0], "/console/runs/" + waiting[0] + "/live", "/console/runs/" + waiting[0] + "/stream"}) {
+            HttpResponse<String> page = console.get(path, cookie);
+            assertThat(page.statusCode()).as(path).isEqualTo(404);
+            assertThat(page.headers().firstValue("Content-Type").orElseThrow()).as(path).startsWith("text/html");
+            assertThat(page.body()).as(path).contains("Not found").doesNotContain("tenancy check");
+        }
+        assertThat(console.get("/console/approvals", cookie).body()).doesNotContain("tenancy check").doesNotContain(waiting[0].toString());
+        assertThat(console.get("/console/runs", cookie).body()).doesNotContain(waiting[0].toString());
+        for (String action : new String[] {"pause", "cancel", "retry", "resume"}) {
+            assertThat(console.post("/console/runs/" + waiting[0] + "/" + action, cookie, form("_csrf", csrf)).statusCode()).as(action).isEqualTo(404);
+        }
+        assertThat(console.post("/console/approvals/" + waiting[1] + "/complete", cookie, form("decision", "approve", "_csrf", csrf)).statusCode())
+                .isEqualTo(404);
+        assertThat(owner.approvals().get(waiting[1]).status()).isEqualTo("pending");
+        assertThat(owner.runs().get(waiting[0]).status()).isEqualTo("waiting");
+    }
+
+    @Test
+    void theApiKeepsItsJsonEnvelope() {
+        var answer = client(null).raw("GET", "/api/v1/runs", null, Map.of());
+        assertThat(answer.status()).isEqualTo(401);
+        assertThat(answer.body()).contains("\"code\"");
+    }
+}

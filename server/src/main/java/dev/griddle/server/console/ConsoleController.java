@@ -5,6 +5,7 @@ import dev.griddle.server.engine.Approval;
 import dev.griddle.server.engine.ApprovalStore;
 import dev.griddle.server.engine.CancelMode;
 import dev.griddle.server.engine.EngineQueries;
+import dev.griddle.server.engine.EventLog;
 import dev.griddle.server.engine.RunCommands;
 import dev.griddle.server.engine.RunReader;
 import dev.griddle.server.engine.RunRow;
@@ -12,6 +13,7 @@ import dev.griddle.server.engine.RunStatus;
 import dev.griddle.server.engine.StepRow;
 import dev.griddle.server.runner.RunnerCatalog;
 import dev.griddle.server.runner.StepSpec;
+import dev.griddle.server.trace.TraceReader;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.CallerResolver;
@@ -53,10 +55,14 @@ class ConsoleController {
     private final ApprovalStore approvals;
     private final EngineQueries queries;
     private final RunnerCatalog catalog;
+    private final EventLog events;
+    private final TraceReader traces;
+    private final java.time.Clock clock;
     private final int pageSize;
+    private final int timelineLimit;
 
     ConsoleController(ConsoleSessions sessions, ConsolePages pages, RunReader runs, RunCommands commands, ApprovalStore approvals,
-            EngineQueries queries, RunnerCatalog catalog, ConsoleProperties props) {
+            EngineQueries queries, RunnerCatalog catalog, EventLog events, TraceReader traces, java.time.Clock clock, ConsoleProperties props) {
         this.sessions = sessions;
         this.pages = pages;
         this.runs = runs;
@@ -64,7 +70,11 @@ class ConsoleController {
         this.approvals = approvals;
         this.queries = queries;
         this.catalog = catalog;
+        this.events = events;
+        this.traces = traces;
+        this.clock = clock;
         this.pageSize = props.pageSize();
+        this.timelineLimit = props.timelineLimit();
     }
 
     @GetMapping("/console")
@@ -194,6 +204,12 @@ class ConsoleController {
         model.put("steps", steps);
         model.put("graph", ConsoleGraph.of(specs, steps));
         model.put("approvals", approvals.list(caller.orgId(), ProjectScope.ALL, "pending", run.id(), pageSize, 0));
+        Map<String, String> inputs = new HashMap<>();
+        specs.forEach(spec -> inputs.put(spec.id(), spec.with() == null ? "" : spec.with().toPrettyString()));
+        model.put("inputs", inputs);
+        model.put("events", events.after(caller.orgId(), run.id(), 0, timelineLimit));
+        model.put("timelineLimit", timelineLimit);
+        model.put("trace", ConsoleWaterfall.of(traces.spans(run), clock.instant()));
         return model;
     }
 

@@ -162,6 +162,26 @@ class ConsoleTest extends ApiTest {
     }
 
     @Test
+    void aRunPageShowsEachStepsInputOutputAttemptsTheTraceWaterfallAndTheEventsTimeline() {
+        GriddleClient admin = newOrg();
+        UUID[] waiting = ConsoleHttp.waitingRun(admin, "page check");
+        String cookie = console.session(admin.keys().create(CreateKey.of("v", "viewer")).secret());
+
+        String page = console.get("/console/runs/" + waiting[0], cookie).body();
+        assertThat(page).contains("id=\"step-prepare\"").contains("id=\"step-sign_off\"");
+        String prepare = page.substring(page.indexOf("id=\"step-prepare\""), page.indexOf("id=\"step-sign_off\""));
+        assertThat(prepare).contains("<h3>Input").contains("value").contains("<h3>Output</h3>").contains("<h3>Attempts</h3>")
+                .contains("state-succeeded").contains(" ms</td>");
+        String trace = page.substring(page.indexOf("<h2>Trace</h2>"), page.indexOf("<h2>Events</h2>"));
+        assertThat(trace).contains("class=\"waterfall\"").contains("data-span=\"" + waiting[0] + "\"").contains("data-span=\"prepare#1\"")
+                .contains("data-span=\"sign_off#1\"").contains("<rect x=\"");
+        String timeline = page.substring(page.indexOf("<h2>Events</h2>"));
+        assertThat(timeline).contains("<strong>run_started</strong>").contains("<strong>step_completed</strong> <code>prepare</code>")
+                .contains("<strong>approval_requested</strong>");
+        assertThat(console.get("/console/runs/" + waiting[0] + "/live", cookie).body()).contains("<h2>Trace</h2>").contains("<h2>Events</h2>");
+    }
+
+    @Test
     void theApiKeepsItsJsonEnvelope() {
         var answer = client(null).raw("GET", "/api/v1/runs", null, Map.of());
         assertThat(answer.status()).isEqualTo(401);

@@ -46,6 +46,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 @Controller
 class ConsoleController {
 
+    static final String SIGN_IN_COOKIE = "griddle_console_signin";
+    /** The runs feed's runner filter lists this many runners at most (by name). */
+    private static final int MAX_RUNNERS_LISTED = 500;
     private static final Set<String> TRIGGERS = Set.of("api", "cron", "webhook", "runner");
 
     private final ConsoleSessions sessions;
@@ -58,11 +61,13 @@ class ConsoleController {
     private final EventLog events;
     private final TraceReader traces;
     private final java.time.Clock clock;
+    private final ConsoleQueries consoleQueries;
     private final int pageSize;
     private final int timelineLimit;
 
     ConsoleController(ConsoleSessions sessions, ConsolePages pages, RunReader runs, RunCommands commands, ApprovalStore approvals,
-            EngineQueries queries, RunnerCatalog catalog, EventLog events, TraceReader traces, java.time.Clock clock, ConsoleProperties props) {
+            EngineQueries queries, RunnerCatalog catalog, EventLog events, TraceReader traces, java.time.Clock clock, ConsoleQueries consoleQueries, ConsoleProperties props) {
+        this.consoleQueries = consoleQueries;
         this.sessions = sessions;
         this.pages = pages;
         this.runs = runs;
@@ -82,18 +87,28 @@ class ConsoleController {
         return ResponseEntity.status(303).header(HttpHeaders.LOCATION, "/console/runs").build();
     }
 
+    /**
+     * The sign-in form. It carries a fresh CSRF token, also set in a {@code SameSite=Strict} cookie
+     * for the form's path: a sign-in post must carry both, equal (double submit), so another site
+     * cannot sign a browser in with its own key.
+     */
     @GetMapping(ConsoleFilter.SIGN_IN)
-    ResponseEntity<String> signInForm() {
-        return pages.page("signin", Map.of("error", ""));
+    ResponseEntity<String> signInForm(HttpServletRequest request) {
+        return signInPage(200, "", request);
     }
 
     @PostMapping(ConsoleFilter.SIGN_IN)
-    ResponseEntity<String> signIn(@RequestParam(name = "api_key", defaultValue = "") String apiKey, HttpServletRequest request) {
+    ResponseEntity<String> signIn(@RequestParam(name = "api_key", defaultValue = "") String apiKey,
+            @RequestParam(name = "_csrf", defaultValue = "") String csrf, HttpServletRequest request) {
+        String expected = ConsoleFilter.cookie(request, SIGN_IN_COOKIE).orElse("");
+        if (expected.isEmpty() || !ConsoleFilter.sameToken(expected, csrf)) {
+            return signInPage(403, "This sign-in form is stale or was not sent by the console. Try again.", request);
+        }
         String[] token = {null};
         CallerResolver.Result result = apiKey.isBlank() ? new CallerResolver.Result.Refused("Enter an API key")
                 : sessions.signIn(apiKey.trim(), t -> token[0] = t);
         if (result instanceof CallerResolver.Result.Refused refused) {
-            return pages.page(401, "signin", Map.of("error", refused.reason()));
+            return signInPage(401, refused.reason(), request);
         }
         ResponseCookie cookie = ResponseCookie.from(ConsoleFilter.COOKIE, token[0]).httpOnly(true).sameSite("Strict")
                 .secure(request.isSecure()).path("/console").maxAge(sessions.ttl()).build();
@@ -129,6 +144,7 @@ class ConsoleController {
         long total = runs.count(caller.orgId(), filter);
         Map<String, Object> params = common(session, "Runs");
         params.put("runs", rows);
+        params.put("runnerNames", consoleQueries.runnerNames(caller.orgId(), filter.projectIds(), MAX_RUNNERS_LISTED));
         params.put("total", total);
         params.put("pageNo", p);
         params.put("pages", Math.max(1, (total + pageSize - 1) / pageSize));
@@ -193,6 +209,14 @@ class ConsoleController {
         }
         commands.completeApproval(caller.orgId(), id, decision.equals("approve"), comment.isBlank() ? null : comment, null);
         return seeOther("/console/approvals");
+    }
+
+    private ResponseEntity<String> signInPage(int status, String error, HttpServletRequest request) {
+        String token = ConsoleSessions.randomToken();
+        ResponseCookie cookie = ResponseCookie.from(SIGN_IN_COOKIE, token).httpOnly(true).sameSite("Strict")
+                .secure(request.isSecure()).path(ConsoleFilter.SIGN_IN).maxAge(java.time.Duration.ofHours(1)).build();
+        ResponseEntity<String> page = pages.page(status, "signin", Map.of("error", error, "csrf", token));
+        return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders()).header(HttpHeaders.SET_COOKIE, cookie.toString()).body(page.getBody());
     }
 
     private Map<String, Object> runModel(Caller caller, UUID id) {

@@ -8,6 +8,7 @@ import dev.griddle.sdk.Models.ApiKey;
 import dev.griddle.sdk.Models.CreateKey;
 import dev.griddle.server.ApiTest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,7 +61,7 @@ class ConsoleTest extends ApiTest {
         HttpResponse<String> wrong = console.signIn("grd_live_NotAKey000000000000000000000000000000");
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(wrong.body()).contains("Unknown API key").contains("API key");
-        assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(wrong.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("griddle_console="));
 
         HttpResponse<String> anonymous = console.get("/console/runs", null);
         assertThat(anonymous.statusCode()).isEqualTo(303);
@@ -179,6 +180,61 @@ class ConsoleTest extends ApiTest {
         assertThat(timeline).contains("<strong>run_started</strong>").contains("<strong>step_completed</strong> <code>prepare</code>")
                 .contains("<strong>approval_requested</strong>");
         assertThat(console.get("/console/runs/" + waiting[0] + "/live", cookie).body()).contains("<h2>Trace</h2>").contains("<h2>Events</h2>");
+    }
+
+    @Test
+    void aSignInPostNeedsTheFormsCsrfTokenAndItsCookie() {
+        GriddleClient admin = newOrg();
+        ApiKey key = admin.keys().create(CreateKey.of("console", "viewer"));
+        HttpResponse<String> form = console.get("/console/sign-in", null);
+        String setCookie = form.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).startsWith("griddle_console_signin=").contains("HttpOnly").contains("SameSite=Strict");
+        String cookie = setCookie.split(";", 2)[0];
+        String token = cookie.substring("griddle_console_signin=".length());
+        assertThat(form.body()).contains("name=\"_csrf\" value=\"" + token + "\"");
+
+        HttpResponse<String> noCookie = console.post("/console/sign-in", null, form("api_key", key.secret(), "_csrf", token));
+        HttpResponse<String> noField = console.post("/console/sign-in", cookie, form("api_key", key.secret()));
+        HttpResponse<String> otherField = console.post("/console/sign-in", cookie, form("api_key", key.secret(), "_csrf", token + "x"));
+        for (HttpResponse<String> refused : java.util.List.of(noCookie, noField, otherField)) {
+            assertThat(refused.statusCode()).isEqualTo(403);
+            assertThat(refused.body()).contains("stale").contains("API key");
+            assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("griddle_console="));
+        }
+        assertThat(jdbc.sql("select count(*) from console_sessions where key_id = :k").param("k", key.id()).query(Long.class).single()).isZero();
+        HttpResponse<String> good = console.post("/console/sign-in", cookie, form("api_key", key.secret(), "_csrf", token));
+        assertThat(good.statusCode()).isEqualTo(303);
+    }
+
+    @Test
+    void theRunsFeedFiltersByRunnerAndStatusAndItsLiveStreamTellsOfChangesOnlyInTheOrganization() throws Exception {
+        GriddleClient admin = newOrg();
+        UUID[] first = ConsoleHttp.waitingRun(admin, "feed one");
+        UUID[] second = ConsoleHttp.waitingRun(admin, "feed two");
+        UUID secondRunner = admin.runs().get(second[0]).runnerId();
+        String cookie = console.session(admin.keys().create(CreateKey.of("v", "viewer")).secret());
+
+        String all = console.get("/console/runs", cookie).body();
+        assertThat(all).contains(first[0].toString()).contains(second[0].toString()).contains("sse-connect=\"/console/runs/stream\"")
+                .contains("<option value=\"" + secondRunner + "\"");
+        String one = console.get("/console/runs?runner_id=" + secondRunner, cookie).body();
+        assertThat(one).contains(second[0].toString()).doesNotContain(first[0].toString());
+        assertThat(console.get("/console/runs?status=succeeded", cookie).body()).doesNotContain(first[0].toString());
+        assertThat(console.get("/console/runs?status=waiting&trigger_type=api", cookie).body()).contains(first[0].toString());
+        HttpResponse<String> bad = console.get("/console/runs?status=nope", cookie);
+        assertThat(bad.statusCode()).isEqualTo(422);
+        assertThat(bad.body()).contains("unknown status").contains("<html");
+        assertThat(console.get("/console/runs?from=yesterday", cookie).statusCode()).isEqualTo(422);
+
+        GriddleClient outsider = newOrg();
+        String outsiderCookie = console.session(outsider.keys().create(CreateKey.of("o", "viewer")).secret());
+        try (ConsoleHttp.Sse mine = console.stream("/console/runs/stream", cookie);
+                ConsoleHttp.Sse theirs = console.stream("/console/runs/stream", outsiderCookie)) {
+            assertThat(mine.status()).isEqualTo(200);
+            admin.approvals().complete(first[1], new dev.griddle.sdk.RunModels.CompleteApproval(true, null, null));
+            assertThat(mine.awaitEvent("changed", Duration.ofSeconds(10))).isTrue();
+            assertThat(theirs.awaitEvent("changed", Duration.ofSeconds(2))).isFalse();
+        }
     }
 
     @Test

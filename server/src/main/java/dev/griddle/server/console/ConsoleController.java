@@ -142,7 +142,7 @@ class ConsoleController {
                 caller.projectIds() == null ? null : caller.projectIds().toArray(UUID[]::new));
         List<RunRow> rows = runs.list(caller.orgId(), filter, pageSize, (long) (p - 1) * pageSize);
         long total = runs.count(caller.orgId(), filter);
-        Map<String, Object> params = common(session, "Runs");
+        Map<String, Object> params = pages.common(session, "Runs");
         params.put("runs", rows);
         params.put("runnerNames", consoleQueries.runnerNames(caller.orgId(), filter.projectIds(), MAX_RUNNERS_LISTED));
         params.put("total", total);
@@ -155,7 +155,7 @@ class ConsoleController {
 
     @GetMapping("/console/runs/{id}")
     ResponseEntity<String> run(@RequestAttribute(ConsoleFilter.SESSION) ConsoleSessions.Session session, @PathVariable UUID id) {
-        Map<String, Object> params = common(session, "Run " + id);
+        Map<String, Object> params = pages.common(session, "Run " + id);
         params.putAll(runModel(session.caller(), id));
         return pages.page("run", params);
     }
@@ -163,7 +163,7 @@ class ConsoleController {
     /** The live part of a run's page (state, graph, steps, approvals), fetched again on each change of the run. */
     @GetMapping("/console/runs/{id}/live")
     ResponseEntity<String> runLive(@RequestAttribute(ConsoleFilter.SESSION) ConsoleSessions.Session session, @PathVariable UUID id) {
-        Map<String, Object> params = common(session, "");
+        Map<String, Object> params = pages.common(session, "");
         params.putAll(runModel(session.caller(), id));
         return pages.page("runlive", params);
     }
@@ -188,7 +188,7 @@ class ConsoleController {
     ResponseEntity<String> inbox(@RequestAttribute(ConsoleFilter.SESSION) ConsoleSessions.Session session) {
         Caller caller = session.caller();
         ProjectScope scope = ProjectScope.of(caller.projectIds());
-        Map<String, Object> params = common(session, "Approvals");
+        Map<String, Object> params = pages.common(session, "Approvals");
         params.put("approvals", approvals.list(caller.orgId(), scope, "pending", null, pageSize, 0));
         params.put("total", approvals.count(caller.orgId(), scope, "pending", null));
         return pages.page("approvals", params);
@@ -239,15 +239,6 @@ class ConsoleController {
 
     private RunRow visible(Caller caller, UUID id) {
         return runs.visible(caller.orgId(), ProjectScope.of(caller.projectIds()), id).orElseThrow(() -> ApiException.notFound("run", id));
-    }
-
-    private Map<String, Object> common(ConsoleSessions.Session session, String title) {
-        Map<String, Object> params = new HashMap<>();
-        params.put("title", title);
-        params.put("role", session.caller().role().wireName());
-        params.put("csrf", session.csrf());
-        params.put("canWrite", RoleRules.denial(session.caller(), "POST", "/api/v1/runs") == null);
-        return params;
     }
 
     private static ResponseEntity<Void> seeOther(String location) {

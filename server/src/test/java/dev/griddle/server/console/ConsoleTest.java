@@ -238,6 +238,29 @@ class ConsoleTest extends ApiTest {
     }
 
     @Test
+    void theAnalyticsPageShowsRunsSuccessRatePercentilesAndCostByRunnerWithChartsFromTheJar() {
+        GriddleClient admin = newOrg();
+        UUID[] done = ConsoleHttp.waitingRun(admin, "analytics check");
+        admin.approvals().complete(done[1], new dev.griddle.sdk.RunModels.CompleteApproval(true, null, null));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> admin.runs().get(done[0]).status().equals("succeeded"));
+        UUID runner = admin.runs().get(done[0]).runnerId();
+        String cookie = console.session(admin.keys().create(CreateKey.of("v", "viewer")).secret());
+
+        HttpResponse<String> page = console.get("/console/analytics?window=day", cookie);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<strong id=\"fig-runs\">1</strong>").contains("<strong id=\"fig-success\">100.0%</strong>")
+                .containsPattern("<strong id=\"fig-p50\">\\d+ ms</strong>").contains("id=\"runs-chart\"").contains("data-series=\"{")
+                .contains("src=\"/webjars/uplot/1.6.30/dist/uPlot.iife.min.js\"").contains("src=\"/console-static/analytics.js\"");
+        String byRunner = page.body().substring(page.body().indexOf("id=\"by-runner\""));
+        assertThat(byRunner).contains("/console/runs?runner_id=" + runner).contains("1 runs · success 100.0%");
+        assertThat(console.get("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js", null).statusCode()).isEqualTo(200);
+        assertThat(console.get("/console-static/analytics.js", null).body()).contains("new uPlot(");
+        assertThat(console.get("/console/analytics?window=year", cookie).statusCode()).isEqualTo(422);
+        assertThat(console.get("/console/analytics", console.session(newOrg().keys().create(CreateKey.of("o", "viewer")).secret())).body())
+                .contains("<strong id=\"fig-runs\">0</strong>").doesNotContain(runner.toString());
+    }
+
+    @Test
     void theApiKeepsItsJsonEnvelope() {
         var answer = client(null).raw("GET", "/api/v1/runs", null, Map.of());
         assertThat(answer.status()).isEqualTo(401);

@@ -172,10 +172,11 @@ class TenancyMatrixTest extends ApiTest {
                     violations.add("GET " + path + " as " + who + " → " + page.statusCode() + " " + page.headers().firstValue("Content-Type").orElse(""));
                 }
             }
-            for (String path : new String[] {"/console/runs", "/console/approvals"}) {
+            String runner = fixture.http.ok(fixture.adminA, "GET", "/api/v1/runs/" + run, null).path("runner_id").asString();
+            for (String path : new String[] {"/console/runs", "/console/approvals", "/console/analytics?window=month"}) {
                 String body = console.get(path, cookie).body();
-                if (body.contains(run) || body.contains(approval)) {
-                    violations.add("GET " + path + " as " + who + " shows A's waiting run or its approval");
+                if (body.contains(run) || body.contains(approval) || body.contains(runner)) {
+                    violations.add("GET " + path + " as " + who + " shows A's waiting run, its approval or its runner");
                 }
             }
             for (String action : new String[] {"pause", "resume", "cancel", "retry"}) {

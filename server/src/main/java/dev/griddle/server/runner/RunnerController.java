@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 @RequestMapping("/api/v1/runners")
-class RunnerController {
+public class RunnerController {
 
     private final RunnerStore runners;
     private final RunnerVersions versions;
@@ -80,13 +80,13 @@ class RunnerController {
     }
 
     @GetMapping
-    PageQuery.Paged<RunnerViews.Runner> list(Caller caller, PageQuery page, @RequestParam(name = "project_id", required = false) UUID projectId) {
+    public PageQuery.Paged<RunnerViews.Runner> list(Caller caller, PageQuery page, @RequestParam(name = "project_id", required = false) UUID projectId) {
         List<RunnerViews.Runner> data = runners.list(caller, projectId, page).stream().map(this::view).toList();
         return page.result(data, runners.count(caller, projectId));
     }
 
     @GetMapping("/{id}")
-    RunnerViews.Runner get(Caller caller, @PathVariable UUID id) {
+    public RunnerViews.Runner get(Caller caller, @PathVariable UUID id) {
         return view(find(caller, id));
     }
 
@@ -117,6 +117,20 @@ class RunnerController {
         return get(caller, id);
     }
 
+    /**
+     * {@link #update} with a draft given as a tree (the console's YAML editor, parsed): bound by
+     * the same JSON rules as a request body, so a field of the wrong type is the same 422.
+     */
+    public RunnerViews.Runner updateDraft(Caller caller, UUID id, JsonNode draft) {
+        RunnerDraft body;
+        try {
+            body = json.treeToValue(draft, RunnerDraft.class);
+        } catch (tools.jackson.core.JacksonException e) {
+            throw ApiException.badRequest("The draft does not fit a runner: " + e.getOriginalMessage());
+        }
+        return update(caller, id, body);
+    }
+
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);
@@ -126,7 +140,7 @@ class RunnerController {
 
     @PostMapping("/{id}/validate")
     @Operation(summary = "Validate the draft", description = "Dry run: 200 {valid, errors: [{step_id, path, message}]}; nothing is saved.")
-    RunnerViews.Validation validate(Caller caller, @PathVariable UUID id) {
+    public RunnerViews.Validation validate(Caller caller, @PathVariable UUID id) {
         StoredRunner runner = find(caller, id);
         List<ValidationError> errors = new ArrayList<>(validator.validate(runner.steps(), runner.output(), runner.inputSchema()));
         errors.addAll(references.check(caller.orgId(), runner.projectId(), runner.steps(), ""));
@@ -138,7 +152,7 @@ class RunnerController {
     @Operation(summary = "Publish the draft as a new immutable version",
             description = "201 with the new version. When the draft equals the latest version nothing is published and that version is "
                     + "returned with 200. An invalid draft is 422 VALIDATION_FAILED with details.errors [{step_id, path, message}].")
-    ResponseEntity<RunnerViews.Version> publish(Caller caller, @PathVariable UUID id) {
+    public ResponseEntity<RunnerViews.Version> publish(Caller caller, @PathVariable UUID id) {
         find(caller, id);
         RunnerVersions.Published published = versions.publish(caller.orgId(), id);
         RunnerViews.Version body = RunnerViews.Version.of(published.version());
@@ -150,7 +164,7 @@ class RunnerController {
 
     @GetMapping("/{id}/versions")
     @Operation(summary = "List published versions", description = "Newest first.")
-    PageQuery.Paged<RunnerViews.Version> versions(Caller caller, @PathVariable UUID id, PageQuery page) {
+    public PageQuery.Paged<RunnerViews.Version> versions(Caller caller, @PathVariable UUID id, PageQuery page) {
         find(caller, id);
         List<RunnerViews.Version> data = versionStore.list(caller.orgId(), id, page.perPage(), page.offset()).stream()
                 .map(RunnerViews.Version::of).toList();
@@ -158,7 +172,7 @@ class RunnerController {
     }
 
     @GetMapping("/{id}/versions/{version}")
-    RunnerViews.Version version(Caller caller, @PathVariable UUID id, @PathVariable int version) {
+    public RunnerViews.Version version(Caller caller, @PathVariable UUID id, @PathVariable int version) {
         find(caller, id);
         return versionStore.find(caller.orgId(), id, version).map(RunnerViews.Version::of)
                 .orElseThrow(() -> ApiException.notFound("Runner " + id + " has no version " + version));

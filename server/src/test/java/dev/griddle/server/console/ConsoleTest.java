@@ -261,6 +261,84 @@ class ConsoleTest extends ApiTest {
     }
 
     @Test
+    void runnersPagesEditValidatePublishDiffAndRunFromTheInputSchema() {
+        GriddleClient admin = newOrg();
+        var created = admin.raw("POST", "/api/v1/runners", """
+                {"name": "console-runner", "input_schema": {"type": "object", "required": ["topic"], "properties": {
+                   "topic": {"type": "string", "description": "what to write about"}, "count": {"type": "integer"}, "loud": {"type": "boolean"}}},
+                 "steps": [{"id": "echo", "type": "transform", "with": {"value": "{{ input.topic }}"}}]}
+                """, Map.of());
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        UUID id = UUID.fromString(ConsoleHttp.read(created.body()).path("id").asString());
+        String viewer = console.session(admin.keys().create(CreateKey.of("v", "viewer")).secret());
+        String editor = console.session(admin.keys().create(CreateKey.of("c", "contributor")).secret());
+        String csrf = console.csrf(editor);
+        String path = "/console/runners/" + id;
+
+        assertThat(console.get("/console/runners", viewer).body()).contains("href=\"" + path + "\"").contains("console-runner").contains("unpublished");
+        String seen = console.get(path, viewer).body();
+        assertThat(seen).contains("name: \"console-runner\"").doesNotContain("<textarea").doesNotContain(">Publish</button>").doesNotContain(">Run</button>");
+        String viewerCsrf = console.csrf(viewer);
+        for (String action : new String[] {"/draft", "/publish", "/run"}) {
+            HttpResponse<String> refused = console.post(path + action, viewer, form("_csrf", viewerCsrf, "yaml", "name: x\nsteps: []", "in.topic", "t"));
+            assertThat(refused.statusCode()).as(action).isEqualTo(403);
+        }
+
+        String page = console.get(path, editor).body();
+        assertThat(page).contains("<label for=\"yaml\">Draft (YAML)</label>").contains("The draft is valid")
+                .contains("<label for=\"in-topic\">topic (required)").contains("name=\"in.count\"").contains("type=\"checkbox\"");
+        HttpResponse<String> broken = console.post(path + "/draft", editor, form("_csrf", csrf, "yaml", "name: [unclosed"));
+        assertThat(broken.statusCode()).isEqualTo(422);
+        assertThat(broken.body()).contains("Not valid YAML").contains("name: [unclosed</textarea>");
+        HttpResponse<String> invalid = console.post(path + "/draft", editor, form("_csrf", csrf, "yaml",
+                "name: console-runner\nsteps:\n  - {id: echo, type: no_such_type}\n"));
+        assertThat(invalid.statusCode()).isEqualTo(303);
+        assertThat(console.get(path, editor).body()).contains("The draft would not publish").contains("step <code>echo</code>");
+        HttpResponse<String> refusedPublish = console.post(path + "/publish", editor, form("_csrf", csrf));
+        assertThat(refusedPublish.statusCode()).isEqualTo(422);
+        assertThat(refusedPublish.body()).contains("echo").contains("<textarea");
+        assertThat(admin.raw("GET", "/api/v1/runners/" + id + "/versions", null, Map.of()).body()).contains("\"data\":[]");
+
+        String v1 = """
+                name: console-runner
+                input_schema: {type: object, required: [topic], properties: {topic: {type: string}, count: {type: integer}, loud: {type: boolean}}}
+                steps:
+                  - {id: echo, type: transform, with: {value: "{{ input.topic }}"}}
+                """;
+        assertThat(console.post(path + "/draft", editor, form("_csrf", csrf, "yaml", v1)).statusCode()).isEqualTo(303);
+        assertThat(console.post(path + "/publish", editor, form("_csrf", csrf)).statusCode()).isEqualTo(303);
+        assertThat(console.post(path + "/draft", editor, form("_csrf", csrf, "yaml", v1.replace("input.topic", "input.count"))).statusCode()).isEqualTo(303);
+        assertThat(console.post(path + "/publish", editor, form("_csrf", csrf)).statusCode()).isEqualTo(303);
+        String diff = console.get(path + "?a=1&b=2", editor).body();
+        assertThat(diff).contains("Diff v1 → v2").contains("diff-del\">-").contains("input.topic").contains("diff-add\">+").contains("input.count");
+
+        HttpResponse<String> badInput = console.post(path + "/run", editor, form("_csrf", csrf, "in.topic", "x", "in.count", "many"));
+        assertThat(badInput.statusCode()).isEqualTo(422);
+        assertThat(badInput.body()).contains("count: must be a whole number");
+        HttpResponse<String> missing = console.post(path + "/run", editor, form("_csrf", csrf, "in.count", "2"));
+        assertThat(missing.statusCode()).isEqualTo(422);
+        assertThat(missing.body()).contains("topic: required");
+        HttpResponse<String> started = console.post(path + "/run", editor, form("_csrf", csrf, "in.topic", "tides", "in.count", "3", "in.loud", "on"));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(303);
+        UUID runId = UUID.fromString(started.headers().firstValue("Location").orElseThrow().substring("/console/runs/".length()));
+        var run = admin.runs().get(runId);
+        assertThat(run.input().path("topic").asString()).isEqualTo("tides");
+        assertThat(run.input().path("count").asLong()).isEqualTo(3);
+        assertThat(run.input().path("loud").asBoolean()).isTrue();
+        assertThat(run.version()).isEqualTo(2);
+
+        String outsider = console.session(newOrg().keys().create(CreateKey.of("o", "admin")).secret());
+        String outsiderCsrf = console.csrf(outsider);
+        assertThat(console.get(path, outsider).statusCode()).isEqualTo(404);
+        assertThat(console.get("/console/runners", outsider).body()).doesNotContain(id.toString());
+        for (String action : new String[] {"/draft", "/publish", "/run"}) {
+            assertThat(console.post(path + action, outsider, form("_csrf", outsiderCsrf, "yaml", "name: stolen\nsteps: []", "in.topic", "t")).statusCode())
+                    .as(action).isEqualTo(404);
+        }
+        assertThat(admin.raw("GET", "/api/v1/runners/" + id, null, Map.of()).body()).contains("console-runner").doesNotContain("stolen");
+    }
+
+    @Test
     void theApiKeepsItsJsonEnvelope() {
         var answer = client(null).raw("GET", "/api/v1/runs", null, Map.of());
         assertThat(answer.status()).isEqualTo(401);

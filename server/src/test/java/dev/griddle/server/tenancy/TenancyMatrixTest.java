@@ -173,7 +173,18 @@ class TenancyMatrixTest extends ApiTest {
                 }
             }
             String runner = fixture.http.ok(fixture.adminA, "GET", "/api/v1/runs/" + run, null).path("runner_id").asString();
-            for (String path : new String[] {"/console/runs", "/console/approvals", "/console/analytics?window=month"}) {
+            java.net.http.HttpResponse<String> runnerPage = console.get("/console/runners/" + runner, cookie);
+            if (runnerPage.statusCode() != 404) {
+                violations.add("GET /console/runners/{id} as " + who + " → " + runnerPage.statusCode());
+            }
+            for (String action : new String[] {"draft", "publish", "run"}) {
+                int status = console.post("/console/runners/" + runner + "/" + action, cookie,
+                        dev.griddle.server.console.ConsoleHttp.form("_csrf", csrf, "yaml", "name: taken\nsteps: []")).statusCode();
+                if (status != 404) {
+                    violations.add("POST /console/runners/{id}/" + action + " as " + who + " → " + status + ", expected 404");
+                }
+            }
+            for (String path : new String[] {"/console/runs", "/console/approvals", "/console/analytics?window=month", "/console/runners"}) {
                 String body = console.get(path, cookie).body();
                 if (body.contains(run) || body.contains(approval) || body.contains(runner)) {
                     violations.add("GET " + path + " as " + who + " shows A's waiting run, its approval or its runner");

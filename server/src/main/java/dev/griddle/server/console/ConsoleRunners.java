@@ -39,7 +39,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 @Hidden
 @Controller
-class ConsoleRunners {
+public class ConsoleRunners {
 
     /** The draft editor takes at most this much YAML. */
     private static final int MAX_YAML = 256 * 1024;
@@ -47,9 +47,11 @@ class ConsoleRunners {
     private final ConsolePages pages;
     private final RunnerController runners;
     private final RunStarter starter;
+    private final dev.griddle.server.trigger.TriggerController triggers;
     private final YAMLMapper yaml = YAMLMapper.builder().build();
 
-    ConsoleRunners(ConsolePages pages, RunnerController runners, RunStarter starter) {
+    ConsoleRunners(ConsolePages pages, RunnerController runners, RunStarter starter, dev.griddle.server.trigger.TriggerController triggers) {
+        this.triggers = triggers;
         this.pages = pages;
         this.runners = runners;
         this.starter = starter;
@@ -151,6 +153,36 @@ class ConsoleRunners {
         return seeOther("/console/runs/" + run.id());
     }
 
+    /**
+     * Adds a cron or webhook trigger ({@code POST /runners/{id}/triggers}). A webhook's generated
+     * signing secret is shown on the answer page this once (it is stored only encrypted), so that
+     * page is not a redirect.
+     */
+    @PostMapping("/console/runners/{id}/triggers")
+    ResponseEntity<String> addTrigger(@RequestAttribute(ConsoleFilter.SESSION) ConsoleSessions.Session session, @PathVariable UUID id,
+            @RequestParam(defaultValue = "") String type, @RequestParam(defaultValue = "") String schedule,
+            @RequestParam(defaultValue = "UTC") String timezone) {
+        Caller caller = session.caller();
+        RoleRules.require(caller, "POST", "/api/v1/runners/" + id + "/triggers");
+        RunnerViews.Runner current = runners.get(caller, id);
+        dev.griddle.server.trigger.TriggerRequest request = new dev.griddle.server.trigger.TriggerRequest(type, true, null,
+                type.equals("cron") ? new dev.griddle.server.trigger.TriggerRequest.Cron(schedule, timezone.isBlank() ? "UTC" : timezone, null) : null,
+                null, null);
+        dev.griddle.server.trigger.TriggerView made;
+        try {
+            made = triggers.create(caller, id, request).getBody();
+        } catch (ApiException e) {
+            return pages.page(e.status().value(), "runner", model(session, current, yamlOf(current), problems(e)));
+        }
+        if (made == null || made.signingSecret() == null) {
+            return seeOther("/console/runners/" + id + "#triggers");
+        }
+        Map<String, Object> params = model(session, current, yamlOf(current), List.of());
+        params.put("newSecret", made.signingSecret());
+        params.put("newTrigger", made.id().toString());
+        return pages.page(201, "runner", params);
+    }
+
     private Map<String, Object> model(ConsoleSessions.Session session, RunnerViews.Runner runner, String yamlText, List<String> errors) {
         Caller caller = session.caller();
         Map<String, Object> params = pages.common(session, "Runner " + runner.name());
@@ -162,9 +194,21 @@ class ConsoleRunners {
         params.put("fields", ConsoleForms.fields(schemaOf(caller, runner)));
         params.put("canEdit", RoleRules.denial(caller, "PATCH", "/api/v1/runners/" + runner.id()) == null);
         params.put("canRun", RoleRules.denial(caller, "POST", "/api/v1/runners/" + runner.id() + "/runs") == null);
+        List<ConsoleTrigger> shown = new ArrayList<>();
+        for (dev.griddle.server.trigger.TriggerView t : triggers.list(caller, runner.id(), new PageQuery(1, PageQuery.MAX_PER_PAGE)).data()) {
+            shown.add(new ConsoleTrigger(t, triggers.nextFires(t, 5).stream().map(z -> z.toOffsetDateTime().toString() + " " + z.getZone()).toList()));
+        }
+        params.put("triggers", shown);
+        params.put("canTrigger", RoleRules.denial(caller, "POST", "/api/v1/runners/" + runner.id() + "/triggers") == null);
+        params.put("newSecret", null);
+        params.put("newTrigger", null);
         params.put("diff", null);
         params.put("diffTitle", "");
         return params;
+    }
+
+    /** A trigger with its next fire times, written in its own time zone. */
+    public record ConsoleTrigger(dev.griddle.server.trigger.TriggerView trigger, List<String> nextFires) {
     }
 
     /** The input schema a run would be checked against: the latest version's, else the draft's. */

@@ -279,7 +279,7 @@ class ConsoleTest extends ApiTest {
         String seen = console.get(path, viewer).body();
         assertThat(seen).contains("name: \"console-runner\"").doesNotContain("<textarea").doesNotContain(">Publish</button>").doesNotContain(">Run</button>");
         String viewerCsrf = console.csrf(viewer);
-        for (String action : new String[] {"/draft", "/publish", "/run"}) {
+        for (String action : new String[] {"/draft", "/publish", "/run", "/triggers"}) {
             HttpResponse<String> refused = console.post(path + action, viewer, form("_csrf", viewerCsrf, "yaml", "name: x\nsteps: []", "in.topic", "t"));
             assertThat(refused.statusCode()).as(action).isEqualTo(403);
         }
@@ -327,11 +327,26 @@ class ConsoleTest extends ApiTest {
         assertThat(run.input().path("loud").asBoolean()).isTrue();
         assertThat(run.version()).isEqualTo(2);
 
+        HttpResponse<String> badCron = console.post(path + "/triggers", editor, form("_csrf", csrf, "type", "cron", "schedule", "61 * * * *"));
+        assertThat(badCron.statusCode()).isEqualTo(422);
+        assertThat(badCron.body()).contains("schedule").contains("role=\"alert\"");
+        assertThat(console.post(path + "/triggers", editor, form("_csrf", csrf, "type", "cron", "schedule", "0 9 * * *", "timezone", "Asia/Tokyo"))
+                .statusCode()).isEqualTo(303);
+        String withCron = console.get(path, editor).body();
+        assertThat(withCron).contains("<code>0 9 * * *</code> in Asia/Tokyo").containsPattern("T09:00\\+09:00 Asia/Tokyo</time>");
+        assertThat(withCron.split("Asia/Tokyo</time>", -1)).hasSize(6);
+        HttpResponse<String> hook = console.post(path + "/triggers", editor, form("_csrf", csrf, "type", "webhook"));
+        assertThat(hook.statusCode()).as(hook.body()).isEqualTo(201);
+        java.util.regex.Matcher secret = java.util.regex.Pattern.compile("<code id=\"new-secret\">([^<]+)</code>").matcher(hook.body());
+        assertThat(secret.find()).isTrue();
+        assertThat(hook.body()).contains("/hooks/").contains("this once");
+        assertThat(console.get(path, editor).body()).doesNotContain(secret.group(1)).contains("/hooks/");
+
         String outsider = console.session(newOrg().keys().create(CreateKey.of("o", "admin")).secret());
         String outsiderCsrf = console.csrf(outsider);
         assertThat(console.get(path, outsider).statusCode()).isEqualTo(404);
         assertThat(console.get("/console/runners", outsider).body()).doesNotContain(id.toString());
-        for (String action : new String[] {"/draft", "/publish", "/run"}) {
+        for (String action : new String[] {"/draft", "/publish", "/run", "/triggers"}) {
             assertThat(console.post(path + action, outsider, form("_csrf", outsiderCsrf, "yaml", "name: stolen\nsteps: []", "in.topic", "t")).statusCode())
                     .as(action).isEqualTo(404);
         }

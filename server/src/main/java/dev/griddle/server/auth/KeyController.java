@@ -33,7 +33,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v1/keys")
-class KeyController {
+public class KeyController {
 
     record CreateKey(String name, String role, List<UUID> projectIds, Instant expiresAt) {
     }
@@ -90,7 +90,7 @@ class KeyController {
     }
 
     @GetMapping
-    PageQuery.Paged<ApiKey> list(Caller caller, PageQuery page) {
+    public PageQuery.Paged<ApiKey> list(Caller caller, PageQuery page) {
         caller.requireAdmin("manage API keys");
         return page.result(keys.list(caller, page).stream().map(ApiKeyStore.Row::view).toList(), keys.count(caller));
     }

@@ -23,7 +23,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** {@code /api/v1/projects}. Names are unique per organization. */
 @RestController
 @RequestMapping("/api/v1/projects")
-class ProjectController {
+public class ProjectController {
 
     record ProjectBody(String name, String description) {
     }
@@ -54,7 +54,7 @@ class ProjectController {
     }
 
     @GetMapping
-    PageQuery.Paged<Project> list(Caller caller, PageQuery page) {
+    public PageQuery.Paged<Project> list(Caller caller, PageQuery page) {
         return page.result(projects.list(caller, page), projects.count(caller));
     }
 

@@ -34,13 +34,13 @@ import tools.jackson.databind.JsonNode;
  */
 @RestController
 @RequestMapping("/api/v1/secrets")
-class SecretController {
+public class SecretController {
 
     static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     static final int MAX_VALUE_BYTES = 64 * 1024;
 
     /** {@code project_ids}: the projects whose runs may use the secret; empty = every project. */
-    record SecretView(String name, List<UUID> projectIds, Instant createdAt, Instant updatedAt) {
+    public record SecretView(String name, List<UUID> projectIds, Instant createdAt, Instant updatedAt) {
         static SecretView of(SecretStore.Entry e) {
             return new SecretView(e.name(), e.projectIds(), e.createdAt(), e.updatedAt());
         }
@@ -59,7 +59,7 @@ class SecretController {
     }
 
     @GetMapping
-    PageQuery.Paged<SecretView> list(Caller caller, PageQuery page) {
+    public PageQuery.Paged<SecretView> list(Caller caller, PageQuery page) {
         return page.result(store.list(caller.orgId(), page.perPage(), page.offset()).stream().map(SecretView::of).toList(),
                 store.count(caller.orgId()));
     }

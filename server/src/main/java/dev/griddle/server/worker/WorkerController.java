@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
  */
 @RestController
 @RequestMapping("/api/v1/workers")
-class WorkerController {
+public class WorkerController {
 
     record RegisterWorker(String name, String version, String os, String arch, List<String> labels, List<String> taskTypes,
             Integer maxConcurrency) {
@@ -97,7 +97,7 @@ class WorkerController {
     }
 
     @GetMapping
-    PageQuery.Paged<Worker> list(Caller caller, PageQuery page) {
+    public PageQuery.Paged<Worker> list(Caller caller, PageQuery page) {
         Instant now = clock.instant();
         return page.result(workers.list(caller.orgId(), false, page, now), workers.count(caller.orgId(), false, now));
     }

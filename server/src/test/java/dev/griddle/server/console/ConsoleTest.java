@@ -354,6 +354,40 @@ class ConsoleTest extends ApiTest {
     }
 
     @Test
+    void workersForEveryRoleAndKeysProjectsAndSecretsByNameForAdminsOnly() {
+        GriddleClient admin = newOrg();
+        GriddleClient worker = client(admin.keys().create(CreateKey.of("w", "worker")).secret());
+        var reg = worker.raw("POST", "/api/v1/workers", """
+                {"name": "console-host", "version": "1.2", "os": "linux", "arch": "amd64", "labels": ["gpu", "eu"], "task_types": ["render"], "max_concurrency": 4}
+                """, Map.of());
+        assertThat(reg.status()).as(reg.body()).isIn(200, 201);
+        admin.secrets().put("CONSOLE_TOKEN", "value-never-shown-" + UUID.randomUUID());
+        String viewer = console.session(admin.keys().create(CreateKey.of("viewer-key", "viewer")).secret());
+        String adminCookie = console.session(admin.keys().create(CreateKey.of("admin-key", "admin")).secret());
+
+        String workers = console.get("/console/workers", viewer).body();
+        assertThat(workers).contains("<td>console-host</td>").contains("<td>gpu, eu</td>").contains("<td>0 / 4 (0%)</td>").contains("<td>render</td>")
+                .contains("linux amd64 · 1.2");
+        assertThat(console.get("/console/runs", viewer).body()).contains("href=\"/console/workers\"").doesNotContain("href=\"/console/keys\"");
+        for (String page : new String[] {"/console/keys", "/console/projects", "/console/secrets"}) {
+            HttpResponse<String> refused = console.get(page, viewer);
+            assertThat(refused.statusCode()).as(page).isEqualTo(403);
+            assertThat(refused.body()).as(page).contains("admin key").contains("<html");
+        }
+        assertThat(console.get("/console/runs", adminCookie).body()).contains("href=\"/console/keys\"").contains("href=\"/console/secrets\"");
+        String keys = console.get("/console/keys", adminCookie).body();
+        assertThat(keys).contains("<td>viewer-key</td>").contains("<td>admin-key</td>").contains("grd_");
+        String secrets = console.get("/console/secrets", adminCookie).body();
+        assertThat(secrets).contains("<td>CONSOLE_TOKEN</td>").doesNotContain("value-never-shown");
+        assertThat(console.get("/console/projects", adminCookie).statusCode()).isEqualTo(200);
+
+        String outsider = console.session(newOrg().keys().create(CreateKey.of("o", "admin")).secret());
+        assertThat(console.get("/console/workers", outsider).body()).doesNotContain("console-host");
+        assertThat(console.get("/console/keys", outsider).body()).doesNotContain("viewer-key");
+        assertThat(console.get("/console/secrets", outsider).body()).doesNotContain("CONSOLE_TOKEN");
+    }
+
+    @Test
     void theApiKeepsItsJsonEnvelope() {
         var answer = client(null).raw("GET", "/api/v1/runs", null, Map.of());
         assertThat(answer.status()).isEqualTo(401);

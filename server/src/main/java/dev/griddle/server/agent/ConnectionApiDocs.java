@@ -63,7 +63,6 @@ class ConnectionApiDocs {
             }
         });
     }
-    }
 
     private static void attached(PathItem.HttpMethod method, Operation op, String owner, Kind k) {
         Schema<?> body = new ObjectSchema().addProperty(k.idField(), new StringSchema().format("uuid"));

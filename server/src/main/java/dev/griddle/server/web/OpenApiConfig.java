@@ -46,6 +46,19 @@ class OpenApiConfig {
         SpringDocUtils.getConfig().addHiddenRestControllers(JsonErrorController.class);
     }
 
+    /**
+     * Handlers whose success is not what springdoc infers from the return type (200): the statuses
+     * they answer. Otherwise a POST that returns a {@code ResponseEntity} creates (201) and a
+     * {@code ResponseEntity<Void>} answers 204 with no body.
+     */
+    private static final Map<String, List<String>> SUCCESS = Map.of(
+            "WorkerController.register", List.of("201", "200"),
+            "RunnerController.publish", List.of("201", "200"),
+            "WorkerController.claim", List.of("200", "204"),
+            "KnowledgeController.create", List.of("201", "200"),
+            "KnowledgeController.reindex", List.of("202"),
+            "WebhookController.deliver", List.of("202"));
+
     private static final String ENVELOPE = "ErrorEnvelope";
 
     /** Controller (simple class name) to its tag: name and description. */
@@ -125,6 +138,101 @@ class OpenApiConfig {
             }
             return operation;
         };
+    }
+
+    /** Free JSON (a step graph, an output, an input): any JSON value, not necessarily an object. */
+    @Bean
+    io.swagger.v3.core.converter.ModelConverter anyJson() {
+        return (type, context, chain) -> {
+            com.fasterxml.jackson.databind.JavaType java = io.swagger.v3.core.util.Json.mapper().constructType(type.getType());
+            Class<?> raw = java == null ? null : java.getRawClass();
+            if (raw == tools.jackson.databind.JsonNode.class || raw == tools.jackson.databind.node.ValueNode.class) {
+                return new Schema<>();
+            }
+            return chain.hasNext() ? chain.next().resolve(type, context, chain) : null;
+        };
+    }
+
+    /** The success statuses a handler answers: {@link #SUCCESS}, or by its return type. */
+    @Bean
+    OperationCustomizer successStatuses() {
+        return (operation, handler) -> {
+            ApiResponses responses = operation.getResponses();
+            ApiResponse ok = responses == null ? null : responses.get("200");
+            if (ok == null) {
+                return operation;
+            }
+            List<String> statuses = SUCCESS.get(handler.getBeanType().getSimpleName() + "." + handler.getMethod().getName());
+            java.lang.reflect.Type type = handler.getMethod().getGenericReturnType();
+            boolean entity = handler.getMethod().getReturnType() == org.springframework.http.ResponseEntity.class;
+            boolean none = entity && type instanceof java.lang.reflect.ParameterizedType p && p.getActualTypeArguments()[0] == Void.class;
+            if (statuses == null && none) {
+                statuses = List.of("204");
+            } else if (statuses == null && entity && handler.hasMethodAnnotation(org.springframework.web.bind.annotation.PostMapping.class)) {
+                statuses = List.of("201");
+            }
+            if (statuses != null) {
+                responses.remove("200");
+                for (String status : statuses) {
+                    ApiResponse answer = status.equals("204") ? new ApiResponse() : new ApiResponse().content(ok.getContent());
+                    responses.addApiResponse(status, answer.description(switch (status) {
+                        case "201" -> "Created";
+                        case "202" -> "Accepted";
+                        case "204" -> "No content";
+                        default -> "OK";
+                    }));
+                }
+            }
+            return operation;
+        };
+    }
+
+    /**
+     * A property the server may send as null (any not required; records write their nulls) allows
+     * null: {@code type: [string, "null"]}, or {@code anyOf} a reference and null.
+     */
+    @Bean
+    OpenApiCustomizer nullableProperties() {
+        return openApi -> {
+            if (openApi.getComponents().getSchemas() == null) {
+                return;
+            }
+            openApi.getComponents().getSchemas().forEach((name, schema) -> {
+                if (!name.equals(ENVELOPE)) {
+                    nullable(schema);
+                }
+            });
+        };
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static void nullable(Schema<?> schema) {
+        if (schema.getProperties() == null) {
+            return;
+        }
+        List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
+        Map<String, Schema> properties = (Map) schema.getProperties();
+        properties.replaceAll((field, property) -> {
+            if (required.contains(field)) {
+                return property;
+            }
+            if (property.get$ref() != null) {
+                Schema<?> none = new Schema<>();
+                none.addType("null");
+                return new Schema<>().anyOf(List.of(property, none));
+            }
+            if (property.getType() != null && (property.getTypes() == null || property.getTypes().isEmpty())) {
+                property.addType(property.getType());
+            }
+            if (property.getTypes() != null && !property.getTypes().isEmpty()) {
+                property.addType("null");
+            }
+            nullable(property);
+            if (property.getItems() != null) {
+                nullable(property.getItems());
+            }
+            return property;
+        });
     }
 
     /** One tag per controller, from {@link #TAGS}. */

@@ -291,7 +291,7 @@ class OpenApiConfig {
             out.addAll(List.of("400", "413", "422"));
         }
         if (path.startsWith("/hooks/")) {
-            out.addAll(List.of("401", "409"));
+            out.addAll(List.of("401", "409", "429"));
             return out;
         }
         out.addAll(List.of("401", "403", "429"));

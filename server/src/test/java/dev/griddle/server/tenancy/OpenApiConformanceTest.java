@@ -82,6 +82,9 @@ class OpenApiConformanceTest extends ApiTest {
             if (op.template().startsWith("/api/v1/tasks/") || op.template().equals("/api/v1/workers")) {
                 key = fixture.workerKey;
             }
+            if (body != null) {
+                requestBody(violations, op, body);
+            }
             validated += check(violations, op, "as A's admin", fixture.http.send(key, op.method(), url, body));
             if (op.template().contains("{") && op.method().equals("GET") && !op.template().startsWith("/hooks/")) {
                 validated += check(violations, op, "as B's admin", fixture.http.send(fixture.adminB, op.method(), url, body));
@@ -90,6 +93,26 @@ class OpenApiConformanceTest extends ApiTest {
         assertThat(validated).isGreaterThan(operations.size());
         assertThat(violations).withFailMessage(() -> violations.size() + " answers differ from the document:\n" + String.join("\n", violations))
                 .isEmpty();
+    }
+
+    /** The fixture's body (one the server accepts) must be one the document's request schema accepts. */
+    private void requestBody(List<String> violations, Operation op, String body) {
+        JsonNode schema = document.path("paths").path(op.template()).path(op.method().toLowerCase()).path("requestBody").path("content")
+                .path("application/json").path("schema");
+        if (schema.isMissingNode()) {
+            if (!op.template().startsWith("/hooks/") && !op.template().endsWith("/upload")) {
+                violations.add(op.key() + ": takes a JSON body the document does not describe");
+            }
+            return;
+        }
+        schemas.getSchema(withComponents(schema)).validate(MatrixHttp.JSON.readTree(body)).stream().limit(5)
+                .forEach(e -> violations.add(op.key() + " request body: " + e));
+    }
+
+    private ObjectNode withComponents(JsonNode schema) {
+        ObjectNode root = ((ObjectNode) schema).deepCopy();
+        root.set("components", document.path("components"));
+        return root;
     }
 
     /** Checks one answer against the operation's documented responses; 1 when a JSON body was validated. */
@@ -114,9 +137,7 @@ class OpenApiConformanceTest extends ApiTest {
             violations.add(as + ": sent a JSON body the document does not describe");
             return 0;
         }
-        ObjectNode root = ((ObjectNode) schema).deepCopy();
-        root.set("components", document.path("components"));
-        List<Error> errors = schemas.getSchema(root).validate(answer.json());
+        List<Error> errors = schemas.getSchema(withComponents(schema)).validate(answer.json());
         errors.stream().limit(5).forEach(e -> violations.add(as + ": " + e));
         return 1;
     }

@@ -71,6 +71,7 @@ public class TriggerController {
         return ResponseEntity.created(URI.create("/api/v1/triggers/" + saved.id())).body(view(saved, created.secret()));
     }
 
+    @Operation(summary = "List a runner's triggers", description = "Cron and webhook triggers, paged.")
     @GetMapping("/api/v1/runners/{runnerId}/triggers")
     public PageQuery.Paged<TriggerView> list(Caller caller, @PathVariable UUID runnerId, PageQuery page) {
         runner(caller, runnerId);
@@ -99,6 +100,8 @@ public class TriggerController {
         return fires;
     }
 
+    @Operation(summary = "Get a trigger",
+            description = "{type, enabled, input, cron or webhook settings}; a webhook's signing secret is shown only at creation.")
     @GetMapping("/api/v1/triggers/{id}")
     TriggerView get(Caller caller, @PathVariable UUID id) {
         return view(find(caller, id), null);
@@ -116,6 +119,7 @@ public class TriggerController {
         return get(caller, id);
     }
 
+    @Operation(summary = "Delete a trigger", description = "A webhook trigger stops accepting deliveries. 204.")
     @DeleteMapping("/api/v1/triggers/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);

@@ -117,7 +117,7 @@ class SessionProtocolController implements SmartLifecycle {
         requireWorker(caller, id);
         List<UUID> lost = new ArrayList<>();
         for (SessionReport r : reports) {
-            if (!sessions.report(caller.orgId(), id, r.sessionId(), r.leaseToken(), r.events())) {
+            if (!sessions.report(caller.orgId(), ProjectScope.of(caller.projectIds()), id, r.sessionId(), r.leaseToken(), r.events())) {
                 lost.add(r.sessionId());
             }
         }

@@ -115,11 +115,11 @@ class SessionStore {
         boolean terminal = status.equals("terminated") || status.equals("failed");
         jdbc.sql("""
                 update sessions set status = :status, exit_code = coalesce(cast(:code as int), exit_code), reason = coalesce(cast(:reason as text), reason),
-                    started_at = case when :status = 'running' then coalesce(started_at, :now) else started_at end,
-                    ended_at = case when :terminal then :now else ended_at end, lease_expires_at = case when :terminal then null else lease_expires_at end,
-                    updated_at = :now
+                    started_at = coalesce(started_at, cast(:started as timestamptz)), ended_at = coalesce(ended_at, cast(:ended as timestamptz)),
+                    lease_expires_at = case when cast(:terminal as boolean) then null else lease_expires_at end, updated_at = :now
                 where org_id = :org and id = :id
                 """).param("status", status).param("code", exitCode).param("reason", reason).param("terminal", terminal).param("now", ts(now))
+                .param("started", status.equals("running") ? ts(now) : null).param("ended", terminal ? ts(now) : null)
                 .param("org", orgId).param("id", id).update();
     }
 

@@ -282,7 +282,7 @@ public class Sessions {
         List<String> names = new ArrayList<>();
         host.templates().forEach(t -> names.add(t.path("name").asString()));
         List<Session> pending = jdbc.sql("""
-                select * from sessions where org_id = :org and status = 'pending' and template = any(:names) and labels <@ :labels
+                select * from sessions where org_id = :org and status = 'pending' and template = any(cast(:names as text[])) and labels <@ cast(:labels as text[])
                   and (cast(:projects as uuid[]) is null or project_id = any(cast(:projects as uuid[])))
                 order by created_at limit :free for update skip locked
                 """).param("org", orgId).param("names", names.toArray(String[]::new)).param("labels", host.labels().toArray(String[]::new))
@@ -334,7 +334,7 @@ public class Sessions {
     }
 
     /** Applies one session's report: its events in order, each once. False when the worker no longer holds the session. */
-    boolean report(UUID orgId, UUID workerId, UUID id, long leaseToken, JsonNode events) {
+    boolean report(UUID orgId, ProjectScope scope, UUID workerId, UUID id, long leaseToken, JsonNode events) {
         List<String> notify = new ArrayList<>();
         boolean held = Boolean.TRUE.equals(tx.execute(status -> {
             Optional<Session> found = store.lock(orgId, id);
@@ -342,7 +342,7 @@ public class Sessions {
                 return false;
             }
             Session s = found.get();
-            if (!workerId.equals(s.workerId()) || s.leaseToken() != leaseToken || !s.placed()) {
+            if (!workerId.equals(s.workerId()) || s.leaseToken() != leaseToken || !s.placed() || !scope.sees(s.projectId())) {
                 return false;
             }
             Instant now = clock.instant();
@@ -394,8 +394,8 @@ public class Sessions {
                 }
             }
             boolean ended = current.equals("terminated") || current.equals("failed");
-            jdbc.sql("update sessions set report_seq = :seq, lease_expires_at = case when :ended then null else :until end where id = :id")
-                    .param("seq", applied).param("ended", ended).param("until", dev.griddle.server.store.Sql.ts(now.plus(lease)))
+            jdbc.sql("update sessions set report_seq = :seq, lease_expires_at = cast(:until as timestamptz) where id = :id")
+                    .param("seq", applied).param("until", ended ? null : dev.griddle.server.store.Sql.ts(now.plus(lease)))
                     .param("id", id).update();
             return true;
         }));

@@ -8,6 +8,8 @@ import dev.griddle.sdk.GriddleClient;
 import dev.griddle.sdk.Models.CreateKey;
 import dev.griddle.sdk.PageRequest;
 import dev.griddle.sdk.RawResponse;
+import dev.griddle.sdk.RunModels.Run;
+import dev.griddle.sdk.RunModels.StartRun;
 import dev.griddle.sdk.SessionModels.CreateSession;
 import dev.griddle.sdk.SessionModels.ExecResult;
 import dev.griddle.sdk.SessionModels.Pods;
@@ -34,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Issue #17's "done when": the packaged server and the packaged worker jar with a templates file
  * whose command is a small script reading prompts on stdin and answering on stdout. A session
  * answers its initial prompt and a follow-up, runs an exec, moves files, shows in the host's pod
- * list, survives a server SIGKILL and restart, and is cancelled.
+ * list, survives a server SIGKILL and restart, and is cancelled; a {@code session} step in a run waits for its session.
  */
 class SessionProcessIT {
 
@@ -187,6 +189,22 @@ class SessionProcessIT {
         } catch (GriddleApiException e) {
             assertThat(e.status()).isEqualTo(409);
         }
+
+        // a session step in a run: starts a session, waits (no executor slot) until it exits, completes with its output and exit code
+        UUID runner = admin.runners().createYaml("""
+                name: session-step
+                steps:
+                  - {id: agent, type: session, with: {template: echo-agent, prompt: "bye"}}
+                """).id();
+        UUID run = admin.runs().start(runner, StartRun.of(JSON.readTree("{}"))).id();
+        Run finished = admin.runs().await(run, Duration.ofSeconds(60));
+        assertThat(finished.status()).as("%s", finished.error()).isEqualTo("succeeded");
+        JsonNode step = finished.output().path("agent");
+        assertThat(step.path("status").asString()).isEqualTo("terminated");
+        assertThat(step.path("exit_code").asInt()).isZero();
+        assertThat(step.path("output").asString()).endsWith("answer: bye");
+        Session stepSession = admin.sessions().get(UUID.fromString(step.path("session_id").asString()));
+        assertThat(stepSession.runId()).isEqualTo(run);
 
         // the worker stops (SIGTERM): it terminates its children first
         long thirdPid = ProcessHandle.of(worker.pid()).orElseThrow().descendants()

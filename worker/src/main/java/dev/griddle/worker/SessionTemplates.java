@@ -20,8 +20,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * Reads {@code --session-templates FILE}: {@code templates: [{name, command: [argv...], labels?,
  * exec?, idle_after_ms?, max_duration_ms?, max_output_bytes?, env_secrets?: [NAME]}]}. Strict: an
  * unknown field, a wrong type, a duplicate name or key is an error naming the template. Hostile
- * YAML is refused: the file is capped at {@value #MAX_BYTES} bytes, aliases are not expanded (and
- * a handful at most are allowed), nesting is capped at 20 levels.
+ * YAML is refused: the file is capped at {@value #MAX_BYTES} bytes, aliases are refused, nesting is capped at 20
+ * levels.
  */
 final class SessionTemplates {
 
@@ -56,7 +56,13 @@ final class SessionTemplates {
             throw new IllegalArgumentException("the templates file is over " + MAX_BYTES + " bytes");
         }
         JsonNode root;
-        try {
+        try (tools.jackson.core.JsonParser parser = YAML.createParser(text)) {
+            // aliases are refused outright: an alias bomb cannot grow, and no value is another's in disguise
+            while (parser.nextToken() != null) {
+                if (parser instanceof tools.jackson.dataformat.yaml.YAMLParser yaml && yaml.isCurrentAlias()) {
+                    throw new IllegalArgumentException("the templates file must not use YAML aliases (*name)");
+                }
+            }
             root = YAML.readTree(text);
         } catch (JacksonException e) {
             throw new IllegalArgumentException("the templates file is not valid YAML: " + e.getOriginalMessage());

@@ -79,19 +79,23 @@ class RunnerController {
         return ResponseEntity.created(URI.create("/api/v1/runners/" + runner.id())).body(view(find(caller, runner.id())));
     }
 
+    @Operation(summary = "List runners", description = "The runners of the projects the key sees, paged.")
     @GetMapping
     PageQuery.Paged<RunnerViews.Runner> list(Caller caller, PageQuery page, @RequestParam(name = "project_id", required = false) UUID projectId) {
         List<RunnerViews.Runner> data = runners.list(caller, projectId, page).stream().map(this::view).toList();
         return page.result(data, runners.count(caller, projectId));
     }
 
+    @Operation(summary = "Get a runner",
+            description = "The draft: {name, description, default_model, input_schema, project_id, steps, output, latest_version}.")
     @GetMapping("/{id}")
     RunnerViews.Runner get(Caller caller, @PathVariable UUID id) {
         return view(find(caller, id));
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Update a runner's draft", description = "Fields left out keep their value; input_schema and output are cleared by an explicit null.")
+    @Operation(summary = "Update a runner's draft", description = "Fields left out keep their value; input_schema and output are cleared by "
+            + "an explicit null.")
     RunnerViews.Runner update(Caller caller, @PathVariable UUID id, @RequestBody RunnerDraft body) {
         StoredRunner current = find(caller, id);
         checkShape(body, false);
@@ -117,6 +121,7 @@ class RunnerController {
         return get(caller, id);
     }
 
+    @Operation(summary = "Delete a runner", description = "With its versions, triggers and connections. 204.")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);
@@ -157,6 +162,7 @@ class RunnerController {
         return page.result(data, versionStore.count(caller.orgId(), id));
     }
 
+    @Operation(summary = "Get a published version", description = "The immutable step graph of version n.")
     @GetMapping("/{id}/versions/{version}")
     RunnerViews.Version version(Caller caller, @PathVariable UUID id, @PathVariable int version) {
         find(caller, id);

@@ -79,6 +79,7 @@ class ThreadController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Start a thread", description = "{agent_id, title?, user?}; 201 with the thread.")
     @PostMapping
     ResponseEntity<ThreadView> create(Caller caller, @RequestBody ThreadBody body) {
         FieldErrors errors = new FieldErrors().required("agent_id", body.agentId()).maxLength("title", body.title(), 500);
@@ -95,17 +96,20 @@ class ThreadController {
         return ResponseEntity.created(URI.create("/api/v1/threads/" + thread.id())).body(ThreadView.of(thread));
     }
 
+    @Operation(summary = "List threads", description = "Filtered by agent_id, newest first, paged.")
     @GetMapping
     PageQuery.Paged<ThreadView> list(Caller caller, PageQuery page, @RequestParam(name = "agent_id", required = false) UUID agentId) {
         return page.result(threads.list(caller.orgId(), agentId, caller.projectIds(), page.perPage(), page.offset()).stream().map(ThreadView::of)
                 .toList(), threads.count(caller.orgId(), agentId, caller.projectIds()));
     }
 
+    @Operation(summary = "Get a thread", description = "{id, agent_id, title, user, created_at}.")
     @GetMapping("/{id}")
     ThreadView get(Caller caller, @PathVariable UUID id) {
         return ThreadView.of(find(caller, id));
     }
 
+    @Operation(summary = "List a thread's messages", description = "User and assistant messages in order, with tool calls and status.")
     @GetMapping("/{id}/messages")
     PageQuery.Paged<MessageView> messages(Caller caller, @PathVariable UUID id, PageQuery page) {
         ChatThread thread = find(caller, id);

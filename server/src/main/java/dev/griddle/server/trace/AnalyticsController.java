@@ -2,6 +2,7 @@ package dev.griddle.server.trace;
 
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
+import io.swagger.v3.oas.annotations.Operation;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
@@ -65,6 +66,9 @@ class AnalyticsController {
      * {@code thread_turns}, the tokens, the cost and {@code by_model}, unless {@code runner_id} is
      * given; {@code agent_id} narrows to that agent's turns (no run belongs to an agent yet).
      */
+    @Operation(summary = "Summarize runs over a window",
+            description = "window=day|week|month|all (or from/to), optionally one runner_id or agent_id: runs, success rate, p50/p95 "
+                    + "duration, tokens and cost, by model and by step type.")
     @GetMapping("/api/v1/analytics/summary")
     Summary summary(Caller caller, @RequestParam(required = false) String window, @RequestParam(required = false) String from,
             @RequestParam(required = false) String to, @RequestParam(name = "runner_id", required = false) String runnerId,
@@ -107,6 +111,9 @@ class AnalyticsController {
      * or 30 days (daily). {@code tokens} and {@code cost_usd} include chat-thread turns unless
      * {@code runner_id} is given.
      */
+    @Operation(summary = "A metric over time",
+            description = "metric=runs|cost_usd|tokens|steps per granularity=hour|day between from and to: {data: [{t, value}], meta: "
+                    + "{metric, granularity}}.")
     @GetMapping("/api/v1/analytics/timeseries")
     Series timeseries(Caller caller, @RequestParam(required = false) String metric, @RequestParam(required = false) String granularity,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,

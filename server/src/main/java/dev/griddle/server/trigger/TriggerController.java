@@ -71,6 +71,7 @@ class TriggerController {
         return ResponseEntity.created(URI.create("/api/v1/triggers/" + saved.id())).body(view(saved, created.secret()));
     }
 
+    @Operation(summary = "List a runner's triggers", description = "Cron and webhook triggers, paged.")
     @GetMapping("/api/v1/runners/{runnerId}/triggers")
     PageQuery.Paged<TriggerView> list(Caller caller, @PathVariable UUID runnerId, PageQuery page) {
         runner(caller, runnerId);
@@ -78,6 +79,8 @@ class TriggerController {
         return page.result(data, store.countForRunner(caller.orgId(), runnerId));
     }
 
+    @Operation(summary = "Get a trigger",
+            description = "{type, enabled, input, cron or webhook settings}; a webhook's signing secret is shown only at creation.")
     @GetMapping("/api/v1/triggers/{id}")
     TriggerView get(Caller caller, @PathVariable UUID id) {
         return view(find(caller, id), null);
@@ -95,6 +98,7 @@ class TriggerController {
         return get(caller, id);
     }
 
+    @Operation(summary = "Delete a trigger", description = "A webhook trigger stops accepting deliveries. 204.")
     @DeleteMapping("/api/v1/triggers/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -100,6 +101,7 @@ class SessionController {
         return store.find(caller.orgId(), id).filter(s -> caller.sees(s.projectId())).orElseThrow(() -> ApiException.notFound("session", id));
     }
 
+    @Operation(summary = "Create a session", description = "{template, initial_prompt, labels?, project_id?, metadata?}: pending until a worker offering the template places it. 422 when no worker offers it, 429 at the organization's cap.")
     @PostMapping("/api/v1/sessions")
     ResponseEntity<Session> create(Caller caller, @RequestBody CreateSession body) {
         FieldErrors errors = new FieldErrors().required("template", body.template()).required("initial_prompt", body.initialPrompt())
@@ -128,6 +130,7 @@ class SessionController {
         return ResponseEntity.created(URI.create("/api/v1/sessions/" + s.id())).body(s);
     }
 
+    @Operation(summary = "List sessions", description = "Newest first; filters status, worker_id, template.")
     @GetMapping("/api/v1/sessions")
     PageQuery.Paged<Session> list(Caller caller, PageQuery page, @RequestParam(required = false) String status,
             @RequestParam(name = "worker_id", required = false) UUID workerId, @RequestParam(required = false) String template) {
@@ -143,11 +146,13 @@ class SessionController {
         }
     }
 
+    @Operation(summary = "Get a session", description = "Status, exit code and reason, its worker, its run step if a session step started it.")
     @GetMapping("/api/v1/sessions/{id}")
     Session get(Caller caller, @PathVariable UUID id) {
         return visible(caller, id);
     }
 
+    @Operation(summary = "Send a message", description = "{content}: one line on the session's stdin. 409 unless starting, running or idle.")
     @PostMapping("/api/v1/sessions/{id}/messages")
     ResponseEntity<Session> message(Caller caller, @PathVariable UUID id, @RequestBody Message body) {
         visible(caller, id);
@@ -156,6 +161,7 @@ class SessionController {
         return ResponseEntity.accepted().body(visible(caller, id));
     }
 
+    @Operation(summary = "Run a command in the workdir", description = "{command, timeout_ms} -> {exit_code, stdout, stderr, timed_out}; only where the template allows exec (else 409).")
     @PostMapping("/api/v1/sessions/{id}/exec")
     ExecResult exec(Caller caller, @PathVariable UUID id, @RequestBody Exec body) {
         visible(caller, id);
@@ -178,6 +184,7 @@ class SessionController {
                 r.path("timed_out").asBoolean(false));
     }
 
+    @Operation(summary = "The session's timeline", description = "Output lines in order, messages, status changes, exec results; a cursor feed (after, limit).")
     @GetMapping("/api/v1/sessions/{id}/events")
     Feed events(Caller caller, @PathVariable UUID id, @RequestParam(required = false) String after, @RequestParam(required = false) String limit) {
         visible(caller, id);
@@ -188,6 +195,7 @@ class SessionController {
     }
 
     /** The timeline as Server-Sent Events ({@code id: <seq>}), resuming after {@code Last-Event-ID}; ends once the session has ended. */
+    @Operation(summary = "Stream the timeline", description = "Server-Sent Events, id = seq, resuming after Last-Event-ID; ends when the session has ended.")
     @GetMapping(path = "/api/v1/sessions/{id}/events/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter stream(Caller caller, @PathVariable UUID id, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
             @RequestParam(required = false) String after) {
@@ -230,18 +238,21 @@ class SessionController {
         return emitter;
     }
 
+    @Operation(summary = "Cancel a session", description = "SIGTERM, then SIGKILL after the grace period; a pending session ends at once.")
     @PostMapping("/api/v1/sessions/{id}/cancel")
     ResponseEntity<Session> cancel(Caller caller, @PathVariable UUID id) {
         visible(caller, id);
         return ResponseEntity.accepted().body(sessions.cancel(caller.orgId(), id, "cancelled"));
     }
 
+    @Operation(summary = "Archive a session", description = "Drops its workdir on the host, keeps the timeline; 409 while it runs.")
     @PostMapping("/api/v1/sessions/{id}/archive")
     Session archive(Caller caller, @PathVariable UUID id) {
         visible(caller, id);
         return sessions.archive(caller.orgId(), id);
     }
 
+    @Operation(summary = "Put a file into the workdir", description = "The raw body (at most griddle.session.max-file-size) at a relative path without ..")
     @PutMapping(path = "/api/v1/sessions/{id}/files/{*path}")
     ResponseEntity<Map<String, Object>> putFile(Caller caller, @PathVariable UUID id, @PathVariable String path,
             @RequestBody(required = false) byte[] content) {
@@ -259,9 +270,13 @@ class SessionController {
         return ResponseEntity.ok(out);
     }
 
+    @Operation(summary = "Get a file from the workdir", description = "The file's bytes; 404 when it is missing or the session is not running on a host.")
     @GetMapping(path = "/api/v1/sessions/{id}/files/{*path}")
     ResponseEntity<byte[]> getFile(Caller caller, @PathVariable UUID id, @PathVariable String path) {
-        visible(caller, id);
+        Session session = visible(caller, id);
+        if (!session.placed()) {
+            throw ApiException.notFound("No files of session " + id + ": it is " + session.status() + ", not running on a host");
+        }
         String relative = filePath(path);
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("path", relative).put("max_bytes", props.maxFileSize().toBytes());
         JsonNode r = sessions.file(caller.orgId(), id, "get_file", body);
@@ -281,6 +296,7 @@ class SessionController {
         return relative;
     }
 
+    @Operation(summary = "List session templates", description = "The templates worker hosts announced, each with the hosts that offer it (read-only).")
     @GetMapping("/api/v1/session-templates")
     PageQuery.Paged<Template> templates(Caller caller, PageQuery page) {
         Instant now = clock.instant();
@@ -301,6 +317,7 @@ class SessionController {
     }
 
     /** AgentsMesh's shape: {@code {pods: [{key, status, agent_type_id, initial_prompt, created_at}], total, limit, offset}}. */
+    @Operation(summary = "A host's pods", description = "AgentsMesh's shape {pods: [{key, status, agent_type_id, initial_prompt, created_at}], total, limit, offset}; limit 1..100, offset >= 0.")
     @GetMapping("/api/v1/workers/{id}/pods")
     Pods pods(Caller caller, @PathVariable UUID id, @RequestParam(required = false) String status, @RequestParam(required = false) String limit,
             @RequestParam(required = false) String offset) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.context.SmartLifecycle;
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -72,6 +73,7 @@ class SessionProtocolController implements SmartLifecycle {
         hosts.find(caller.orgId(), id, clock.instant(), workerProps.heartbeatTimeout()).orElseThrow(() -> ApiException.notFound("worker", id));
     }
 
+    @Operation(summary = "Poll for session commands", description = "Worker protocol: {wait_ms, sessions: [{id, lease_token}]} renews those leases, places pending sessions, long-polls for commands; answers {commands, lost}.")
     @PostMapping("/api/v1/workers/{id}/sessions/poll")
     PollAnswer poll(Caller caller, @PathVariable UUID id, @RequestBody(required = false) Poll body) throws InterruptedException {
         Poll b = body == null ? new Poll(null, null) : body;
@@ -98,6 +100,7 @@ class SessionProtocolController implements SmartLifecycle {
         return new PollAnswer(answer.commands(), answer.lost());
     }
 
+    @Operation(summary = "Report session events", description = "Worker protocol: numbered output, status and results per session, applied once and only under the current lease token; answers {lost}.")
     @PostMapping("/api/v1/workers/{id}/sessions/report")
     ReportAnswer report(Caller caller, @PathVariable UUID id, @RequestBody Report body) {
         FieldErrors errors = new FieldErrors();

@@ -200,7 +200,7 @@ public final class TenancyFixture {
                         {"template": "matrix-agent", "initial_prompt": "x", "project_id": "%s"}""".formatted(projectA))
                 .body("POST /api/v1/sessions/{id}/messages", false, "{\"content\": \"hi\"}")
                 .body("POST /api/v1/sessions/{id}/exec", false, "{\"command\": \"id\", \"timeout_ms\": 1000}")
-                .body("PUT /api/v1/sessions/{id}/files/{path}", false, "{\"file\": true}")
+                .body("PUT /api/v1/sessions/{id}/files/{path}", false, "\"notes\"")
                 .body("POST /api/v1/workers/{id}/sessions/poll", false, "{\"wait_ms\": 0}")
                 .body("POST /api/v1/workers/{id}/sessions/report", false, """
                         {"reports": [{"session_id": "%s", "lease_token": 1, "events": [{"seq": 1, "type": "output", "line": "forged"}]}]}"""

@@ -77,6 +77,10 @@ public final class GriddleClient {
         return new AgentsClient(http);
     }
 
+    public SessionsClient sessions() {
+        return new SessionsClient(http);
+    }
+
     public WorkersClient workers() {
         return new WorkersClient(http);
     }

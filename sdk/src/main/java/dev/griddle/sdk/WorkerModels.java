@@ -13,10 +13,10 @@ public final class WorkerModels {
 
     /**
      * {@code status}: online, offline (no heartbeat within the timeout) or draining;
-     * {@code runningTasks} counts the leases it holds now.
+     * {@code runningTasks} counts the leases it holds now; {@code podCount} the sessions it runs, of at most {@code maxPods}.
      */
     public record WorkerInfo(UUID id, String name, String status, String version, String os, String arch, List<String> labels,
-            List<String> taskTypes, int runningTasks, int maxConcurrency, Instant lastHeartbeatAt, Instant createdAt) {
+            List<String> taskTypes, int runningTasks, int maxConcurrency, int podCount, int maxPods, Instant lastHeartbeatAt, Instant createdAt) {
     }
 
     /** One task a worker held; {@code status}: running, completed, failed, lost or dropped. */

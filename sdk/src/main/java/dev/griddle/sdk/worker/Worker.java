@@ -50,6 +50,7 @@ public final class Worker implements AutoCloseable {
     private volatile boolean closed;
     private Thread claimer;
     private Thread heartbeater;
+    private final SessionHost sessions;
 
     private record Running(TaskContext context, Thread thread) {
     }
@@ -59,6 +60,9 @@ public final class Worker implements AutoCloseable {
         this.http = new WorkerHttp(GriddleClient.builder(config.url).apiKey(config.key)
                 .timeout(config.claimWait.plus(Duration.ofSeconds(30))).build());
         this.slots = new Semaphore(config.maxConcurrency);
+        this.sessions = config.maxPods > 0
+                ? new SessionHost(http, config.sessionTemplates, config.sessionRoot, config.sessionEnv, config.claimWait)
+                : null;
     }
 
     public static Builder builder(String url, String key) {
@@ -72,6 +76,10 @@ public final class Worker implements AutoCloseable {
                 .put("max_concurrency", config.maxConcurrency);
         config.labels.forEach(body.putArray("labels")::add);
         config.handlers.keySet().forEach(body.putArray("task_types")::add);
+        body.put("max_pods", config.maxPods);
+        if (sessions != null) {
+            body.set("session_templates", sessions.announce());
+        }
         RawResponse response;
         try {
             response = http.post("/api/v1/workers", body, Duration.ofDays(365), () -> !closed);
@@ -87,6 +95,9 @@ public final class Worker implements AutoCloseable {
         log.info(() -> "Worker '" + config.name + "' registered as " + id + " for " + config.handlers.keySet());
         claimer = Thread.ofVirtual().name("griddle-worker-claim").start(this::claimLoop);
         heartbeater = Thread.ofVirtual().name("griddle-worker-heartbeat").start(this::heartbeatLoop);
+        if (sessions != null) {
+            sessions.start(id);
+        }
         return this;
     }
 
@@ -97,6 +108,18 @@ public final class Worker implements AutoCloseable {
     /** Tasks being handled right now. */
     public int runningTasks() {
         return running.size();
+    }
+
+    /** Sessions whose child this worker runs (or whose last events it has yet to report). */
+    public int runningPods() {
+        return sessions == null ? 0 : sessions.pods();
+    }
+
+    /** Deletes the working directories of ended sessions older than {@code retention} (archive deletes one at once). */
+    public void cleanSessionWorkdirs(Duration retention) {
+        if (sessions != null) {
+            sessions.cleanWorkdirs(retention);
+        }
     }
 
     /** Blocks until {@link #close()} has finished (for a main thread with nothing else to do). */
@@ -260,6 +283,9 @@ public final class Worker implements AutoCloseable {
             return;
         }
         claiming = false;
+        if (sessions != null) {
+            sessions.close();
+        }
         try {
             // drained on the server first, so that a claim in flight ends (409) instead of taking tasks nobody will run
             http.post("/api/v1/workers/" + id + "/drain", null, Duration.ofSeconds(2), () -> true);
@@ -295,6 +321,10 @@ public final class Worker implements AutoCloseable {
         private Duration claimWait = Duration.ofSeconds(20);
         private Duration heartbeatInterval = Duration.ofSeconds(5);
         private Duration drainTimeout = Duration.ofSeconds(30);
+        private int maxPods;
+        private List<SessionTemplate> sessionTemplates = List.of();
+        private java.nio.file.Path sessionRoot;
+        private Map<String, String> sessionEnv = Map.of();
 
         private Builder(String url, String key) {
             this.url = Objects.requireNonNull(url, "url");
@@ -348,6 +378,24 @@ public final class Worker implements AutoCloseable {
         /** How long {@link Worker#close()} waits for running handlers. */
         public Builder drainTimeout(Duration timeout) {
             this.drainTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /**
+         * Runs sessions from these templates, at most {@code maxPods} at once (0 = no sessions), each in a
+         * directory of its own under {@code root}, with {@code env} as the children's environment.
+         */
+        public Builder sessions(List<SessionTemplate> templates, int maxPods, java.nio.file.Path root, Map<String, String> env) {
+            if (maxPods < 0 || maxPods > 1000) {
+                throw new IllegalArgumentException("maxPods must be 0..1000, was " + maxPods);
+            }
+            if (maxPods > 0 && templates.isEmpty()) {
+                throw new IllegalArgumentException("maxPods > 0 needs at least one session template");
+            }
+            this.sessionTemplates = List.copyOf(templates);
+            this.maxPods = maxPods;
+            this.sessionRoot = Objects.requireNonNull(root, "root");
+            this.sessionEnv = Map.copyOf(env);
             return this;
         }
 

@@ -27,9 +27,11 @@ class Advancer {
     private final RunTransactions transactions;
     private final RunContext contexts;
     private final TaskQueue queue;
+    private final SessionSteps sessionSteps;
 
     Advancer(Expressions expressions, StepTasks tasks, ForEachSteps forEach, Finisher finisher, ApprovalStore approvals, ChildRuns children,
-            RunTransactions transactions, RunContext contexts, TaskQueue queue) {
+            RunTransactions transactions, RunContext contexts, TaskQueue queue, SessionSteps sessionSteps) {
+        this.sessionSteps = sessionSteps;
         this.expressions = expressions;
         this.tasks = tasks;
         this.forEach = forEach;
@@ -103,6 +105,20 @@ class Advancer {
                     RunTx childRun = children.start(run, stepId, rendered);
                     advance(childRun);
                     transactions.flush(childRun);
+                    yield false;
+                }
+                case StepSpec.SessionStep session -> {
+                    StepSpec.SessionStep rendered = StepSpec.rendered(session, expressions.render(with, context));
+                    step.startWaiting(run);
+                    try {
+                        UUID id = sessionSteps.start(run.row.orgId(), run.row.projectId(), run.id(), stepId, rendered.template(), rendered.prompt(),
+                                rendered.waitFor(), rendered.kept());
+                        run.madeOutside();
+                        run.event("log", stepId, JsonNodeFactory.instance.objectNode().put("session_id", id.toString())
+                                .put("message", "started session " + id));
+                    } catch (IllegalArgumentException e) {
+                        throw new InvalidStepArguments("session: " + e.getMessage());
+                    }
                     yield false;
                 }
                 case StepSpec.Queued queued -> {

@@ -29,9 +29,11 @@ class Finisher {
     private final RunContext contexts;
     private final JsonMapper json;
     private final long maxOutputBytes;
+    private final SessionSteps sessionSteps;
 
     Finisher(TaskQueue queue, Wakeups wakeups, ApprovalStore approvals, ChildRuns children, Expressions expressions, RunContext contexts,
-            JsonMapper json, GriddleProperties props) {
+            JsonMapper json, GriddleProperties props, SessionSteps sessionSteps) {
+        this.sessionSteps = sessionSteps;
         this.queue = queue;
         this.wakeups = wakeups;
         this.approvals = approvals;
@@ -128,6 +130,9 @@ class Finisher {
             }
             if (run.graphHas(StepSpec.ChildRun.class)) {
                 children.cancelAllOf(run);
+            }
+            if (run.graphHas(StepSpec.SessionStep.class)) {
+                sessionSteps.endForRun(run.row.orgId(), run.id(), outcome == RunStatus.CANCELLED);
             }
         }
         children.reportToParent(run);

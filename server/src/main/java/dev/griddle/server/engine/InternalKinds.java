@@ -14,7 +14,10 @@ final class InternalKinds {
     /** Cancel a child run because its parent step was called off. */
     static final String CANCEL_RUN = "cancel_run";
 
-    static final Set<String> ALL = Set.of(WAIT, APPROVAL_TIMEOUT, CHILD_FINISHED, CANCEL_RUN);
+    /** A session step's session exited or went idle: deliver its result to the step. */
+    static final String SESSION_REACHED = "session_reached";
+
+    static final Set<String> ALL = Set.of(WAIT, APPROVAL_TIMEOUT, CHILD_FINISHED, CANCEL_RUN, SESSION_REACHED);
 
     private InternalKinds() {
     }

@@ -38,6 +38,7 @@ class InternalTasks {
                 }
             }
             case InternalKinds.CHILD_FINISHED -> childFinished(task);
+            case InternalKinds.SESSION_REACHED -> sessionReached(task);
             case InternalKinds.APPROVAL_TIMEOUT -> approvalTimedOut(task);
             case InternalKinds.CANCEL_RUN -> transactions.inRun(task.runId(), run -> {
                 if (queue.release(task.id(), task.leaseToken())) {
@@ -47,6 +48,25 @@ class InternalTasks {
             });
             default -> throw new IllegalStateException("not an internal task kind: " + task.kind());
         }
+    }
+
+    /** A session step's session exited or went idle: its last output and exit code are the step's output; a failed session fails it. */
+    private void sessionReached(TaskRow task) {
+        JsonNode result = task.input();
+        StepOutcome outcome = "failed".equals(result.path("status").asString())
+                ? new StepOutcome.Failed("session " + result.path("session_id").asString() + " failed: " + result.path("reason").asString("failed"),
+                        false, result)
+                : StepOutcome.done(result);
+        transactions.inRun(task.runId(), run -> {
+            if (!queue.release(task.id(), task.leaseToken())) {
+                return null;
+            }
+            StepRow step = run.step(task.stepId());
+            if (step != null && step.status() == StepStatus.WAITING) {
+                completer.apply(run, task, outcome);
+            }
+            return null;
+        });
     }
 
     /** The child's end is the outcome of the parent's waiting step: its output, or a failure naming the child. */

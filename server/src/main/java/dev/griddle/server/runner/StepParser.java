@@ -20,11 +20,11 @@ import tools.jackson.databind.node.JsonNodeFactory;
  */
 final class StepParser {
 
-    private static final List<String> TYPES = List.of("transform", "http", "llm", "tool", "approval", "wait", "runner", "task", "retrieve");
+    private static final List<String> TYPES = List.of("transform", "http", "llm", "tool", "approval", "wait", "runner", "task", "retrieve", "session");
     private static final Set<String> SCOPE_TYPES = Set.of("org", "project", "agent", "runner");
     private static final Set<String> HTTP_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
     /** Types that stand for one thing each (an approval, a child run), so they cannot fan out. */
-    private static final Set<String> NO_FOR_EACH = Set.of("approval", "runner");
+    private static final Set<String> NO_FOR_EACH = Set.of("approval", "runner", "session");
     /** Types only the server runs (they read its knowledge index), so no worker host may be asked to. */
     private static final Set<String> SERVER_ONLY = Set.of("retrieve");
     /** The most {@code scopes} one retrieve step may name (docs/knowledge.md). */
@@ -106,6 +106,8 @@ final class StepParser {
             case "wait" -> timer(common, with, args, problems);
             case "runner" -> new StepSpec.ChildRun(common, with, args.uuid("runner_id", true), version(args));
             case "task" -> new StepSpec.Task(common, with, args.text("task_type"));
+            case "session" -> new StepSpec.SessionStep(common, with, args.text("template"), args.text("prompt"),
+                    args.present("wait_for") ? args.choice("wait_for", Set.of("exit", "idle")) : "exit", args.present("keep") ? keep(args) : false);
             case "retrieve" -> new StepSpec.Retrieve(common, with, args.text("query"), scopes(args), topK(args));
             default -> throw new IllegalStateException("step type '" + type + "' is listed in TYPES but has no case");
         };
@@ -120,6 +122,18 @@ final class StepParser {
             problems.add(new Problem("with", "a wait step takes duration_ms or until, not both"));
         }
         return new StepSpec.Wait(common, with, args.integer("duration_ms", 0, Long.MAX_VALUE), args.instant("until"));
+    }
+
+    private static Boolean keep(Arguments args) {
+        JsonNode v = args.with().get("keep");
+        if (v.isBoolean()) {
+            return v.booleanValue();
+        }
+        if (v.isString() && args.templated(v.asString())) {
+            return null;
+        }
+        args.problems().add(new Problem("with.keep", "must be true or false"));
+        return null;
     }
 
     private static StepSpec.OnTimeout onTimeout(Arguments args) {

@@ -21,7 +21,8 @@ import tools.jackson.databind.JsonNode;
  * Under {@link Queued} (an executor carries it out) the engine needs nothing more; any other
  * variant the compiler points at the engine's one switch that decides how a step is carried out.
  */
-public sealed interface StepSpec permits StepSpec.Transform, StepSpec.Approval, StepSpec.ChildRun, StepSpec.Queued, StepSpec.Unusable {
+public sealed interface StepSpec permits StepSpec.Transform, StepSpec.Approval, StepSpec.ChildRun, StepSpec.SessionStep, StepSpec.Queued,
+        StepSpec.Unusable {
 
     StepCommon common();
 
@@ -194,6 +195,22 @@ public sealed interface StepSpec permits StepSpec.Transform, StepSpec.Approval, 
 
         public JsonNode input() {
             return with.get("input");
+        }
+    }
+
+    /**
+     * A session on a worker host (docs/sessions.md): starts it with {@code prompt} and waits, without an
+     * executor slot, until it exits ({@code waitFor} exit) or goes idle; completes with its last output and
+     * exit code. Unless {@code keep}, the session is ended when the step completes; cancelling the run ends it.
+     */
+    record SessionStep(StepCommon common, JsonNode with, String template, String prompt, String waitFor, Boolean keep) implements StepSpec {
+        @Override
+        public String type() {
+            return "session";
+        }
+
+        public boolean kept() {
+            return Boolean.TRUE.equals(keep);
         }
     }
 

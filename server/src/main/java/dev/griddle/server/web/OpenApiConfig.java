@@ -57,7 +57,9 @@ class OpenApiConfig {
             "WorkerController.claim", List.of("200", "204"),
             "KnowledgeController.create", List.of("201", "200"),
             "KnowledgeController.reindex", List.of("202"),
-            "WebhookController.deliver", List.of("202"));
+            "WebhookController.deliver", List.of("202"),
+            "SessionController.message", List.of("202"),
+            "SessionController.cancel", List.of("202"));
 
     private static final String ENVELOPE = "ErrorEnvelope";
 
@@ -80,6 +82,8 @@ class OpenApiConfig {
             "NotificationController", "Notifications", "Signed outbound notifications of run events.",
             "WorkerController", "Workers", "The worker protocol: remote hosts register, heartbeat and claim tasks.",
             "TaskController", "Tasks", "The worker protocol: a claimed task's lease, logs and result.",
+            "SessionController", "Sessions", "Long-lived processes on worker hosts from host-declared templates: messages, exec, files, timeline.",
+            "SessionProtocolController", "Sessions", null,
             "AgentController", "Agents", "LLM agents with instructions, a model and connections.",
             "MemoryController", "Agents", null,
             "ThreadController", "Threads", "Conversations with an agent; answers stream as Server-Sent Events.",

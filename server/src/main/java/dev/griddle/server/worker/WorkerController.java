@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
 public class WorkerController {
 
     record RegisterWorker(String name, String version, String os, String arch, List<String> labels, List<String> taskTypes,
-            Integer maxConcurrency) {
+            Integer maxConcurrency, Integer maxPods, JsonNode sessionTemplates) {
     }
 
     record ClaimTasks(Integer max, Long waitMs) {
@@ -90,9 +90,16 @@ public class WorkerController {
         if (max < 1 || max > 1000) {
             errors.add("max_concurrency", "must be between 1 and 1000, was " + max);
         }
+        int pods = body.maxPods() == null ? 0 : body.maxPods();
+        if (pods < 0 || pods > 1000) {
+            errors.add("max_pods", "must be between 0 and 1000, was " + pods);
+        }
+        List<String> templateNames = SessionTemplateAnnouncement.validate(body.sessionTemplates(), errors);
         errors.throwIfAny();
         WorkerStore.Registered r = workers.register(caller.orgId(), new WorkerStore.Registration(body.name().trim(), body.version(),
-                body.os(), body.arch(), distinct(body.labels()), distinct(body.taskTypes()), max), clock.instant());
+                body.os(), body.arch(), distinct(body.labels()), distinct(body.taskTypes()), max, pods,
+                body.sessionTemplates() == null ? tools.jackson.databind.node.JsonNodeFactory.instance.arrayNode() : body.sessionTemplates(),
+                templateNames), clock.instant());
         if (!r.created()) {
             return ResponseEntity.ok(r.worker());
         }

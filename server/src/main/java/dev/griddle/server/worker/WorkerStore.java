@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
 
 /** The worker registry. Status and running tasks are computed in the query, against {@code now}. */
 @Repository
@@ -22,7 +23,7 @@ class WorkerStore {
 
     /** What a worker says about itself when it registers. */
     record Registration(String name, String version, String os, String arch, List<String> labels, List<String> taskTypes,
-            int maxConcurrency) {
+            int maxConcurrency, int maxPods, JsonNode sessionTemplates, List<String> sessionTemplateNames) {
     }
 
     record Registered(Worker worker, boolean created) {
@@ -30,6 +31,7 @@ class WorkerStore {
 
     private static final String SELECT = """
             select w.*, (select count(*) from tasks t where t.lease_owner = 'worker:' || w.id::text) as running,
+                   (select count(*) from sessions s where s.worker_id = w.id and s.status in ('starting', 'running', 'idle')) as pod_count,
                    case when w.last_heartbeat_at < :cutoff then 'offline' when w.draining then 'draining' else 'online' end as status
             from workers w
             """;
@@ -46,16 +48,21 @@ class WorkerStore {
     Registered register(UUID orgId, Registration r, Instant now) {
         Row row = jdbc.sql("""
                 insert into workers (id, org_id, name, version, os, arch, labels, task_types, max_concurrency, draining, last_heartbeat_at,
-                                     created_at, updated_at)
-                values (:id, :org, :name, :version, :os, :arch, :labels, :types, :max, false, :now, :now, :now)
+                                     created_at, updated_at, max_pods, session_templates, session_template_names)
+                values (:id, :org, :name, :version, :os, :arch, :labels, :types, :max, false, :now, :now, :now, :pods,
+                        cast(:templates as jsonb), :templateNames)
                 on conflict (org_id, name) do update set version = excluded.version, os = excluded.os, arch = excluded.arch,
                     labels = excluded.labels, task_types = excluded.task_types, max_concurrency = excluded.max_concurrency,
+                    max_pods = excluded.max_pods, session_templates = excluded.session_templates,
+                    session_template_names = excluded.session_template_names,
                     draining = false, last_heartbeat_at = excluded.last_heartbeat_at, updated_at = excluded.updated_at
                 returning id, (xmax = 0) as inserted
                 """)
                 .param("id", UUID.randomUUID()).param("org", orgId).param("name", r.name()).param("version", r.version())
                 .param("os", r.os()).param("arch", r.arch()).param("labels", r.labels().toArray(String[]::new))
                 .param("types", r.taskTypes().toArray(String[]::new)).param("max", r.maxConcurrency()).param("now", ts(now))
+                .param("pods", r.maxPods()).param("templates", r.sessionTemplates().toString())
+                .param("templateNames", r.sessionTemplateNames().toArray(String[]::new))
                 .query((rs, n) -> new Row(rs.getObject("id", UUID.class), rs.getBoolean("inserted"))).single();
         return new Registered(find(orgId, row.id(), now).orElseThrow(), row.inserted());
     }
@@ -104,7 +111,8 @@ class WorkerStore {
     private Worker worker(ResultSet rs, int n) throws SQLException {
         return new Worker(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("status"), rs.getString("version"),
                 rs.getString("os"), rs.getString("arch"), strings(rs.getArray("labels")), strings(rs.getArray("task_types")),
-                rs.getInt("running"), rs.getInt("max_concurrency"), instant(rs.getTimestamp("last_heartbeat_at")),
+                rs.getInt("running"), rs.getInt("max_concurrency"), rs.getInt("pod_count"), rs.getInt("max_pods"),
+                instant(rs.getTimestamp("last_heartbeat_at")),
                 instant(rs.getTimestamp("created_at")));
     }
 

@@ -93,6 +93,7 @@ public final class TenancyFixture {
 
         connectionObjects(outside);
         runnerWithRuns(jdbc, workerKey.path("secret").asString());
+        session(workerKey.path("secret").asString());
         agentWithThread(outside);
         knowledge();
         bodies();
@@ -180,6 +181,35 @@ public final class TenancyFixture {
             matrix.hidden(hidden, false);
         }
         matrix.hidden(worker, true);
+    }
+
+    /**
+     * Session S in PA (pending: its host announces the template but never polls), on a host of its
+     * own that takes no tasks.
+     */
+    private void session(String workerKey) {
+        String host = id(http.ok(workerKey, "POST", "/api/v1/workers", """
+                {"name": "pods-%s", "max_pods": 1, "session_templates": [{"name": "matrix-agent", "exec": true}]}
+                """.formatted(tag)));
+        String session = id(post("/api/v1/sessions", """
+                {"template": "matrix-agent", "initial_prompt": "matrix session %s", "project_id": "%s"}
+                """.formatted(tag, projectA)));
+        matrix.variable("/api/v1/sessions/{id}", session).variable("/api/v1/sessions/{id}/files/{path}", "notes.txt");
+        matrix.hidden(session, false).hidden("matrix session " + tag, false).hidden(host, true);
+        matrix.body("POST /api/v1/sessions", true, """
+                        {"template": "matrix-agent", "initial_prompt": "x", "project_id": "%s"}""".formatted(projectA))
+                .body("POST /api/v1/sessions/{id}/messages", false, "{\"content\": \"hi\"}")
+                .body("POST /api/v1/sessions/{id}/exec", false, "{\"command\": \"id\", \"timeout_ms\": 1000}")
+                .body("PUT /api/v1/sessions/{id}/files/{path}", false, "\"notes\"")
+                .body("POST /api/v1/workers/{id}/sessions/poll", false, "{\"wait_ms\": 0}")
+                .body("POST /api/v1/workers/{id}/sessions/report", false, """
+                        {"reports": [{"session_id": "%s", "lease_token": 1, "events": [{"seq": 1, "type": "output", "line": "forged"}]}]}"""
+                        .formatted(session));
+        matrix.exception("GET /api/v1/workers/{id}/pods", OTHER_PROJECT, Expected.list("the host is readable; its pods show only the key's projects' sessions"))
+                .exception("POST /api/v1/workers/{id}/sessions/poll", OTHER_PROJECT, Expected.of("a protocol verb for any key of the org: places only "
+                        + "sessions of the key's projects (none in PB) and re-stamps the host's heartbeat", 200).changing("workers"))
+                .exception("POST /api/v1/workers/{id}/sessions/report", OTHER_PROJECT, Expected.of("answers the session as lost: the key holds no lease "
+                        + "on it, and nothing is applied", 200));
     }
 
     /** Every connection kind on a runner or agent: tools, MCP servers, integrations, skills, web and plan settings, knowledge scopes. */

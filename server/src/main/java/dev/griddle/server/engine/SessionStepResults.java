@@ -1,0 +1,36 @@
+package dev.griddle.server.engine;
+
+import java.time.Clock;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A session reached what its {@code session} step waits for (it exited, or went idle): the result
+ * travels to the run as an internal task ({@code session_reached}) that the run's own transaction
+ * applies, like a child run's end.
+ */
+@Component
+public class SessionStepResults {
+
+    private final TaskQueue queue;
+    private final Wakeups wakeups;
+    private final Clock clock;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
+
+    SessionStepResults(TaskQueue queue, Wakeups wakeups, Clock clock, org.springframework.transaction.support.TransactionTemplate tx) {
+        this.queue = queue;
+        this.wakeups = wakeups;
+        this.clock = clock;
+        this.tx = tx;
+    }
+
+    /** {@code result}: {@code {session_id, status, exit_code, reason, output}}; {@code failed} fails the step. */
+    public void reached(UUID orgId, UUID runId, String stepId, JsonNode result) {
+        tx.executeWithoutResult(status -> {
+            var now = clock.instant();
+            queue.enqueue(TaskRow.internal(orgId, runId, stepId, 0, InternalKinds.SESSION_REACHED, result, now), now, false);
+            wakeups.tasksEnqueued();
+        });
+    }
+}

@@ -6,7 +6,6 @@ import dev.griddle.server.step.StepOutcome;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.DataFormatException;
@@ -51,27 +50,20 @@ public class RecordingStore {
 
     /**
      * Appends one attempt's calls, in the caller's transaction (which holds the run's row lock, so the
-     * size check and the insert do not race). Returns how many calls did not fit under the cap.
+     * size checks and the inserts do not race), as one batch: each row goes in only while the run's
+     * recording stays under the cap. Returns how many calls did not fit.
      */
     public int append(UUID runId, String stepId, int itemIndex, int attempt, List<StepOutcome.Call> calls, Instant now) {
         if (calls.isEmpty()) {
             return 0;
         }
-        long held = jdbc.sql("select coalesce(sum(size_bytes), 0) from run_calls where run_id = :run").param("run", runId).query(Long.class).single();
-        List<Packed> fits = new ArrayList<>(calls.size());
-        for (StepOutcome.Call call : calls) {
-            Packed p = new Packed(call, deflate(call.request()), deflate(call.response()));
-            if (held + p.size() > maxBytesPerRun) {
-                break;
-            }
-            held += p.size();
-            fits.add(p);
-        }
-        batch.batchUpdate("""
+        List<Packed> packed = calls.stream().map(c -> new Packed(c, deflate(c.request()), deflate(c.response()))).toList();
+        int[][] counts = batch.batchUpdate("""
                 insert into run_calls (run_id, step_id, attempt, item_index, seq, kind, fingerprint, request, response, size_bytes,
                                        duration_ms, cost_usd, replayed, created_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                on conflict do nothing""", fits, fits.size(), (ps, p) -> {
+                select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+                where (select coalesce(sum(size_bytes), 0) from run_calls where run_id = ?) + ? <= ?
+                on conflict do nothing""", packed, packed.size(), (ps, p) -> {
             ps.setObject(1, runId);
             ps.setString(2, stepId);
             ps.setInt(3, attempt);
@@ -86,8 +78,17 @@ public class RecordingStore {
             ps.setBigDecimal(12, p.call().costUsd());
             ps.setBoolean(13, p.call().replayed());
             ps.setTimestamp(14, ts(now));
+            ps.setObject(15, runId);
+            ps.setInt(16, p.size());
+            ps.setLong(17, maxBytesPerRun);
         });
-        return calls.size() - fits.size();
+        int stored = 0;
+        for (int[] chunk : counts) {
+            for (int n : chunk) {
+                stored += n > 0 || n == java.sql.Statement.SUCCESS_NO_INFO ? 1 : 0;
+            }
+        }
+        return calls.size() - stored;
     }
 
     /** A run's recorded calls in the order they were made (by step, item, attempt, seq); {@code stepId} null for all steps. */

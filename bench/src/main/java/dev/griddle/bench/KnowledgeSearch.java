@@ -257,7 +257,7 @@ final class KnowledgeSearch implements Scenario {
         return words.toArray(String[]::new);
     }
 
-    private static String defaultDatabaseUrl() {
+    static String defaultDatabaseUrl() {
         String port = System.getenv("PG_PORT");
         String password = System.getenv("PGPASSWORD");
         if (port == null) {

@@ -21,7 +21,8 @@ public final class Main {
             "backlog", Backlog::new,
             "mcp", Mcp::new,
             "firsttoken", FirstToken::new,
-            "knowledge", KnowledgeSearch::new);
+            "knowledge", KnowledgeSearch::new,
+            "console", ConsolePages::new);
 
     private Main() {
     }
@@ -47,7 +48,7 @@ public final class Main {
             scenario = factory.get();
         } catch (IllegalArgumentException e) {
             System.err.println("griddle-bench: " + e.getMessage());
-            System.err.println("usage: java -jar griddle-bench.jar --url URL --key KEY --scenario chain40|transform10|throughput|fanout|backlog|mcp|firsttoken|knowledge [--pid PID[,PID...]] [--name value ...]");
+            System.err.println("usage: java -jar griddle-bench.jar --url URL --key KEY --scenario chain40|transform10|throughput|fanout|backlog|mcp|firsttoken|knowledge|console [--pid PID[,PID...]] [--name value ...]");
             System.exit(2);
             return;
         }

@@ -43,7 +43,12 @@ public final class TraceModels {
 
     public record Summary(String window, Instant from, Instant to, long runs, long succeeded, long failed, long cancelled, Double successRate,
             long liveRuns, Long p50DurationMs, Long p95DurationMs, long stepsExecuted, long retrievals, long threadTurns, long inputTokens, long outputTokens,
-            BigDecimal costUsd, List<ModelUsage> byModel, List<StepTypeUsage> byStepType) {
+            BigDecimal costUsd, List<ModelUsage> byModel, List<StepTypeUsage> byStepType, List<RunnerUsage> byRunner) {
+    }
+
+    /** One runner's finished runs in a summary's window. */
+    public record RunnerUsage(java.util.UUID runnerId, String name, long runs, long succeeded, long failed, long cancelled, Double successRate,
+            Long p50DurationMs, Long p95DurationMs, long inputTokens, long outputTokens, BigDecimal costUsd) {
     }
 
     public record Point(Instant t, BigDecimal value) {

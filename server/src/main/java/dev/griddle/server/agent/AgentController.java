@@ -62,6 +62,9 @@ class AgentController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Create an agent",
+            description = "{name, description, model, instructions, temperature, project_id}; names are unique per project. 201 with the "
+                    + "agent and its Location.")
     @PostMapping
     ResponseEntity<AgentView> create(Caller caller, @RequestBody AgentBody body) {
         check(caller, body, true);
@@ -75,17 +78,20 @@ class AgentController {
         return ResponseEntity.created(URI.create("/api/v1/agents/" + agent.id())).body(AgentView.of(agent));
     }
 
+    @Operation(summary = "List agents", description = "The agents of the projects the key sees, paged.")
     @GetMapping
     PageQuery.Paged<AgentView> list(Caller caller, PageQuery page, @RequestParam(name = "project_id", required = false) UUID projectId) {
         return page.result(agents.list(caller, projectId, page.perPage(), page.offset()).stream().map(AgentView::of).toList(),
                 agents.count(caller, projectId));
     }
 
+    @Operation(summary = "Get an agent", description = "The agent's settings; provider keys are never returned (see its credentials).")
     @GetMapping("/{id}")
     AgentView get(Caller caller, @PathVariable UUID id) {
         return AgentView.of(find(caller, id));
     }
 
+    @Operation(summary = "Update an agent", description = "Fields left out keep their value; a new name must stay unique in its project.")
     @PatchMapping("/{id}")
     AgentView update(Caller caller, @PathVariable UUID id, @RequestBody AgentBody body) {
         Agent current = find(caller, id);
@@ -103,6 +109,7 @@ class AgentController {
         return AgentView.of(updated);
     }
 
+    @Operation(summary = "Delete an agent", description = "Removes the agent with its connections and credentials. 204.")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);

@@ -6,6 +6,7 @@ import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
+import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -58,6 +59,7 @@ class PlanController {
         this.store = store;
     }
 
+    @Operation(summary = "Create a plan", description = "{title, thread_id | run_id}: a plan belongs to a thread or a run.")
     @PostMapping
     ResponseEntity<PlanView> create(Caller caller, @RequestBody PlanBody body) {
         FieldErrors errors = new FieldErrors();
@@ -87,6 +89,7 @@ class PlanController {
         return ResponseEntity.created(URI.create("/api/v1/plans/" + plan.id())).body(PlanView.of(plan));
     }
 
+    @Operation(summary = "List plans", description = "Filtered by thread_id or run_id, paged.")
     @GetMapping
     PageQuery.Paged<PlanView> list(Caller caller, PageQuery page, @RequestParam(name = "thread_id", required = false) UUID threadId,
             @RequestParam(name = "run_id", required = false) UUID runId) {
@@ -95,11 +98,13 @@ class PlanController {
                 planner.count(caller.orgId(), scope, threadId, runId));
     }
 
+    @Operation(summary = "Get a plan", description = "{id, title, thread_id, run_id, todos: [{id, title, status, blocked_by}]}.")
     @GetMapping("/{id}")
     PlanView get(Caller caller, @PathVariable UUID id) {
         return PlanView.of(find(caller, id));
     }
 
+    @Operation(summary = "Update a plan", description = "{title}.")
     @PatchMapping("/{id}")
     PlanView update(Caller caller, @PathVariable UUID id, @RequestBody PlanBody body) {
         Plan plan = find(caller, id);
@@ -112,12 +117,14 @@ class PlanController {
         return PlanView.of(body.title() == null ? plan : planner.rename(plan, body.title().strip()));
     }
 
+    @Operation(summary = "Delete a plan", description = "With its todos and their dependencies. 204.")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         planner.delete(find(caller, id));
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(summary = "Add a todo", description = "{title, status?}; new todos are open.")
     @PostMapping("/{id}/todos")
     ResponseEntity<Plan.Todo> addTodo(Caller caller, @PathVariable UUID id, @RequestBody TodoBody body) {
         Plan plan = find(caller, id);
@@ -132,6 +139,7 @@ class PlanController {
         return ResponseEntity.created(URI.create("/api/v1/plans/" + id + "/todos/" + todo.id())).body(todo);
     }
 
+    @Operation(summary = "Update a todo", description = "{title?, status?: open|in_progress|done|cancelled}.")
     @PatchMapping("/{id}/todos/{todoId}")
     Plan.Todo updateTodo(Caller caller, @PathVariable UUID id, @PathVariable UUID todoId, @RequestBody TodoBody body) {
         Plan plan = find(caller, id);
@@ -146,17 +154,20 @@ class PlanController {
         return planner.updateTodo(plan, todoId, body.title() == null ? null : body.title().strip(), body.status());
     }
 
+    @Operation(summary = "Delete a todo", description = "Its dependencies go with it. 204.")
     @DeleteMapping("/{id}/todos/{todoId}")
     ResponseEntity<Void> deleteTodo(Caller caller, @PathVariable UUID id, @PathVariable UUID todoId) {
         planner.deleteTodo(find(caller, id), todoId);
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(summary = "List a todo's blockers", description = "The todos it waits for.")
     @GetMapping("/{id}/todos/{todoId}/deps")
     ListOf<Plan.Todo> deps(Caller caller, @PathVariable UUID id, @PathVariable UUID todoId) {
         return new ListOf<>(planner.blockers(find(caller, id), todoId));
     }
 
+    @Operation(summary = "Add a dependency between todos", description = "{blocked_by: todo_id}: this todo waits for that one; a cycle is 422.")
     @PostMapping("/{id}/todos/{todoId}/deps")
     ResponseEntity<Plan.Todo> addDep(Caller caller, @PathVariable UUID id, @PathVariable UUID todoId, @RequestBody DepBody body) {
         Plan plan = find(caller, id);
@@ -166,6 +177,7 @@ class PlanController {
     }
 
     /** The todo to unblock from comes in the body ({@code {blocked_by}}) or as {@code ?blocked_by=}. */
+    @Operation(summary = "Remove a dependency", description = "{blocked_by: todo_id}. 204.")
     @DeleteMapping("/{id}/todos/{todoId}/deps")
     ResponseEntity<Void> removeDep(Caller caller, @PathVariable UUID id, @PathVariable UUID todoId,
             @RequestBody(required = false) DepBody body, @RequestParam(name = "blocked_by", required = false) UUID blockedByParam) {
@@ -180,6 +192,7 @@ class PlanController {
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(summary = "List the ready todos", description = "Open todos whose blockers are all done.")
     @GetMapping("/{id}/ready")
     ListOf<Plan.Todo> ready(Caller caller, @PathVariable UUID id) {
         return new ListOf<>(planner.ready(find(caller, id)));

@@ -4,6 +4,7 @@ import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
+import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,6 +41,7 @@ class SkillController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Create a skill", description = "{name, description, instructions}. Needs a key for all projects.")
     @PostMapping
     ResponseEntity<SkillView> create(Caller caller, @RequestBody SkillBody body) {
         caller.requireAllProjects("create skills");
@@ -54,17 +56,20 @@ class SkillController {
         return ResponseEntity.created(URI.create("/api/v1/skills/" + skill.id())).body(SkillView.of(skill));
     }
 
+    @Operation(summary = "List skills", description = "Org-wide: every key of the organization sees them, paged.")
     @GetMapping
     PageQuery.Paged<SkillView> list(Caller caller, PageQuery page) {
         return page.result(skills.list(caller.orgId(), page.perPage(), page.offset()).stream().map(SkillView::of).toList(),
                 skills.count(caller.orgId()));
     }
 
+    @Operation(summary = "Get a skill", description = "{id, name, description, instructions}.")
     @GetMapping("/{id}")
     SkillView get(Caller caller, @PathVariable UUID id) {
         return SkillView.of(find(caller, id));
     }
 
+    @Operation(summary = "Update a skill", description = "Fields left out keep their value.")
     @PatchMapping("/{id}")
     SkillView update(Caller caller, @PathVariable UUID id, @RequestBody SkillBody body) {
         Skill current = find(caller, id);
@@ -80,6 +85,7 @@ class SkillController {
         return SkillView.of(updated);
     }
 
+    @Operation(summary = "Delete a skill", description = "Detaches it from every runner and agent. 204.")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);

@@ -4,6 +4,8 @@ import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.RevealsSecret;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -43,6 +45,9 @@ class ApplyController {
             + "reports without writing. 200 {dry_run, created, updated, unchanged: [{kind, name, id, runner, ingress_url, signing_secret, "
             + "changed}], warnings}; a created webhook trigger's signing_secret appears here once.")
     @RevealsSecret
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true, content = {
+            @Content(mediaType = "application/json", schema = @Schema(type = "object", description = "The bundle")),
+            @Content(mediaType = "application/yaml", schema = @Schema(type = "string", description = "The bundle as YAML"))})
     BundleApplier.Result apply(Caller caller, @RequestBody(required = false) byte[] body,
             @RequestHeader(name = "Content-Type", required = false) String contentType,
             @RequestParam(name = "dry_run", defaultValue = "false") boolean dryRun) {

@@ -7,6 +7,7 @@ import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
 import dev.griddle.server.web.RevealsSecret;
 import dev.griddle.server.web.Role;
+import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -33,7 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v1/keys")
-class KeyController {
+public class KeyController {
 
     record CreateKey(String name, String role, List<UUID> projectIds, Instant expiresAt) {
     }
@@ -50,6 +51,9 @@ class KeyController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Create an API key",
+            description = "{name, role: admin|contributor|viewer|worker, project_ids?, expires_at?}; the response alone holds the secret "
+                    + "(never stored in plain text, never replayed). Admin only.")
     @PostMapping
     @RevealsSecret
     ResponseEntity<ApiKey> create(Caller caller, @RequestBody CreateKey body) {
@@ -89,18 +93,21 @@ class KeyController {
         return ResponseEntity.created(URI.create("/api/v1/keys/" + id)).body(created);
     }
 
+    @Operation(summary = "List API keys", description = "The organization's keys, paged; never their secrets. Admin only.")
     @GetMapping
-    PageQuery.Paged<ApiKey> list(Caller caller, PageQuery page) {
+    public PageQuery.Paged<ApiKey> list(Caller caller, PageQuery page) {
         caller.requireAdmin("manage API keys");
         return page.result(keys.list(caller, page).stream().map(ApiKeyStore.Row::view).toList(), keys.count(caller));
     }
 
+    @Operation(summary = "Get an API key", description = "Its name, role, projects, prefix, expiry and revocation; never the secret. Admin only.")
     @GetMapping("/{id}")
     ApiKey get(Caller caller, @PathVariable UUID id) {
         caller.requireAdmin("manage API keys");
         return keys.visible(caller, id).map(ApiKeyStore.Row::view).orElseThrow(() -> ApiException.notFound("API key", id));
     }
 
+    @Operation(summary = "Revoke an API key", description = "The key stops working at once, on every node. 204. Admin only.")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> revoke(Caller caller, @PathVariable UUID id) {
         caller.requireAdmin("manage API keys");

@@ -6,6 +6,7 @@ import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
 import dev.griddle.server.web.RevealsSecret;
+import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,6 +41,8 @@ class OrganizationController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Create an organization",
+            description = "{name} -> 201 {id, name, admin_key}; the admin key is shown once. Instance admin only.")
     @PostMapping
     @RevealsSecret
     ResponseEntity<CreatedOrganization> create(Caller caller, @RequestBody CreateOrganization body) {
@@ -52,12 +55,14 @@ class OrganizationController {
                 .body(new CreatedOrganization(org.id(), org.name(), org.createdAt(), secret));
     }
 
+    @Operation(summary = "List organizations", description = "Every organization of the instance, paged. Instance admin only.")
     @GetMapping
     PageQuery.Paged<OrganizationStore.Organization> list(Caller caller, PageQuery page) {
         caller.requireInstanceAdmin(MANAGE);
         return page.result(organizations.list(page), organizations.count());
     }
 
+    @Operation(summary = "Get an organization", description = "Its id, name and creation time. Instance admin only.")
     @GetMapping("/{id}")
     OrganizationStore.Organization get(Caller caller, @PathVariable UUID id) {
         caller.requireInstanceAdmin(MANAGE);

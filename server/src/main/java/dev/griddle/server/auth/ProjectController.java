@@ -4,6 +4,7 @@ import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
+import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,7 +24,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** {@code /api/v1/projects}. Names are unique per organization. */
 @RestController
 @RequestMapping("/api/v1/projects")
-class ProjectController {
+public class ProjectController {
 
     record ProjectBody(String name, String description) {
     }
@@ -38,6 +39,7 @@ class ProjectController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Create a project", description = "{name}; unique in the organization. Needs a key for all projects.")
     @PostMapping
     ResponseEntity<Project> create(Caller caller, @RequestBody ProjectBody body) {
         if (!caller.allProjects()) {
@@ -53,16 +55,19 @@ class ProjectController {
         return ResponseEntity.created(URI.create("/api/v1/projects/" + id)).body(projects.find(caller.orgId(), id).orElseThrow());
     }
 
+    @Operation(summary = "List projects", description = "The projects the key sees, paged.")
     @GetMapping
-    PageQuery.Paged<Project> list(Caller caller, PageQuery page) {
+    public PageQuery.Paged<Project> list(Caller caller, PageQuery page) {
         return page.result(projects.list(caller, page), projects.count(caller));
     }
 
+    @Operation(summary = "Get a project", description = "Its id, name and creation time.")
     @GetMapping("/{id}")
     Project get(Caller caller, @PathVariable UUID id) {
         return projects.visible(caller, id).orElseThrow(() -> ApiException.notFound("project", id));
     }
 
+    @Operation(summary = "Rename a project", description = "{name}; unique in the organization.")
     @PatchMapping("/{id}")
     Project update(Caller caller, @PathVariable UUID id, @RequestBody ProjectBody body) {
         Project current = get(caller, id);
@@ -77,6 +82,7 @@ class ProjectController {
         return get(caller, id);
     }
 
+    @Operation(summary = "Delete a project", description = "Only an empty one: a project that still has runners or agents is 409. 204.")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         get(caller, id);
@@ -89,6 +95,7 @@ class ProjectController {
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(summary = "List a project's members", description = "Its agents and runners.")
     @GetMapping("/{id}/members")
     Map<String, List<ProjectMembers.Member>> members(Caller caller, @PathVariable UUID id) {
         get(caller, id);

@@ -5,6 +5,7 @@ import dev.griddle.server.engine.Approval;
 import dev.griddle.server.engine.ApprovalStore;
 import dev.griddle.server.engine.CancelMode;
 import dev.griddle.server.engine.EngineQueries;
+import dev.griddle.server.engine.EventLog;
 import dev.griddle.server.engine.RunCommands;
 import dev.griddle.server.engine.RunReader;
 import dev.griddle.server.engine.RunRow;
@@ -12,6 +13,7 @@ import dev.griddle.server.engine.RunStatus;
 import dev.griddle.server.engine.StepRow;
 import dev.griddle.server.runner.RunnerCatalog;
 import dev.griddle.server.runner.StepSpec;
+import dev.griddle.server.trace.TraceReader;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.CallerResolver;
@@ -44,6 +46,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 @Controller
 class ConsoleController {
 
+    static final String SIGN_IN_COOKIE = "griddle_console_signin";
+    /** The runs feed's runner filter lists this many runners at most (by name). */
+    private static final int MAX_RUNNERS_LISTED = 500;
     private static final Set<String> TRIGGERS = Set.of("api", "cron", "webhook", "runner");
 
     private final ConsoleSessions sessions;
@@ -53,10 +58,16 @@ class ConsoleController {
     private final ApprovalStore approvals;
     private final EngineQueries queries;
     private final RunnerCatalog catalog;
+    private final EventLog events;
+    private final TraceReader traces;
+    private final java.time.Clock clock;
+    private final ConsoleQueries consoleQueries;
     private final int pageSize;
+    private final int timelineLimit;
 
     ConsoleController(ConsoleSessions sessions, ConsolePages pages, RunReader runs, RunCommands commands, ApprovalStore approvals,
-            EngineQueries queries, RunnerCatalog catalog, ConsoleProperties props) {
+            EngineQueries queries, RunnerCatalog catalog, EventLog events, TraceReader traces, java.time.Clock clock, ConsoleQueries consoleQueries, ConsoleProperties props) {
+        this.consoleQueries = consoleQueries;
         this.sessions = sessions;
         this.pages = pages;
         this.runs = runs;
@@ -64,7 +75,11 @@ class ConsoleController {
         this.approvals = approvals;
         this.queries = queries;
         this.catalog = catalog;
+        this.events = events;
+        this.traces = traces;
+        this.clock = clock;
         this.pageSize = props.pageSize();
+        this.timelineLimit = props.timelineLimit();
     }
 
     @GetMapping("/console")
@@ -72,18 +87,28 @@ class ConsoleController {
         return ResponseEntity.status(303).header(HttpHeaders.LOCATION, "/console/runs").build();
     }
 
+    /**
+     * The sign-in form. It carries a fresh CSRF token, also set in a {@code SameSite=Strict} cookie
+     * for the form's path: a sign-in post must carry both, equal (double submit), so another site
+     * cannot sign a browser in with its own key.
+     */
     @GetMapping(ConsoleFilter.SIGN_IN)
-    ResponseEntity<String> signInForm() {
-        return pages.page("signin", Map.of("error", ""));
+    ResponseEntity<String> signInForm(HttpServletRequest request) {
+        return signInPage(200, "", request);
     }
 
     @PostMapping(ConsoleFilter.SIGN_IN)
-    ResponseEntity<String> signIn(@RequestParam(name = "api_key", defaultValue = "") String apiKey, HttpServletRequest request) {
+    ResponseEntity<String> signIn(@RequestParam(name = "api_key", defaultValue = "") String apiKey,
+            @RequestParam(name = "_csrf", defaultValue = "") String csrf, HttpServletRequest request) {
+        String expected = ConsoleFilter.cookie(request, SIGN_IN_COOKIE).orElse("");
+        if (expected.isEmpty() || !ConsoleFilter.sameToken(expected, csrf)) {
+            return signInPage(403, "This sign-in form is stale or was not sent by the console. Try again.", request);
+        }
         String[] token = {null};
         CallerResolver.Result result = apiKey.isBlank() ? new CallerResolver.Result.Refused("Enter an API key")
                 : sessions.signIn(apiKey.trim(), t -> token[0] = t);
         if (result instanceof CallerResolver.Result.Refused refused) {
-            return pages.page(401, "signin", Map.of("error", refused.reason()));
+            return signInPage(401, refused.reason(), request);
         }
         ResponseCookie cookie = ResponseCookie.from(ConsoleFilter.COOKIE, token[0]).httpOnly(true).sameSite("Strict")
                 .secure(request.isSecure()).path("/console").maxAge(sessions.ttl()).build();
@@ -117,8 +142,9 @@ class ConsoleController {
                 caller.projectIds() == null ? null : caller.projectIds().toArray(UUID[]::new));
         List<RunRow> rows = runs.list(caller.orgId(), filter, pageSize, (long) (p - 1) * pageSize);
         long total = runs.count(caller.orgId(), filter);
-        Map<String, Object> params = common(session, "Runs");
+        Map<String, Object> params = pages.common(session, "Runs");
         params.put("runs", rows);
+        params.put("runnerNames", consoleQueries.runnerNames(caller.orgId(), filter.projectIds(), MAX_RUNNERS_LISTED));
         params.put("total", total);
         params.put("pageNo", p);
         params.put("pages", Math.max(1, (total + pageSize - 1) / pageSize));
@@ -129,7 +155,7 @@ class ConsoleController {
 
     @GetMapping("/console/runs/{id}")
     ResponseEntity<String> run(@RequestAttribute(ConsoleFilter.SESSION) ConsoleSessions.Session session, @PathVariable UUID id) {
-        Map<String, Object> params = common(session, "Run " + id);
+        Map<String, Object> params = pages.common(session, "Run " + id);
         params.putAll(runModel(session.caller(), id));
         return pages.page("run", params);
     }
@@ -137,7 +163,7 @@ class ConsoleController {
     /** The live part of a run's page (state, graph, steps, approvals), fetched again on each change of the run. */
     @GetMapping("/console/runs/{id}/live")
     ResponseEntity<String> runLive(@RequestAttribute(ConsoleFilter.SESSION) ConsoleSessions.Session session, @PathVariable UUID id) {
-        Map<String, Object> params = common(session, "");
+        Map<String, Object> params = pages.common(session, "");
         params.putAll(runModel(session.caller(), id));
         return pages.page("runlive", params);
     }
@@ -162,7 +188,7 @@ class ConsoleController {
     ResponseEntity<String> inbox(@RequestAttribute(ConsoleFilter.SESSION) ConsoleSessions.Session session) {
         Caller caller = session.caller();
         ProjectScope scope = ProjectScope.of(caller.projectIds());
-        Map<String, Object> params = common(session, "Approvals");
+        Map<String, Object> params = pages.common(session, "Approvals");
         params.put("approvals", approvals.list(caller.orgId(), scope, "pending", null, pageSize, 0));
         params.put("total", approvals.count(caller.orgId(), scope, "pending", null));
         return pages.page("approvals", params);
@@ -185,6 +211,14 @@ class ConsoleController {
         return seeOther("/console/approvals");
     }
 
+    private ResponseEntity<String> signInPage(int status, String error, HttpServletRequest request) {
+        String token = ConsoleSessions.randomToken();
+        ResponseCookie cookie = ResponseCookie.from(SIGN_IN_COOKIE, token).httpOnly(true).sameSite("Strict")
+                .secure(request.isSecure()).path(ConsoleFilter.SIGN_IN).maxAge(java.time.Duration.ofHours(1)).build();
+        ResponseEntity<String> page = pages.page(status, "signin", Map.of("error", error, "csrf", token));
+        return ResponseEntity.status(page.getStatusCode()).headers(page.getHeaders()).header(HttpHeaders.SET_COOKIE, cookie.toString()).body(page.getBody());
+    }
+
     private Map<String, Object> runModel(Caller caller, UUID id) {
         RunRow run = visible(caller, id);
         List<StepSpec> specs = catalog.version(run.orgId(), run.runnerId(), run.runnerVersion()).map(r -> r.spec().steps()).orElse(List.of());
@@ -194,20 +228,17 @@ class ConsoleController {
         model.put("steps", steps);
         model.put("graph", ConsoleGraph.of(specs, steps));
         model.put("approvals", approvals.list(caller.orgId(), ProjectScope.ALL, "pending", run.id(), pageSize, 0));
+        Map<String, String> inputs = new HashMap<>();
+        specs.forEach(spec -> inputs.put(spec.id(), spec.with() == null ? "" : spec.with().toPrettyString()));
+        model.put("inputs", inputs);
+        model.put("events", events.after(caller.orgId(), run.id(), 0, timelineLimit));
+        model.put("timelineLimit", timelineLimit);
+        model.put("trace", ConsoleWaterfall.of(traces.spans(run), clock.instant()));
         return model;
     }
 
     private RunRow visible(Caller caller, UUID id) {
         return runs.visible(caller.orgId(), ProjectScope.of(caller.projectIds()), id).orElseThrow(() -> ApiException.notFound("run", id));
-    }
-
-    private Map<String, Object> common(ConsoleSessions.Session session, String title) {
-        Map<String, Object> params = new HashMap<>();
-        params.put("title", title);
-        params.put("role", session.caller().role().wireName());
-        params.put("csrf", session.csrf());
-        params.put("canWrite", RoleRules.denial(session.caller(), "POST", "/api/v1/runs") == null);
-        return params;
     }
 
     private static ResponseEntity<Void> seeOther(String location) {

@@ -12,7 +12,7 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 
 /** The console answers its failures with HTML pages; the API's handler keeps the JSON envelope for the API. */
-@ControllerAdvice(assignableTypes = {ConsoleController.class, ConsoleStreams.class})
+@ControllerAdvice(basePackageClasses = ConsoleErrors.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ConsoleErrors {
 

@@ -92,17 +92,21 @@ class ConsoleFilter extends OncePerRequestFilter {
         return header != null ? header : request.getParameter("_csrf");
     }
 
-    private static boolean sameToken(String expected, String given) {
+    static boolean sameToken(String expected, String given) {
         return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
     }
 
     static Optional<String> cookie(HttpServletRequest request) {
+        return cookie(request, COOKIE);
+    }
+
+    static Optional<String> cookie(HttpServletRequest request, String name) {
         Cookie[] cookies = request.getCookies();
         if (cookies == null) {
             return Optional.empty();
         }
         for (Cookie c : cookies) {
-            if (c.getName().equals(COOKIE)) {
+            if (c.getName().equals(name)) {
                 return Optional.of(c.getValue());
             }
         }

@@ -21,6 +21,16 @@ class ConsolePages {
 
     private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
 
+    /** What every signed-in page's layout needs: its title, the role, the CSRF token, and whether the role may write runs. */
+    java.util.Map<String, Object> common(ConsoleSessions.Session session, String title) {
+        java.util.Map<String, Object> params = new java.util.HashMap<>();
+        params.put("title", title);
+        params.put("role", session.caller().role().wireName());
+        params.put("csrf", session.csrf());
+        params.put("canWrite", dev.griddle.server.web.RoleRules.denial(session.caller(), "POST", "/api/v1/runs") == null);
+        return params;
+    }
+
     String render(String template, Map<String, Object> params) {
         StringOutput out = new StringOutput();
         engine.render("console/" + template + ".jte", params, out);

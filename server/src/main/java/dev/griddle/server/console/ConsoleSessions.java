@@ -47,14 +47,19 @@ class ConsoleSessions {
     CallerResolver.Result signIn(String apiKey, java.util.function.Consumer<String> token) {
         CallerResolver.Result result = keys.resolve(apiKey);
         if (result instanceof CallerResolver.Result.Accepted accepted) {
-            byte[] bytes = new byte[32];
-            RANDOM.nextBytes(bytes);
-            String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            String secret = randomToken();
             Instant now = clock.instant();
             store.insert(UUID.randomUUID(), accepted.caller().orgId(), accepted.caller().keyId(), hash("session:", secret), now, now.plus(ttl));
             token.accept(secret);
         }
         return result;
+    }
+
+    /** 256 random bits, URL-safe. */
+    static String randomToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** The live session of a cookie's token: empty when unknown, ended, expired, or its key no longer accepted. */

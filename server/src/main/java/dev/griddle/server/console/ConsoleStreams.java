@@ -34,13 +34,20 @@ class ConsoleStreams {
 
     private static final Duration MAX_STREAM = Duration.ofHours(1);
 
+    /** Run ids noted between two checks of the feed stream; beyond this the check is skipped and the page told anyway. */
+    private static final int MAX_PENDING = 1000;
+    /** The feed stream tells the page at most this often; a busy organization's feed refreshes once a second. */
+    private static final Duration FEED_THROTTLE = Duration.ofSeconds(1);
+
     private final RunReader runs;
+    private final ConsoleQueries queries;
     private final Wakeups wakeups;
     private final EventStreams streams;
     private final Duration keepAlive;
 
-    ConsoleStreams(RunReader runs, Wakeups wakeups, EventStreams streams, GriddleProperties props) {
+    ConsoleStreams(RunReader runs, ConsoleQueries queries, Wakeups wakeups, EventStreams streams, GriddleProperties props) {
         this.runs = runs;
+        this.queries = queries;
         this.wakeups = wakeups;
         this.streams = streams;
         this.keepAlive = props.http().sseKeepAlive();
@@ -53,6 +60,63 @@ class ConsoleStreams {
         SseEmitter emitter = streams.open(session.caller(), MAX_STREAM);
         Thread.ofVirtual().name("console-sse-" + id).start(() -> pump(orgId, run.id(), run.eventSeq(), emitter));
         return emitter;
+    }
+
+    /**
+     * {@code GET /console/runs/stream}: the organization's live runs feed. A {@code changed} event
+     * (at most once a second) whenever a run the key can see records events (started, a step done,
+     * finished...); the feed page then fetches its table again.
+     */
+    @GetMapping(path = "/console/runs/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    SseEmitter feed(@RequestAttribute(ConsoleFilter.SESSION) ConsoleSessions.Session session) {
+        UUID orgId = session.caller().orgId();
+        UUID[] projects = session.caller().projectIds() == null ? null : session.caller().projectIds().toArray(UUID[]::new);
+        SseEmitter emitter = streams.open(session.caller(), MAX_STREAM);
+        Thread.ofVirtual().name("console-feed-" + orgId).start(() -> pumpFeed(orgId, projects, emitter));
+        return emitter;
+    }
+
+    private void pumpFeed(UUID orgId, UUID[] projects, SseEmitter emitter) {
+        Semaphore signal = new Semaphore(0);
+        AtomicBoolean ended = new AtomicBoolean();
+        java.util.Set<UUID> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicBoolean overflow = new AtomicBoolean();
+        emitter.onCompletion(() -> {
+            ended.set(true);
+            signal.release();
+        });
+        try (AutoCloseable ignored = wakeups.onAnyRunEvents(runId -> {
+            if (pending.size() < MAX_PENDING) {
+                pending.add(runId);
+            } else {
+                overflow.set(true);
+            }
+            signal.release();
+        })) {
+            long deadline = System.nanoTime() + MAX_STREAM.toNanos();
+            while (System.nanoTime() < deadline && !ended.get()) {
+                if (!signal.tryAcquire(keepAlive.toMillis(), TimeUnit.MILLISECONDS)) {
+                    emitter.send(SseEmitter.event().comment("keep-alive"));
+                    continue;
+                }
+                Thread.sleep(FEED_THROTTLE.toMillis());
+                signal.drainPermits();
+                java.util.List<UUID> batch = new java.util.ArrayList<>(pending);
+                pending.removeAll(batch);
+                boolean many = overflow.getAndSet(false);
+                if (!ended.get() && (many || queries.anyVisible(orgId, projects, batch))) {
+                    emitter.send(SseEmitter.event().name("changed").data("runs"));
+                }
+            }
+            emitter.complete();
+        } catch (IOException | IllegalStateException e) {
+            emitter.completeWithError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            emitter.complete();
+        } catch (Exception e) {
+            emitter.completeWithError(e);
+        }
     }
 
     private void pump(UUID orgId, UUID runId, long seenSeq, SseEmitter emitter) {

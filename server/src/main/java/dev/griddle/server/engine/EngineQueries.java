@@ -19,4 +19,13 @@ public class EngineQueries {
         var rows = stepRuns.load(run.id());
         return order.stream().filter(rows::containsKey).map(id -> rows.get(id).view()).toList();
     }
+
+    /** How many of a run's steps have finished (whatever their outcome), of how many. */
+    public record Progress(int done, int total) {
+    }
+
+    public Progress progress(UUID runId) {
+        var rows = stepRuns.load(runId);
+        return new Progress((int) rows.values().stream().filter(row -> row.status().terminal()).count(), rows.size());
+    }
 }

@@ -27,6 +27,7 @@ public class Wakeups {
     private final Condition tasksReady = lock.newCondition();
     private long taskSignals;
     private final Map<UUID, Set<Runnable>> runListeners = new ConcurrentHashMap<>();
+    private final Set<java.util.function.Consumer<UUID>> anyRunListeners = ConcurrentHashMap.newKeySet();
     private volatile java.util.function.Consumer<UUID> withdrawn = runId -> { };
 
     Wakeups(PgNotifications pg) {
@@ -100,7 +101,17 @@ public class Wakeups {
         });
     }
 
+    /**
+     * Registers a callback told the id of every run that records events (any organization's: the
+     * listener filters); close the handle to stop. It runs on the notifying thread, so it must be quick.
+     */
+    public AutoCloseable onAnyRunEvents(java.util.function.Consumer<UUID> listener) {
+        anyRunListeners.add(listener);
+        return () -> anyRunListeners.remove(listener);
+    }
+
     private void signalRun(UUID runId) {
+        anyRunListeners.forEach(l -> l.accept(runId));
         Set<Runnable> listeners = runListeners.get(runId);
         if (listeners != null) {
             listeners.forEach(Runnable::run);

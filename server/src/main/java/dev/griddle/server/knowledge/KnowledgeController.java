@@ -106,6 +106,7 @@ class KnowledgeController {
         return answer(intake.take(caller.orgId(), scope, t, meta, DocumentContent.read(given, fetcher), UUID.randomUUID()));
     }
 
+    @Operation(summary = "List documents", description = "The documents of one scope (scope_type, scope_id) or of every scope the key sees, paged.")
     @GetMapping
     PageQuery.Paged<DocumentView> list(Caller caller, PageQuery page, @RequestParam(name = "scope_type", required = false) String scopeType,
             @RequestParam(name = "scope_id", required = false) String scopeId) {
@@ -119,6 +120,8 @@ class KnowledgeController {
                 .map(d -> DocumentView.of(d, json)).toList(), documents.count(caller.orgId(), projects, scope));
     }
 
+    @Operation(summary = "Get a document",
+            description = "{id, title, scope_type, scope_id, status: processing|ready|failed, chunks, bytes, metadata}.")
     @GetMapping("/{id}")
     DocumentView get(Caller caller, @PathVariable UUID id) {
         return DocumentView.of(find(caller, id), json);

@@ -18,7 +18,6 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.StringNode;
 
 /**
  * The {@code knowledge} section of an apply bundle: documents given as {@code text} or a {@code url},
@@ -116,7 +115,7 @@ class KnowledgeSection implements BundleSection {
         DocumentContent.Given given = DocumentContent.check(entry.text(), entry.url(), props, fields);
         FieldErrors errors = new FieldErrors();
         fields.asMap().forEach((field, messages) -> messages.forEach(m -> errors.add(prefix + field, m)));
-        Optional<Scope> scope = scope(bundle, entry, prefix, errors);
+        Optional<Scope> scope = BundleScopes.resolve(bundle, scopes, entry.scopeType(), entry.scope(), prefix, errors);
         if (bundle.problems(kind(), title, errors) || scope.isEmpty()) {
             return Optional.empty();
         }
@@ -157,57 +156,5 @@ class KnowledgeSection implements BundleSection {
             changed.add("metadata");
         }
         return new Planned(Action.UPDATE, Applied.of(kind(), title, id, changed), write);
-    }
-
-    /**
-     * The document's scope: {@code org}; a project the key sees, by id; or a runner or agent by
-     * reference, including one the bundle is about to create (its project is the one the bundle gives it).
-     */
-    private Optional<Scope> scope(Bundle bundle, Entry entry, String prefix, FieldErrors errors) {
-        ScopeType type = ScopeType.parse(entry.scopeType());
-        if (type == null) {
-            errors.add(prefix + "scope_type", entry.scopeType() == null || entry.scopeType().isBlank() ? "required: one of org, project, agent, runner"
-                    : "must be one of org, project, agent, runner");
-            return Optional.empty();
-        }
-        String ref = entry.scope() == null ? null : entry.scope().strip();
-        Caller caller = bundle.caller();
-        switch (type) {
-            case ORG -> {
-                if (ref != null && !ref.isEmpty()) {
-                    errors.add(prefix + "scope", "must be left out for scope_type org");
-                    return Optional.empty();
-                }
-                return Optional.of(Scope.org());
-            }
-            case PROJECT -> {
-                UUID id = uuid(ref);
-                Optional<Scope> project = id == null ? Optional.empty() : scopes.lookup(caller.orgId(), type, id)
-                        .filter(s -> caller.sees(s.ownerProject()));
-                if (project.isEmpty()) {
-                    errors.add(prefix + "scope", ref == null || ref.isEmpty() ? "required for scope_type project: the project's id"
-                            : "no project with id '" + ref + "' in this organization");
-                }
-                return project;
-            }
-            default -> {
-                String owner = type.wireName();
-                Optional<UUID> id = bundle.resolve(owner, ref == null ? null : StringNode.valueOf(ref), prefix + "scope");
-                if (id.isEmpty()) {
-                    return Optional.empty();
-                }
-                Optional<Optional<UUID>> declared = bundle.declaredProject(id.get());
-                return declared.isPresent() ? Optional.of(new Scope(type, id.get(), declared.get().orElse(null)))
-                        : scopes.lookup(caller.orgId(), type, id.get());
-            }
-        }
-    }
-
-    private static UUID uuid(String text) {
-        try {
-            return text == null ? null : UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

@@ -32,6 +32,8 @@ class BudgetController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Get the runner's budget",
+            description = "{max_cost_usd_per_run, max_cost_usd_per_day, max_tokens_per_run, on_exceed}; null limits do not limit.")
     @GetMapping("/api/v1/runners/{id}/budget")
     BudgetBody get(Caller caller, @PathVariable UUID id) {
         access.check(caller, id);

@@ -118,7 +118,8 @@ class MemoryController {
     }
 
     @DeleteMapping
-    @Operation(summary = "Forget everything about one user", description = "?user= is required; {deleted: n}. Gone from search at once, on every node.")
+    @Operation(summary = "Forget everything about one user", description = "?user= is required; {deleted: n}. Gone from search at once, on "
+            + "every node.")
     Map<String, Integer> deleteOfUser(Caller caller, @PathVariable UUID id, @RequestParam(name = "user", required = false) String user) {
         agent(caller, id);
         FieldErrors errors = new FieldErrors().required("user", user);
@@ -127,6 +128,8 @@ class MemoryController {
         return Map.of("deleted", store.deleteOfUser(id, user).size());
     }
 
+    @Operation(summary = "Get the agent's memory settings",
+            description = "{auto_index_turns, ...}: whether turns are remembered without a remember call.")
     @GetMapping("/settings")
     SettingsView settings(Caller caller, @PathVariable UUID id) {
         agent(caller, id);

@@ -1,6 +1,7 @@
 package dev.griddle.server.ops;
 
 import dev.griddle.server.web.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -18,11 +19,13 @@ class HealthController {
         this.jdbc = jdbc;
     }
 
+    @Operation(summary = "Liveness", description = "200 {status: ok} while the process serves requests; no key needed.")
     @GetMapping("/healthz")
     Map<String, String> health() {
         return Map.of("status", "ok");
     }
 
+    @Operation(summary = "Readiness", description = "200 when the database is reachable ({database: up}), 503 otherwise; no key needed.")
     @GetMapping("/readyz")
     ResponseEntity<Map<String, String>> ready() {
         try {

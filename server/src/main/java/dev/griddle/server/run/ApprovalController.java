@@ -8,6 +8,7 @@ import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
+import io.swagger.v3.oas.annotations.Operation;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,6 +39,7 @@ class ApprovalController {
         this.access = access;
     }
 
+    @Operation(summary = "The approval inbox", description = "Approvals of the runs the key sees, filtered by status=pending|completed, paged.")
     @GetMapping("/api/v1/approvals")
     PageQuery.Paged<Approval> inbox(Caller caller, PageQuery page, @RequestParam(required = false) String status) {
         if (status != null && !STATUSES.contains(status)) {
@@ -47,6 +49,7 @@ class ApprovalController {
         return page.result(approvals.list(caller.orgId(), scope, status, null, page.perPage(), page.offset()), approvals.count(caller.orgId(), scope, status, null));
     }
 
+    @Operation(summary = "List a run's approvals", description = "Every approval step of the run, pending or completed.")
     @GetMapping("/api/v1/runs/{runId}/approvals")
     PageQuery.Paged<Approval> forRun(Caller caller, PageQuery page, @PathVariable UUID runId) {
         access.visible(caller, runId);
@@ -54,6 +57,9 @@ class ApprovalController {
                 approvals.count(caller.orgId(), ProjectScope.ALL, null, runId));
     }
 
+    @Operation(summary = "Get an approval",
+            description = "{id, run_id, runner_id, step_id, status: pending|completed|expired, message, approved, comment, result, "
+                    + "created_at, completed_at, expires_at}.")
     @GetMapping("/api/v1/approvals/{id}")
     Approval get(Caller caller, @PathVariable UUID id) {
         Approval approval = approvals.find(caller.orgId(), id).orElseThrow(() -> ApiException.notFound("approval", id));
@@ -61,6 +67,8 @@ class ApprovalController {
         return approval;
     }
 
+    @Operation(summary = "Approve or reject",
+            description = "{approved, comment?, result?}; merged into the approval step's output and the run goes on. Completing twice is 409.")
     @PostMapping("/api/v1/approvals/{id}/complete")
     Approval complete(Caller caller, @PathVariable UUID id, @RequestBody CompleteApproval body) {
         get(caller, id);

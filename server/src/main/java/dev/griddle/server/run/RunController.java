@@ -11,6 +11,7 @@ import dev.griddle.server.llm.RunnerAccess;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.PageQuery;
+import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -54,6 +55,9 @@ class RunController {
         this.access = access;
     }
 
+    @Operation(summary = "Start a run",
+            description = "{input, version?, step_overrides?}; 201 with the queued run. Input failing the runner's input_schema is 422; "
+                    + "without version an unpublished draft is published first.")
     @PostMapping("/api/v1/runners/{runnerId}/runs")
     ResponseEntity<RunView> start(Caller caller, @PathVariable UUID runnerId, @RequestBody(required = false) StartRun body) {
         StartRun request = body == null ? new StartRun(null, null, null) : body;
@@ -62,6 +66,8 @@ class RunController {
         return ResponseEntity.created(URI.create("/api/v1/runs/" + run.id())).body(RunView.of(run));
     }
 
+    @Operation(summary = "List runs",
+            description = "All runners' runs the key sees, filtered by runner_id, status, trigger_type, from, to; newest first, paged.")
     @GetMapping("/api/v1/runs")
     PageQuery.Paged<RunView> list(Caller caller, PageQuery page, @RequestParam(name = "runner_id", required = false) UUID runnerId,
             @RequestParam(required = false) String status, @RequestParam(name = "trigger_type", required = false) String triggerType,
@@ -69,6 +75,7 @@ class RunController {
         return feed(caller, page, runnerId, status, triggerType, from, to);
     }
 
+    @Operation(summary = "List a runner's runs", description = "Newest first, paged.")
     @GetMapping("/api/v1/runners/{runnerId}/runs")
     PageQuery.Paged<RunView> listForRunner(Caller caller, PageQuery page, @PathVariable UUID runnerId,
             @RequestParam(required = false) String status, @RequestParam(name = "trigger_type", required = false) String triggerType,
@@ -77,11 +84,15 @@ class RunController {
         return feed(caller, page, runnerId, status, triggerType, from, to);
     }
 
+    @Operation(summary = "Get a run",
+            description = "{id, runner_id, version, status, input, output, error, trigger, parent_run_id, cost_usd, tokens, timestamps}.")
     @GetMapping("/api/v1/runs/{id}")
     RunView get(Caller caller, @PathVariable UUID id) {
         return RunView.of(access.visible(caller, id));
     }
 
+    @Operation(summary = "Pause a run",
+            description = "Running steps finish; no new step starts until it is resumed. Not allowed in its state -> 409.")
     @PostMapping("/api/v1/runs/{id}/pause")
     RunView pause(Caller caller, @PathVariable UUID id) {
         access.visible(caller, id);
@@ -92,6 +103,8 @@ class RunController {
     record ResumeRun(java.math.BigDecimal addBudgetUsd) {
     }
 
+    @Operation(summary = "Resume a run",
+            description = "Also lifts budget_paused; {add_budget_usd?} raises the budget. Not allowed in its state -> 409.")
     @PostMapping("/api/v1/runs/{id}/resume")
     RunView resume(Caller caller, @PathVariable UUID id, @RequestBody(required = false) ResumeRun body) {
         access.visible(caller, id);
@@ -102,6 +115,8 @@ class RunController {
         return RunView.of(commands.resume(caller.orgId(), id, add));
     }
 
+    @Operation(summary = "Cancel a run",
+            description = "{mode: immediate|graceful}; graceful lets running steps finish and starts no new ones. A finished run is 409.")
     @PostMapping("/api/v1/runs/{id}/cancel")
     RunView cancel(Caller caller, @PathVariable UUID id, @RequestBody(required = false) CancelRun body) {
         access.visible(caller, id);
@@ -111,6 +126,8 @@ class RunController {
         return RunView.of(commands.cancel(caller.orgId(), id, mode));
     }
 
+    @Operation(summary = "Retry a failed or cancelled run",
+            description = "Same run, new attempts: succeeded steps keep their outputs, failed, cancelled and blocked steps run again.")
     @PostMapping("/api/v1/runs/{id}/retry")
     RunView retry(Caller caller, @PathVariable UUID id) {
         access.visible(caller, id);

@@ -8,6 +8,7 @@ import dev.griddle.server.runner.RunnerCatalog;
 import dev.griddle.server.runner.StepSpec;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
+import io.swagger.v3.oas.annotations.Operation;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,12 +45,15 @@ class RunDetailsController {
         this.catalog = catalog;
     }
 
+    @Operation(summary = "List a run's step executions",
+            description = "{step_id, status, attempt, output, error, skip_reason, started_at, finished_at} per attempt.")
     @GetMapping("/api/v1/runs/{id}/steps")
     Steps steps(Caller caller, @PathVariable UUID id) {
         RunRow run = access.visible(caller, id);
         return new Steps(queries.steps(run, order(run)));
     }
 
+    @Operation(summary = "Get a run's context", description = "{input, steps: {step_id: output}, variables}: what templates see.")
     @GetMapping("/api/v1/runs/{id}/context")
     JsonNode context(Caller caller, @PathVariable UUID id) {
         RunRow run = access.visible(caller, id);
@@ -63,6 +67,7 @@ class RunDetailsController {
         return context;
     }
 
+    @Operation(summary = "List a run's events", description = "By cursor: ?after=&limit= -> {data: [event], meta: {next_cursor}}.")
     @GetMapping("/api/v1/runs/{id}/events")
     Feed<EventLog.Event> events(Caller caller, @PathVariable UUID id, @RequestParam(required = false) String after,
             @RequestParam(required = false) String limit) {

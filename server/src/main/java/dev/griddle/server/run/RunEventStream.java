@@ -7,6 +7,7 @@ import dev.griddle.server.engine.RunReader;
 import dev.griddle.server.engine.Wakeups;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.EventStreams;
+import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -55,6 +56,8 @@ class RunEventStream implements SmartLifecycle {
         this.wakeups = wakeups;
     }
 
+    @Operation(summary = "Follow a run's events",
+            description = "Server-Sent Events of the run's events as they happen, from Last-Event-ID on; ends when the run ends.")
     @GetMapping(path = "/api/v1/runs/{id}/events/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     SseEmitter stream(Caller caller, @PathVariable UUID id, @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
             @RequestParam(required = false) String after) {

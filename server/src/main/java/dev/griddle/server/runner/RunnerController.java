@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 @RequestMapping("/api/v1/runners")
-class RunnerController {
+public class RunnerController {
 
     private final RunnerStore runners;
     private final RunnerVersions versions;
@@ -79,19 +79,23 @@ class RunnerController {
         return ResponseEntity.created(URI.create("/api/v1/runners/" + runner.id())).body(view(find(caller, runner.id())));
     }
 
+    @Operation(summary = "List runners", description = "The runners of the projects the key sees, paged.")
     @GetMapping
-    PageQuery.Paged<RunnerViews.Runner> list(Caller caller, PageQuery page, @RequestParam(name = "project_id", required = false) UUID projectId) {
+    public PageQuery.Paged<RunnerViews.Runner> list(Caller caller, PageQuery page, @RequestParam(name = "project_id", required = false) UUID projectId) {
         List<RunnerViews.Runner> data = runners.list(caller, projectId, page).stream().map(this::view).toList();
         return page.result(data, runners.count(caller, projectId));
     }
 
+    @Operation(summary = "Get a runner",
+            description = "The draft: {name, description, default_model, input_schema, project_id, steps, output, latest_version}.")
     @GetMapping("/{id}")
-    RunnerViews.Runner get(Caller caller, @PathVariable UUID id) {
+    public RunnerViews.Runner get(Caller caller, @PathVariable UUID id) {
         return view(find(caller, id));
     }
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Update a runner's draft", description = "Fields left out keep their value; input_schema and output are cleared by an explicit null.")
+    @Operation(summary = "Update a runner's draft", description = "Fields left out keep their value; input_schema and output are cleared by "
+            + "an explicit null.")
     RunnerViews.Runner update(Caller caller, @PathVariable UUID id, @RequestBody RunnerDraft body) {
         StoredRunner current = find(caller, id);
         checkShape(body, false);
@@ -117,6 +121,21 @@ class RunnerController {
         return get(caller, id);
     }
 
+    /**
+     * {@link #update} with a draft given as a tree (the console's YAML editor, parsed): bound by
+     * the same JSON rules as a request body, so a field of the wrong type is the same 422.
+     */
+    public RunnerViews.Runner updateDraft(Caller caller, UUID id, JsonNode draft) {
+        RunnerDraft body;
+        try {
+            body = json.treeToValue(draft, RunnerDraft.class);
+        } catch (tools.jackson.core.JacksonException e) {
+            throw ApiException.badRequest("The draft does not fit a runner: " + e.getOriginalMessage());
+        }
+        return update(caller, id, body);
+    }
+
+    @Operation(summary = "Delete a runner", description = "With its versions, triggers and connections. 204.")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);
@@ -126,7 +145,7 @@ class RunnerController {
 
     @PostMapping("/{id}/validate")
     @Operation(summary = "Validate the draft", description = "Dry run: 200 {valid, errors: [{step_id, path, message}]}; nothing is saved.")
-    RunnerViews.Validation validate(Caller caller, @PathVariable UUID id) {
+    public RunnerViews.Validation validate(Caller caller, @PathVariable UUID id) {
         StoredRunner runner = find(caller, id);
         List<ValidationError> errors = new ArrayList<>(validator.validate(runner.steps(), runner.output(), runner.inputSchema()));
         errors.addAll(references.check(caller.orgId(), runner.projectId(), runner.steps(), ""));
@@ -138,7 +157,7 @@ class RunnerController {
     @Operation(summary = "Publish the draft as a new immutable version",
             description = "201 with the new version. When the draft equals the latest version nothing is published and that version is "
                     + "returned with 200. An invalid draft is 422 VALIDATION_FAILED with details.errors [{step_id, path, message}].")
-    ResponseEntity<RunnerViews.Version> publish(Caller caller, @PathVariable UUID id) {
+    public ResponseEntity<RunnerViews.Version> publish(Caller caller, @PathVariable UUID id) {
         find(caller, id);
         RunnerVersions.Published published = versions.publish(caller.orgId(), id);
         RunnerViews.Version body = RunnerViews.Version.of(published.version());
@@ -150,15 +169,16 @@ class RunnerController {
 
     @GetMapping("/{id}/versions")
     @Operation(summary = "List published versions", description = "Newest first.")
-    PageQuery.Paged<RunnerViews.Version> versions(Caller caller, @PathVariable UUID id, PageQuery page) {
+    public PageQuery.Paged<RunnerViews.Version> versions(Caller caller, @PathVariable UUID id, PageQuery page) {
         find(caller, id);
         List<RunnerViews.Version> data = versionStore.list(caller.orgId(), id, page.perPage(), page.offset()).stream()
                 .map(RunnerViews.Version::of).toList();
         return page.result(data, versionStore.count(caller.orgId(), id));
     }
 
+    @Operation(summary = "Get a published version", description = "The immutable step graph of version n.")
     @GetMapping("/{id}/versions/{version}")
-    RunnerViews.Version version(Caller caller, @PathVariable UUID id, @PathVariable int version) {
+    public RunnerViews.Version version(Caller caller, @PathVariable UUID id, @PathVariable int version) {
         find(caller, id);
         return versionStore.find(caller.orgId(), id, version).map(RunnerViews.Version::of)
                 .orElseThrow(() -> ApiException.notFound("Runner " + id + " has no version " + version));

@@ -6,18 +6,18 @@ import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
 /** What the runner API returns. */
-final class RunnerViews {
+public final class RunnerViews {
 
     private RunnerViews() {
     }
 
     /** A runner and its draft. {@code valid}: whether the draft would publish; {@code latest_version}: null until first published. */
-    record Runner(UUID id, String name, String description, String defaultModel, JsonNode inputSchema, UUID projectId, JsonNode steps,
+    public record Runner(UUID id, String name, String description, String defaultModel, JsonNode inputSchema, UUID projectId, JsonNode steps,
             JsonNode output, Integer latestVersion, boolean valid, Instant createdAt, Instant updatedAt) {
     }
 
     /** An immutable version: what runs pinned to it execute. */
-    record Version(UUID runnerId, int version, String name, JsonNode steps, JsonNode output, JsonNode inputSchema, String defaultModel,
+    public record Version(UUID runnerId, int version, String name, JsonNode steps, JsonNode output, JsonNode inputSchema, String defaultModel,
             Instant createdAt) {
 
         static Version of(VersionStore.StoredVersion v) {
@@ -33,6 +33,6 @@ final class RunnerViews {
     }
 
     /** The answer of {@code POST /runners/{id}/validate}. */
-    record Validation(boolean valid, List<ValidationError> errors) {
+    public record Validation(boolean valid, List<ValidationError> errors) {
     }
 }

@@ -5,6 +5,7 @@ import dev.griddle.server.web.Audit;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
+import io.swagger.v3.oas.annotations.Operation;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,13 +35,13 @@ import tools.jackson.databind.JsonNode;
  */
 @RestController
 @RequestMapping("/api/v1/secrets")
-class SecretController {
+public class SecretController {
 
     static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     static final int MAX_VALUE_BYTES = 64 * 1024;
 
     /** {@code project_ids}: the projects whose runs may use the secret; empty = every project. */
-    record SecretView(String name, List<UUID> projectIds, Instant createdAt, Instant updatedAt) {
+    public record SecretView(String name, List<UUID> projectIds, Instant createdAt, Instant updatedAt) {
         static SecretView of(SecretStore.Entry e) {
             return new SecretView(e.name(), e.projectIds(), e.createdAt(), e.updatedAt());
         }
@@ -58,12 +59,14 @@ class SecretController {
         this.clock = clock;
     }
 
+    @Operation(summary = "List secrets", description = "Names and timestamps only; values are never returned.")
     @GetMapping
-    PageQuery.Paged<SecretView> list(Caller caller, PageQuery page) {
+    public PageQuery.Paged<SecretView> list(Caller caller, PageQuery page) {
         return page.result(store.list(caller.orgId(), page.perPage(), page.offset()).stream().map(SecretView::of).toList(),
                 store.count(caller.orgId()));
     }
 
+    @Operation(summary = "Get a secret's metadata", description = "Its name, projects and timestamps; never the value.")
     @GetMapping("/{name}")
     SecretView get(Caller caller, @PathVariable String name) {
         checkName(name);
@@ -74,6 +77,8 @@ class SecretController {
      * {@code 201} when the secret is new, {@code 200} when it was replaced. {@code project_ids}
      * left out keeps the current ones (none for a new secret: every project).
      */
+    @Operation(summary = "Create or replace a secret",
+            description = "{value, project_ids?}; encrypted at rest, never returned. Needs a key for all projects.")
     @PutMapping("/{name}")
     ResponseEntity<SecretView> put(Caller caller, @PathVariable String name, @RequestBody(required = false) JsonNode body) {
         checkName(name);
@@ -100,6 +105,7 @@ class SecretController {
         return ResponseEntity.status(done.created() ? HttpStatus.CREATED : HttpStatus.OK).body(SecretView.of(done.entry()));
     }
 
+    @Operation(summary = "Delete a secret", description = "Runs that need it fail from now on. 204. Needs a key for all projects.")
     @DeleteMapping("/{name}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable String name) {
         checkName(name);

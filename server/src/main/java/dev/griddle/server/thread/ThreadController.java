@@ -29,26 +29,26 @@ import tools.jackson.databind.JsonNode;
 /** {@code /api/v1/threads}: conversations with an agent, answered as Server-Sent Events. */
 @RestController
 @RequestMapping("/api/v1/threads")
-class ThreadController {
+public class ThreadController {
 
     /** How long a client may stay on one answer's stream; the turn itself is bounded by the model timeout. */
     private static final Duration MAX_STREAM = Duration.ofMinutes(30);
     static final int MAX_CONTENT = 100_000;
 
-    record ThreadBody(UUID agentId, String title, String user) {
+    public record ThreadBody(UUID agentId, String title, String user) {
     }
 
-    record MessageBody(String content) {
+    public record MessageBody(String content) {
     }
 
-    record ThreadView(UUID id, UUID agentId, String title, String user, Instant createdAt, Instant updatedAt) {
+    public record ThreadView(UUID id, UUID agentId, String title, String user, Instant createdAt, Instant updatedAt) {
         static ThreadView of(ChatThread t) {
             return new ThreadView(t.id(), t.agentId(), t.title(), t.user(), t.createdAt(), t.updatedAt());
         }
     }
 
     /** An answer's usage: its model, how many calls the turn made, their tokens and cost. */
-    record UsageView(String model, int modelCalls, long inputTokens, long outputTokens, BigDecimal costUsd) {
+    public record UsageView(String model, int modelCalls, long inputTokens, long outputTokens, BigDecimal costUsd) {
         static UsageView of(ThreadMessage.Usage u) {
             return u == null ? null : new UsageView(u.model(), u.modelCalls(), u.inputTokens(), u.outputTokens(), money(u.costUsd()));
         }
@@ -59,7 +59,7 @@ class ThreadController {
         }
     }
 
-    record MessageView(UUID id, UUID threadId, long seq, String role, String content, String status, JsonNode toolCalls, UsageView usage,
+    public record MessageView(UUID id, UUID threadId, long seq, String role, String content, String status, JsonNode toolCalls, UsageView usage,
             Instant createdAt) {
         static MessageView of(ThreadMessage m) {
             return new MessageView(m.id(), m.threadId(), m.seq(), m.role(), m.content(), m.status(), m.toolCalls(), UsageView.of(m.usage()),
@@ -79,8 +79,9 @@ class ThreadController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Start a thread", description = "{agent_id, title?, user?}; 201 with the thread.")
     @PostMapping
-    ResponseEntity<ThreadView> create(Caller caller, @RequestBody ThreadBody body) {
+    public ResponseEntity<ThreadView> create(Caller caller, @RequestBody ThreadBody body) {
         FieldErrors errors = new FieldErrors().required("agent_id", body.agentId()).maxLength("title", body.title(), 500);
         if (body.user() != null && (body.user().isBlank() || body.user().length() > AgentMemory.MAX_USER)) {
             errors.add("user", "must be 1 to " + AgentMemory.MAX_USER + " characters when given");
@@ -95,19 +96,22 @@ class ThreadController {
         return ResponseEntity.created(URI.create("/api/v1/threads/" + thread.id())).body(ThreadView.of(thread));
     }
 
+    @Operation(summary = "List threads", description = "Filtered by agent_id, newest first, paged.")
     @GetMapping
-    PageQuery.Paged<ThreadView> list(Caller caller, PageQuery page, @RequestParam(name = "agent_id", required = false) UUID agentId) {
+    public PageQuery.Paged<ThreadView> list(Caller caller, PageQuery page, @RequestParam(name = "agent_id", required = false) UUID agentId) {
         return page.result(threads.list(caller.orgId(), agentId, caller.projectIds(), page.perPage(), page.offset()).stream().map(ThreadView::of)
                 .toList(), threads.count(caller.orgId(), agentId, caller.projectIds()));
     }
 
+    @Operation(summary = "Get a thread", description = "{id, agent_id, title, user, created_at}.")
     @GetMapping("/{id}")
-    ThreadView get(Caller caller, @PathVariable UUID id) {
+    public ThreadView get(Caller caller, @PathVariable UUID id) {
         return ThreadView.of(find(caller, id));
     }
 
+    @Operation(summary = "List a thread's messages", description = "User and assistant messages in order, with tool calls and status.")
     @GetMapping("/{id}/messages")
-    PageQuery.Paged<MessageView> messages(Caller caller, @PathVariable UUID id, PageQuery page) {
+    public PageQuery.Paged<MessageView> messages(Caller caller, @PathVariable UUID id, PageQuery page) {
         ChatThread thread = find(caller, id);
         return page.result(threads.messages(thread.id(), page.perPage(), page.offset()).stream().map(MessageView::of).toList(),
                 threads.countMessages(thread.id()));
@@ -117,7 +121,7 @@ class ThreadController {
     @Operation(summary = "Send a message; the answer streams back", description = "Server-Sent Events: message.delta {text}, tool.call "
             + "{name, arguments}, tool.result {name, result | error}, message.completed {message}, error {code, message}; then the stream ends. "
             + "A turn already running in the thread, on any node, is a 409. A client that disconnects does not stop the turn; the answer is stored.")
-    SseEmitter send(Caller caller, @PathVariable UUID id, @RequestBody MessageBody body) {
+    public SseEmitter send(Caller caller, @PathVariable UUID id, @RequestBody MessageBody body) {
         ChatThread thread = find(caller, id);
         new FieldErrors().required("content", body.content()).maxLength("content", body.content(), MAX_CONTENT).throwIfAny();
         Turns.Prepared prepared = turns.prepare(thread);

@@ -4,6 +4,7 @@ import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
+import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -43,6 +44,9 @@ class ToolController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Create an HTTP tool",
+            description = "{name, description, parameters (JSON Schema), http: {method, url, headers, body}} templated with args.<name> and "
+                    + "secrets.<NAME>.")
     @PostMapping
     ResponseEntity<ToolView> create(Caller caller, @RequestBody ToolBody body) {
         caller.requireAllProjects("create tools");
@@ -56,16 +60,19 @@ class ToolController {
         return ResponseEntity.created(URI.create("/api/v1/tools/" + tool.id())).body(ToolView.of(tool));
     }
 
+    @Operation(summary = "List tools", description = "The organization's custom tools (org-wide: every key of the organization sees them), paged.")
     @GetMapping
     PageQuery.Paged<ToolView> list(Caller caller, PageQuery page) {
         return page.result(tools.list(caller.orgId(), page.perPage(), page.offset()).stream().map(ToolView::of).toList(), tools.count(caller.orgId()));
     }
 
+    @Operation(summary = "Get a tool", description = "Its name, description, parameters and HTTP request template.")
     @GetMapping("/{id}")
     ToolView get(Caller caller, @PathVariable UUID id) {
         return ToolView.of(find(caller, id));
     }
 
+    @Operation(summary = "Update a tool", description = "Fields left out keep their value.")
     @PatchMapping("/{id}")
     ToolView update(Caller caller, @PathVariable UUID id, @RequestBody ToolBody body) {
         StoredTool current = find(caller, id);
@@ -82,6 +89,7 @@ class ToolController {
         return ToolView.of(updated);
     }
 
+    @Operation(summary = "Delete a tool", description = "Detaches it from every runner and agent. 204.")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);

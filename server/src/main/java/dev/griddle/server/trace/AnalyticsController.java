@@ -2,6 +2,7 @@ package dev.griddle.server.trace;
 
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
+import io.swagger.v3.oas.annotations.Operation;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
@@ -21,27 +22,32 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Analytics over finished runs, counted in the hour they finished (UTC). {@code from} is rounded
- * down and {@code to} up to whole hours (days for daily series): rollups are hourly.
+ * down and {@code to} up to whole hours (days for daily series): rollups are hourly. The console's
+ * analytics page calls the same two methods, as its signed-in key.
  */
 @RestController
-class AnalyticsController {
+public class AnalyticsController {
 
-    record ModelUsage(String model, long calls, long inputTokens, long outputTokens, BigDecimal costUsd) {
+    public record ModelUsage(String model, long calls, long inputTokens, long outputTokens, BigDecimal costUsd) {
     }
 
-    record StepTypeUsage(String stepType, long attempts, long failed, long avgDurationMs) {
+    public record StepTypeUsage(String stepType, long attempts, long failed, long avgDurationMs) {
     }
 
-    record Summary(String window, Instant from, Instant to, long runs, long succeeded, long failed, long cancelled, Double successRate,
+    public record RunnerUsage(UUID runnerId, String name, long runs, long succeeded, long failed, long cancelled, Double successRate, Long p50DurationMs,
+            Long p95DurationMs, long inputTokens, long outputTokens, BigDecimal costUsd) {
+    }
+
+    public record Summary(String window, Instant from, Instant to, long runs, long succeeded, long failed, long cancelled, Double successRate,
             long liveRuns, Long p50DurationMs, Long p95DurationMs, long stepsExecuted, long retrievals, long threadTurns, long inputTokens, long outputTokens,
-            BigDecimal costUsd, List<ModelUsage> byModel, List<StepTypeUsage> byStepType) {
+            BigDecimal costUsd, List<ModelUsage> byModel, List<StepTypeUsage> byStepType, List<RunnerUsage> byRunner) {
     }
 
-    record Point(Instant t, Number value) {
+    public record Point(Instant t, Number value) {
     }
 
-    record Series(List<Point> data, Meta meta) {
-        record Meta(String metric, String granularity, Instant from, Instant to) {
+    public record Series(List<Point> data, Meta meta) {
+        public record Meta(String metric, String granularity, Instant from, Instant to) {
         }
     }
 
@@ -65,8 +71,11 @@ class AnalyticsController {
      * {@code thread_turns}, the tokens, the cost and {@code by_model}, unless {@code runner_id} is
      * given; {@code agent_id} narrows to that agent's turns (no run belongs to an agent yet).
      */
+    @Operation(summary = "Summarize runs over a window",
+            description = "window=day|week|month|all (or from/to), optionally one runner_id or agent_id: runs, success rate, p50/p95 "
+                    + "duration, tokens and cost, by model and by step type.")
     @GetMapping("/api/v1/analytics/summary")
-    Summary summary(Caller caller, @RequestParam(required = false) String window, @RequestParam(required = false) String from,
+    public Summary summary(Caller caller, @RequestParam(required = false) String window, @RequestParam(required = false) String from,
             @RequestParam(required = false) String to, @RequestParam(name = "runner_id", required = false) String runnerId,
             @RequestParam(name = "agent_id", required = false) String agentId) {
         FieldErrors errors = new FieldErrors();
@@ -91,10 +100,23 @@ class AnalyticsController {
         totals.models.forEach((model, m) -> models.add(new ModelUsage(model, m.calls, m.inputTokens, m.outputTokens, AnalyticsQueries.money(m.costUsd))));
         List<StepTypeUsage> types = new ArrayList<>();
         totals.steps.forEach((type, s) -> types.add(new StepTypeUsage(type, s.attempts, s.failed, s.attempts == 0 ? 0 : s.durationMs / s.attempts)));
-        Double rate = all.runs == 0 ? null : BigDecimal.valueOf(all.succeeded).divide(BigDecimal.valueOf(all.runs), 4, RoundingMode.HALF_EVEN).doubleValue();
-        return new Summary(w, start, end, all.runs, all.succeeded, all.failed, all.cancelled, rate, agent != null ? 0 : queries.live(scope),
+        Map<UUID, String> names = queries.runnerNames(caller.orgId(), totals.runners.keySet());
+        List<RunnerUsage> runners = new ArrayList<>();
+        totals.runners.forEach((id, r) -> {
+            java.util.SortedMap<Integer, Long> d = totals.runnerDurations.getOrDefault(id, new TreeMap<>());
+            runners.add(new RunnerUsage(id, names.get(id), r.runs, r.succeeded, r.failed, r.cancelled, rate(r), DurationBuckets.quantile(d, 0.5),
+                    DurationBuckets.quantile(d, 0.95), r.inputTokens, r.outputTokens, AnalyticsQueries.money(r.costUsd)));
+        });
+        runners.sort(java.util.Comparator.comparing(RunnerUsage::costUsd).reversed().thenComparing(RunnerUsage::runs, java.util.Comparator.reverseOrder())
+                .thenComparing(RunnerUsage::runnerId));
+        return new Summary(w, start, end, all.runs, all.succeeded, all.failed, all.cancelled, rate(all), agent != null ? 0 : queries.live(scope),
                 DurationBuckets.quantile(totals.durations, 0.5), DurationBuckets.quantile(totals.durations, 0.95), all.steps, all.retrievals, turns,
-                all.inputTokens, all.outputTokens, AnalyticsQueries.money(all.costUsd), models, types);
+                all.inputTokens, all.outputTokens, AnalyticsQueries.money(all.costUsd), models, types, runners);
+    }
+
+    /** Succeeded / finished runs, to 4 places; null without runs. */
+    private static Double rate(Usage.Runs r) {
+        return r.runs == 0 ? null : BigDecimal.valueOf(r.succeeded).divide(BigDecimal.valueOf(r.runs), 4, RoundingMode.HALF_EVEN).doubleValue();
     }
 
     private List<TurnUsage.Hourly> turns(AnalyticsQueries.Scope scope, UUID agent) {
@@ -107,8 +129,11 @@ class AnalyticsController {
      * or 30 days (daily). {@code tokens} and {@code cost_usd} include chat-thread turns unless
      * {@code runner_id} is given.
      */
+    @Operation(summary = "A metric over time",
+            description = "metric=runs|cost_usd|tokens|steps per granularity=hour|day between from and to: {data: [{t, value}], meta: "
+                    + "{metric, granularity}}.")
     @GetMapping("/api/v1/analytics/timeseries")
-    Series timeseries(Caller caller, @RequestParam(required = false) String metric, @RequestParam(required = false) String granularity,
+    public Series timeseries(Caller caller, @RequestParam(required = false) String metric, @RequestParam(required = false) String granularity,
             @RequestParam(required = false) String from, @RequestParam(required = false) String to,
             @RequestParam(name = "runner_id", required = false) String runnerId) {
         FieldErrors errors = new FieldErrors();

@@ -64,23 +64,30 @@ class AnalyticsQueries {
     private Totals totalsInSnapshot(Scope scope) {
         Totals t = new Totals();
         bind(jdbc.sql("""
-                select hour, sum(runs) runs, sum(succeeded) succeeded, sum(failed) failed, sum(cancelled) cancelled, sum(steps) steps,
+                select hour, runner_id, sum(runs) runs, sum(succeeded) succeeded, sum(failed) failed, sum(cancelled) cancelled, sum(steps) steps,
                        sum(retrievals) retrievals, sum(input_tokens) input_tokens, sum(output_tokens) output_tokens, sum(cost_usd) cost_usd
-                from run_rollups""" + "\n" + WHERE + " group by hour"), scope).query((rs, n) -> {
-                    Usage.Runs r = t.hours.computeIfAbsent(instant(rs.getTimestamp("hour")), h -> new Usage.Runs());
-                    r.runs += rs.getLong("runs");
-                    r.succeeded += rs.getLong("succeeded");
-                    r.failed += rs.getLong("failed");
-                    r.cancelled += rs.getLong("cancelled");
-                    r.steps += rs.getLong("steps");
-                    r.retrievals += rs.getLong("retrievals");
-                    r.inputTokens += rs.getLong("input_tokens");
-                    r.outputTokens += rs.getLong("output_tokens");
-                    r.costUsd = r.costUsd.add(rs.getBigDecimal("cost_usd"));
+                from run_rollups""" + "\n" + WHERE + " group by hour, runner_id"), scope).query((rs, n) -> {
+                    Usage.Runs r = new Usage.Runs();
+                    r.runs = rs.getLong("runs");
+                    r.succeeded = rs.getLong("succeeded");
+                    r.failed = rs.getLong("failed");
+                    r.cancelled = rs.getLong("cancelled");
+                    r.steps = rs.getLong("steps");
+                    r.retrievals = rs.getLong("retrievals");
+                    r.inputTokens = rs.getLong("input_tokens");
+                    r.outputTokens = rs.getLong("output_tokens");
+                    r.costUsd = rs.getBigDecimal("cost_usd");
+                    Totals.sum(t.hours.computeIfAbsent(instant(rs.getTimestamp("hour")), h -> new Usage.Runs()), r);
+                    Totals.sum(t.runners.computeIfAbsent(rs.getObject("runner_id", UUID.class), k -> new Usage.Runs()), r);
                     return null;
                 }).list();
-        bind(jdbc.sql("select bucket, sum(runs) runs from duration_rollups\n" + WHERE + " group by bucket"), scope)
-                .query((rs, n) -> t.durations.merge((int) rs.getShort("bucket"), rs.getLong("runs"), Long::sum)).list();
+        bind(jdbc.sql("select runner_id, bucket, sum(runs) runs from duration_rollups\n" + WHERE + " group by runner_id, bucket"), scope)
+                .query((rs, n) -> {
+                    int bucket = rs.getShort("bucket");
+                    long runs = rs.getLong("runs");
+                    t.durations.merge(bucket, runs, Long::sum);
+                    return t.runnerDurations.computeIfAbsent(rs.getObject("runner_id", UUID.class), k -> new TreeMap<>()).merge(bucket, runs, Long::sum);
+                }).list();
         bind(jdbc.sql("select step_type, sum(attempts) attempts, sum(failed) failed, sum(duration_ms) duration_ms from step_rollups\n" + WHERE
                 + " group by step_type"), scope).query((rs, n) -> {
                     Usage.Steps s = t.steps.computeIfAbsent(rs.getString("step_type"), k -> new Usage.Steps());
@@ -101,6 +108,17 @@ class AnalyticsQueries {
                 }).list();
         t.add(tail(scope));
         return t;
+    }
+
+    /** The names of these runners of the organization, by id (a deleted runner has none). */
+    Map<UUID, String> runnerNames(UUID orgId, java.util.Collection<UUID> ids) {
+        Map<UUID, String> names = new java.util.HashMap<>();
+        if (ids.isEmpty()) {
+            return names;
+        }
+        jdbc.sql("select id, name from runners where org_id = :org and id = any(:ids)").param("org", orgId).param("ids", ids.toArray(UUID[]::new))
+                .query((rs, n) -> names.put(rs.getObject("id", UUID.class), rs.getString("name"))).list();
+        return names;
     }
 
     /** Runs not finished yet, right now (no window). */
@@ -144,21 +162,19 @@ class AnalyticsQueries {
         final SortedMap<Integer, Long> durations = new TreeMap<>();
         final SortedMap<String, Usage.Steps> steps = new TreeMap<>();
         final SortedMap<String, Usage.Models> models = new TreeMap<>();
+        /** Per runner: its runs and their duration buckets. */
+        final java.util.Map<UUID, Usage.Runs> runners = new java.util.HashMap<>();
+        final java.util.Map<UUID, SortedMap<Integer, Long>> runnerDurations = new java.util.HashMap<>();
 
         void add(Usage usage) {
             usage.runs.forEach((cell, r) -> {
-                Usage.Runs h = hours.computeIfAbsent(cell.hour(), k -> new Usage.Runs());
-                h.runs += r.runs;
-                h.succeeded += r.succeeded;
-                h.failed += r.failed;
-                h.cancelled += r.cancelled;
-                h.steps += r.steps;
-                h.retrievals += r.retrievals;
-                h.inputTokens += r.inputTokens;
-                h.outputTokens += r.outputTokens;
-                h.costUsd = h.costUsd.add(r.costUsd);
+                sum(hours.computeIfAbsent(cell.hour(), k -> new Usage.Runs()), r);
+                sum(runners.computeIfAbsent(cell.runnerId(), k -> new Usage.Runs()), r);
             });
-            usage.durations.values().forEach(b -> b.forEach((bucket, n) -> durations.merge(bucket, n, Long::sum)));
+            usage.durations.forEach((cell, b) -> b.forEach((bucket, n) -> {
+                durations.merge(bucket, n, Long::sum);
+                runnerDurations.computeIfAbsent(cell.runnerId(), k -> new TreeMap<>()).merge(bucket, n, Long::sum);
+            }));
             eachInner(usage.steps, (type, s) -> {
                 Usage.Steps t = steps.computeIfAbsent(type, k -> new Usage.Steps());
                 t.attempts += s.attempts;
@@ -195,17 +211,22 @@ class AnalyticsQueries {
         Usage.Runs overall() {
             Usage.Runs all = new Usage.Runs();
             for (Usage.Runs r : hours.values()) {
-                all.runs += r.runs;
-                all.succeeded += r.succeeded;
-                all.failed += r.failed;
-                all.cancelled += r.cancelled;
-                all.steps += r.steps;
-                all.retrievals += r.retrievals;
-                all.inputTokens += r.inputTokens;
-                all.outputTokens += r.outputTokens;
-                all.costUsd = all.costUsd.add(r.costUsd);
+                sum(all, r);
             }
             return all;
+        }
+
+        /** Adds {@code r} into {@code into}. */
+        static void sum(Usage.Runs into, Usage.Runs r) {
+            into.runs += r.runs;
+            into.succeeded += r.succeeded;
+            into.failed += r.failed;
+            into.cancelled += r.cancelled;
+            into.steps += r.steps;
+            into.retrievals += r.retrievals;
+            into.inputTokens += r.inputTokens;
+            into.outputTokens += r.outputTokens;
+            into.costUsd = into.costUsd.add(r.costUsd);
         }
 
         private static <V> void eachInner(Map<Usage.Cell, Map<String, V>> map, BiConsumer<String, V> f) {

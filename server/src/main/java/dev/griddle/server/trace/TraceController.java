@@ -6,6 +6,7 @@ import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
+import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -51,6 +52,7 @@ class TraceController {
     }
 
     /** Runs and chat-thread turns, newest first: see {@link TraceList} for what each filter selects. */
+    @Operation(summary = "List traces", description = "Filtered by run_id, runner_id, agent_id, thread_id, status; newest first, paged.")
     @GetMapping("/api/v1/traces")
     PageQuery.Paged<TraceView> list(Caller caller, PageQuery page, @RequestParam(name = "run_id", required = false) String runId,
             @RequestParam(name = "runner_id", required = false) String runnerId, @RequestParam(name = "agent_id", required = false) String agentId,
@@ -68,6 +70,7 @@ class TraceController {
     }
 
     /** A run's trace, or a chat-thread answer's. */
+    @Operation(summary = "Get a trace", description = "{trace, spans, evaluations}; spans form a tree by parent_id.")
     @GetMapping("/api/v1/traces/{id}")
     TraceDetail get(Caller caller, @PathVariable UUID id) {
         Optional<RunRow> run = visibleRun(caller, id);
@@ -79,6 +82,7 @@ class TraceController {
         return new TraceDetail(TraceView.of(turn), TurnTraceBuilder.build(turn), evaluations.list(caller.orgId(), id));
     }
 
+    @Operation(summary = "Score a trace", description = "{name, score, comment}: an evaluation attached to the trace.")
     @PostMapping("/api/v1/traces/{id}/evaluations")
     ResponseEntity<EvaluationStore.Evaluation> evaluate(Caller caller, @PathVariable UUID id, @RequestBody(required = false) JsonNode body) {
         boolean turn = visibleRun(caller, id).isEmpty();

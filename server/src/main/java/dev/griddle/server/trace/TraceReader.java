@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * version) and builds the span trees, one run or a batch of runs at a time.
  */
 @Component
-class TraceReader {
+public class TraceReader {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -43,7 +43,8 @@ class TraceReader {
         this.catalog = catalog;
     }
 
-    List<Span> spans(RunRow run) {
+    /** The span tree of one run (the console's trace waterfall reads it too). */
+    public List<Span> spans(RunRow run) {
         return spans(List.of(run)).get(run.id());
     }
 

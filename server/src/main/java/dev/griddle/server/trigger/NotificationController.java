@@ -102,6 +102,7 @@ class NotificationController {
                 .body(NotificationView.of(store.find(caller.orgId(), n.id()).orElseThrow(), secret));
     }
 
+    @Operation(summary = "List a runner's notifications", description = "The URLs notified of the runner's run events.")
     @GetMapping("/api/v1/runners/{runnerId}/notifications")
     PageQuery.Paged<NotificationView> list(Caller caller, @PathVariable UUID runnerId, PageQuery page) {
         runner(caller, runnerId);
@@ -109,11 +110,14 @@ class NotificationController {
                 .toList(), store.count(caller.orgId(), runnerId));
     }
 
+    @Operation(summary = "Get a notification",
+            description = "{id, runner_id, url, events, created_at}; the signing secret is shown only at creation.")
     @GetMapping("/api/v1/notifications/{id}")
     NotificationView get(Caller caller, @PathVariable UUID id) {
         return NotificationView.of(find(caller, id), null);
     }
 
+    @Operation(summary = "Delete a notification", description = "No more deliveries to its URL. 204.")
     @DeleteMapping("/api/v1/notifications/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);

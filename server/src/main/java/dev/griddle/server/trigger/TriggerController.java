@@ -26,7 +26,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /** Cron and webhook triggers of a runner, their fire log, and webhook secret rotation. */
 @RestController
-class TriggerController {
+public class TriggerController {
 
     /**
      * Body of rotate-secret: how long the old secret stays valid (default
@@ -61,7 +61,7 @@ class TriggerController {
             + "signing_secret (webhook, write-only: the secret the sender generated; required for stripe and slack)}. A webhook's response "
             + "alone carries a generated signing_secret; ingress_url is where to POST.")
     @RevealsSecret
-    ResponseEntity<TriggerView> create(Caller caller, @PathVariable UUID runnerId, @RequestBody TriggerRequest body) {
+    public ResponseEntity<TriggerView> create(Caller caller, @PathVariable UUID runnerId, @RequestBody TriggerRequest body) {
         runner(caller, runnerId);
         FieldErrors errors = new FieldErrors();
         TriggerDefinitions.Created created = definitions.create(caller.orgId(), runnerId, body, "", errors);
@@ -71,13 +71,37 @@ class TriggerController {
         return ResponseEntity.created(URI.create("/api/v1/triggers/" + saved.id())).body(view(saved, created.secret()));
     }
 
+    @Operation(summary = "List a runner's triggers", description = "Cron and webhook triggers, paged.")
     @GetMapping("/api/v1/runners/{runnerId}/triggers")
-    PageQuery.Paged<TriggerView> list(Caller caller, @PathVariable UUID runnerId, PageQuery page) {
+    public PageQuery.Paged<TriggerView> list(Caller caller, @PathVariable UUID runnerId, PageQuery page) {
         runner(caller, runnerId);
         List<TriggerView> data = store.listForRunner(caller.orgId(), runnerId, page.perPage(), page.offset()).stream().map(t -> view(t, null)).toList();
         return page.result(data, store.countForRunner(caller.orgId(), runnerId));
     }
 
+    /**
+     * The next {@code count} fire times of a cron trigger, in its time zone (empty for a webhook):
+     * the console shows them beside the trigger.
+     */
+    public java.util.List<java.time.ZonedDateTime> nextFires(TriggerView trigger, int count) {
+        if (trigger.cron() == null) {
+            return java.util.List.of();
+        }
+        CronSchedule schedule = CronSchedule.parse(trigger.cron().schedule(), CronSchedule.zone(trigger.cron().timezone()));
+        java.util.List<java.time.ZonedDateTime> fires = new java.util.ArrayList<>();
+        java.time.Instant at = clock.instant();
+        for (int i = 0; i < Math.min(count, 20); i++) {
+            at = schedule.next(at);
+            if (at == null) {
+                break;
+            }
+            fires.add(at.atZone(schedule.zone()));
+        }
+        return fires;
+    }
+
+    @Operation(summary = "Get a trigger",
+            description = "{type, enabled, input, cron or webhook settings}; a webhook's signing secret is shown only at creation.")
     @GetMapping("/api/v1/triggers/{id}")
     TriggerView get(Caller caller, @PathVariable UUID id) {
         return view(find(caller, id), null);
@@ -95,6 +119,7 @@ class TriggerController {
         return get(caller, id);
     }
 
+    @Operation(summary = "Delete a trigger", description = "A webhook trigger stops accepting deliveries. 204.")
     @DeleteMapping("/api/v1/triggers/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);

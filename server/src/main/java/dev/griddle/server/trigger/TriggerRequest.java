@@ -8,8 +8,8 @@ import tools.jackson.databind.JsonNode;
  * {@code signature_scheme} cannot change. {@code signing_secret} (write-only) is the secret a
  * sender generated, taken at create only (rotate-secret takes a new one).
  */
-record TriggerRequest(String type, Boolean enabled, JsonNode input, Cron cron, String signatureScheme, String signingSecret) {
+public record TriggerRequest(String type, Boolean enabled, JsonNode input, Cron cron, String signatureScheme, String signingSecret) {
 
-    record Cron(String schedule, String timezone, String overlap) {
+    public record Cron(String schedule, String timezone, String overlap) {
     }
 }

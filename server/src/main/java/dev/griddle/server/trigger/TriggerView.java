@@ -10,14 +10,14 @@ import tools.jackson.databind.JsonNode;
  * create and rotate-secret (and not when the caller supplied it); {@code ingress_url} and
  * {@code signature_scheme} only for webhooks, {@code cron} only for cron.
  */
-record TriggerView(UUID id, UUID runnerId, String type, boolean enabled, JsonNode input, Cron cron, Instant nextFireAt,
+public record TriggerView(UUID id, UUID runnerId, String type, boolean enabled, JsonNode input, Cron cron, Instant nextFireAt,
         Instant lastFiredAt, @JsonInclude(JsonInclude.Include.NON_NULL) String ingressUrl,
         @JsonInclude(JsonInclude.Include.NON_NULL) String signatureScheme,
         @JsonInclude(JsonInclude.Include.NON_NULL) String signingSecret,
         @JsonInclude(JsonInclude.Include.NON_NULL) Instant previousSecretExpiresAt, Instant createdAt, Instant updatedAt) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Cron(String schedule, String timezone, String overlap) {
+    public record Cron(String schedule, String timezone, String overlap) {
     }
 
     static TriggerView of(StoredTrigger t, String baseUrl, String plaintextSecret, Instant now) {

@@ -1,6 +1,8 @@
 package dev.griddle.server.trigger;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.HashMap;
@@ -38,6 +40,9 @@ class WebhookController {
             + "run and replayed=true. 202 {run_id, delivery_id, replayed}. 401 for a missing or bad signature and equally for an unknown "
             + "or deleted trigger; 409 for a disabled trigger (signed callers only); 413 over the body limit; 429 past the per-trigger "
             + "limits of verified deliveries or of failed verifications.")
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(description = "The sender's payload, verified byte for byte", content = {
+            @Content(mediaType = "application/json", schema = @Schema(type = "object", description = "The run's input, over the trigger's input")),
+            @Content(mediaType = "application/x-www-form-urlencoded", schema = @Schema(type = "string"))})
     ResponseEntity<Object> deliver(@PathVariable String triggerId, @RequestBody(required = false) byte[] body,
             @RequestHeader HttpHeaders headers, HttpServletRequest servlet) {
         Map<String, String> byName = new HashMap<>();

@@ -4,6 +4,7 @@ import dev.griddle.server.web.ApiException;
 import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
+import io.swagger.v3.oas.annotations.Operation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,8 @@ class TaskController {
         this.reports = reports;
     }
 
+    @Operation(summary = "Extend a task's lease",
+            description = "{lease_token}; a stale token is 409: the task has been or will be handed to another worker.")
     @PostMapping("/heartbeat")
     Lease heartbeat(Caller caller, @PathVariable UUID id, @RequestHeader(name = LEASE_HEADER, required = false) String header,
             @RequestBody(required = false) Heartbeat body) {
@@ -67,6 +70,8 @@ class TaskController {
         return new Lease(id, reports.heartbeat(caller.orgId(), scope(caller), id, token));
     }
 
+    @Operation(summary = "Complete a task",
+            description = "{lease_token, output}: the task step succeeds with that output. A stale lease token is 409.")
     @PostMapping("/complete")
     Reported complete(Caller caller, @PathVariable UUID id, @RequestHeader(name = LEASE_HEADER, required = false) String header,
             @RequestBody Complete body) {
@@ -77,6 +82,9 @@ class TaskController {
     }
 
     /** {@code retryable} (default true) decides whether the step's retry policy may try again. */
+    @Operation(summary = "Fail a task",
+            description = "{lease_token, error: {message, retryable}}: retried by the step's retry policy when retryable. A stale lease "
+                    + "token is 409.")
     @PostMapping("/fail")
     Reported fail(Caller caller, @PathVariable UUID id, @RequestHeader(name = LEASE_HEADER, required = false) String header,
             @RequestBody Fail body) {
@@ -92,6 +100,7 @@ class TaskController {
     }
 
     /** Appends each line to the run's events as a {@code log} event with the task's step id. */
+    @Operation(summary = "Append task log lines", description = "{lease_token, lines}: written as log events of the run.")
     @PostMapping("/logs")
     Appended logs(Caller caller, @PathVariable UUID id, @RequestHeader(name = LEASE_HEADER, required = false) String header,
             @RequestBody Logs body) {

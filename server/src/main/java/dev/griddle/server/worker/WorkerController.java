@@ -7,6 +7,7 @@ import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
 import dev.griddle.server.web.Role;
+import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,7 +32,7 @@ import tools.jackson.databind.JsonNode;
  */
 @RestController
 @RequestMapping("/api/v1/workers")
-class WorkerController {
+public class WorkerController {
 
     record RegisterWorker(String name, String version, String os, String arch, List<String> labels, List<String> taskTypes,
             Integer maxConcurrency) {
@@ -76,6 +77,8 @@ class WorkerController {
         }
     }
 
+    @Operation(summary = "Register a worker",
+            description = "{name, version, os, arch, labels, task_types, max_concurrency}; the same name again is the same worker. Role worker.")
     @PostMapping
     ResponseEntity<Worker> register(Caller caller, @RequestBody RegisterWorker body) {
         requireProtocolRole(caller);
@@ -96,23 +99,28 @@ class WorkerController {
         return ResponseEntity.created(URI.create("/api/v1/workers/" + r.worker().id())).body(r.worker());
     }
 
+    @Operation(summary = "List workers", description = "The organization's worker hosts, paged.")
     @GetMapping
-    PageQuery.Paged<Worker> list(Caller caller, PageQuery page) {
+    public PageQuery.Paged<Worker> list(Caller caller, PageQuery page) {
         Instant now = clock.instant();
         return page.result(workers.list(caller.orgId(), false, page, now), workers.count(caller.orgId(), false, now));
     }
 
+    @Operation(summary = "List available workers", description = "Online and below their max_concurrency.")
     @GetMapping("/available")
     PageQuery.Paged<Worker> available(Caller caller, PageQuery page) {
         Instant now = clock.instant();
         return page.result(workers.list(caller.orgId(), true, page, now), workers.count(caller.orgId(), true, now));
     }
 
+    @Operation(summary = "Get a worker", description = "{id, name, status: online|offline, version, os, arch, labels, task_types, running_tasks, "
+            + "max_concurrency, last_heartbeat_at}.")
     @GetMapping("/{id}")
     Worker get(Caller caller, @PathVariable UUID id) {
         return workers.find(caller.orgId(), id, clock.instant()).orElseThrow(() -> ApiException.notFound("worker", id));
     }
 
+    @Operation(summary = "A worker's task history", description = "Tasks it took, filtered by status, of the runs the key sees.")
     @GetMapping("/{id}/tasks")
     PageQuery.Paged<WorkerTaskHistory.Entry> tasks(Caller caller, PageQuery page, @PathVariable UUID id,
             @RequestParam(required = false) String status) {
@@ -125,6 +133,7 @@ class WorkerController {
     }
 
     /** A sign of life; the answer is the worker, whose {@code status} tells a worker it was drained. */
+    @Operation(summary = "Worker heartbeat", description = "Keeps the worker online; without one within the timeout it goes offline.")
     @PostMapping("/{id}/heartbeat")
     Worker heartbeat(Caller caller, @PathVariable UUID id) {
         requireProtocolRole(caller);
@@ -135,6 +144,7 @@ class WorkerController {
     }
 
     /** No new tasks for this worker until it registers again; what it runs now finishes. */
+    @Operation(summary = "Drain a worker", description = "It finishes its tasks and claims no new ones.")
     @PostMapping("/{id}/drain")
     Worker drain(Caller caller, @PathVariable UUID id) {
         get(caller, id);
@@ -150,6 +160,9 @@ class WorkerController {
      * {@code 200 {data: [task]}} as soon as anything is claimed, {@code 204} when nothing came,
      * {@code 409} when the worker is draining.
      */
+    @Operation(summary = "Claim tasks",
+            description = "{max, wait_ms}: long-polls for ready tasks whose task_type and runs_on labels this worker handles. 200 {data: "
+                    + "[task]} or 204.")
     @PostMapping("/{id}/claim")
     ResponseEntity<Claimed> claim(Caller caller, @PathVariable UUID id, @RequestBody(required = false) ClaimTasks body)
             throws InterruptedException {

@@ -116,6 +116,22 @@ class ConsoleBrowserTest extends ApiTest {
         assertThat(browser.findElements(By.xpath("//button[normalize-space()='Pause' or normalize-space()='Cancel now']"))).isEmpty();
     }
 
+    @Test
+    void theRunsFeedShowsANewRunWithoutAReloadAndAnalyticsDrawsItsChartsFromTheJar() {
+        GriddleClient admin = newOrg();
+        signIn(admin.keys().create(CreateKey.of("watcher", "viewer")).secret());
+        ((JavascriptExecutor) browser).executeScript("window.notReloaded = true;");
+        UUID[] waiting = ConsoleHttp.waitingRun(admin, "Appears by itself");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.linkText(waiting[0].toString())));
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.notReloaded === true;")).isEqualTo(true);
+
+        browser.get(baseUrl() + "/console/analytics?window=day");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#runs-chart canvas")));
+        assertThat(browser.findElements(By.cssSelector("#cost-chart canvas"))).isNotEmpty();
+        noRequestLeavesTheServer();
+    }
+
     private void signIn(String key) {
         browser.get(baseUrl() + "/console/sign-in");
         String field = browser.findElement(By.xpath("//label[normalize-space()='API key']")).getAttribute("for");

@@ -26,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ConsoleHttp {
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([0-9a-f]+)\"");
+    private static final Pattern SIGN_IN_CSRF = Pattern.compile("name=\"_csrf\" value=\"([A-Za-z0-9_-]+)\"");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String base;
@@ -57,7 +58,11 @@ public final class ConsoleHttp {
 
     /** Signs in with {@code apiKey}; returns the response (its Set-Cookie holds the session). */
     public HttpResponse<String> signIn(String apiKey) {
-        return post("/console/sign-in", null, Map.of("api_key", apiKey));
+        HttpResponse<String> form = get("/console/sign-in", null);
+        String cookie = form.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        Matcher m = SIGN_IN_CSRF.matcher(form.body());
+        assertThat(m.find()).as(form.body()).isTrue();
+        return post("/console/sign-in", cookie, Map.of("api_key", apiKey, "_csrf", m.group(1)));
     }
 
     /** The {@code name=value} cookie of a successful sign-in. */
@@ -72,6 +77,57 @@ public final class ConsoleHttp {
         Matcher m = CSRF.matcher(get("/console/runs", cookie).body());
         assertThat(m.find()).isTrue();
         return m.group(1);
+    }
+
+    /** An open event stream: its status, and the event names seen so far. */
+    public static final class Sse implements AutoCloseable {
+        private final java.util.concurrent.CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> response;
+        private final java.util.concurrent.BlockingQueue<String> names = new java.util.concurrent.LinkedBlockingQueue<>();
+        private volatile HttpResponse<java.util.stream.Stream<String>> open;
+
+        Sse(HttpClient http, HttpRequest request) {
+            response = http.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+            Thread.ofVirtual().start(() -> {
+                try {
+                    open = response.get(15, java.util.concurrent.TimeUnit.SECONDS);
+                    open.body().forEach(line -> {
+                        if (line.startsWith("event:")) {
+                            names.add(line.substring(6).trim());
+                        }
+                    });
+                } catch (Exception ended) {
+                    names.add("(ended)");
+                }
+            });
+        }
+
+        public int status() throws Exception {
+            return response.get(15, java.util.concurrent.TimeUnit.SECONDS).statusCode();
+        }
+
+        /** Whether an event of this name arrives within {@code wait}. */
+        public boolean awaitEvent(String name, Duration wait) throws InterruptedException {
+            long deadline = System.nanoTime() + wait.toNanos();
+            for (long left = wait.toNanos(); left > 0; left = deadline - System.nanoTime()) {
+                String next = names.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (name.equals(next)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void close() {
+            response.cancel(true);
+            if (open != null) {
+                open.body().close();
+            }
+        }
+    }
+
+    public Sse stream(String path, String cookie) {
+        return new Sse(http, HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", cookie).header("Accept", "text/event-stream").GET().build());
     }
 
     public static Map<String, String> form(String... pairs) {

@@ -63,9 +63,14 @@ class McpServerTest extends ApiTest {
             """;
 
     McpSyncClient mcp(String key) {
+        return mcp(key, progress -> {
+        });
+    }
+
+    McpSyncClient mcp(String key, java.util.function.Consumer<McpSchema.ProgressNotification> progress) {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(baseUrl()).endpoint("/mcp")
                 .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + key)).build();
-        McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).build();
+        McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(20)).progressConsumer(progress).build();
         client.initialize();
         return client;
     }
@@ -143,6 +148,50 @@ class McpServerTest extends ApiTest {
             assertThat(going.get("resource")).isEqualTo("griddle://runs/" + going.get("run_id"));
             assertThat(going.get("message").toString()).contains("still");
         }
+    }
+
+    @Test
+    void aCallWithAProgressTokenStreamsProgressAsItsStepsFinishThenTheResult() throws Exception {
+        GriddleClient admin = newOrg();
+        admin.runners().createYaml("""
+                name: three steps
+                steps:
+                  - {id: one, type: wait, with: {duration_ms: 300}}
+                  - {id: two, type: wait, needs: [one], with: {duration_ms: 300}}
+                  - {id: three, type: transform, needs: [two], with: {value: done}}
+                output: {result: "{{ steps.three.output }}"}
+                """);
+        String key = adminKey(admin);
+        List<McpSchema.ProgressNotification> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (McpSyncClient client = mcp(key, progress::add)) {
+            McpSchema.CallToolResult result = client.callTool(McpSchema.CallToolRequest.builder().name("three_steps").arguments(Map.of())
+                    .progressToken("p-1").build());
+            assertThat(result.isError()).as(String.valueOf(result.content())).isFalse();
+            assertThat(result.structuredContent()).isEqualTo(Map.of("result", "done"));
+        }
+        assertThat(progress).isNotEmpty().allSatisfy(p -> {
+            assertThat(p.progressToken()).isEqualTo("p-1");
+            assertThat(p.total()).isEqualTo(3.0);
+        });
+        assertThat(progress).extracting(McpSchema.ProgressNotification::progress).isSorted().doesNotHaveDuplicates();
+        assertThat(progress.getLast().progress()).isEqualTo(3.0);
+        assertThat(progress.getLast().message()).contains("3 of 3 steps finished");
+
+        // on the wire: the POST itself answers with an SSE stream, the notifications before the response; no token, plain JSON
+        HttpResponse<String> streamed = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/mcp")).header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"jsonrpc": "2.0", "id": 7, "method": "tools/call",
+                         "params": {"name": "three_steps", "arguments": {}, "_meta": {"progressToken": 42}}}""")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(streamed.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        List<String> events = streamed.body().lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+        assertThat(events.size()).isGreaterThanOrEqualTo(2);
+        assertThat(events.subList(0, events.size() - 1)).allSatisfy(e -> assertThat(e).contains("notifications/progress").contains("\"progressToken\":42"));
+        assertThat(JSON.readTree(events.getLast()).path("result").path("structuredContent").path("result").asString()).isEqualTo("done");
+        JsonNode plain = post(key, """
+                {"jsonrpc": "2.0", "id": 8, "method": "tools/call", "params": {"name": "three_steps", "arguments": {}}}""");
+        assertThat(plain.path("result").path("structuredContent").path("result").asString()).isEqualTo("done");
     }
 
     @Test

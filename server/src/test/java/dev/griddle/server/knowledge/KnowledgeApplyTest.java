@@ -162,6 +162,52 @@ class KnowledgeApplyTest extends KnowledgeTest {
         assertThat(names(limited.apply().yaml(orgDoc, false).unchanged())).containsExactly("document:Policy");
     }
 
+    @Test
+    void runnersAndAgentsCarryTheirKnowledgeConnections() {
+        GriddleClient c = newOrg();
+        UUID project = project(c);
+        UUID other = project(c);
+        String bundle = """
+                agents:
+                  - name: helper
+                    model: openai/gpt-4o-mini
+                    instructions: help
+                    project_id: "%1$s"
+                    knowledge: [{scope_type: org}]
+                runners:
+                  - name: support-bot
+                    project_id: "%1$s"
+                    knowledge:
+                      - {scope_type: project, scope: "%1$s"}
+                      - {scope_type: agent, scope: helper}
+                    steps:
+                      - {id: t, type: transform, with: {value: 1}}
+                """.formatted(project);
+        ApplyResult applied = c.apply().yaml(bundle, false);
+        UUID runner = id(applied.created(), "support-bot");
+        UUID agent = id(applied.created(), "helper");
+        assertThat(c.knowledge().connections(dev.griddle.sdk.ConnectionModels.Owner.runner(runner)))
+                .containsExactly(dev.griddle.sdk.KnowledgeModels.ScopeRef.project(project), dev.griddle.sdk.KnowledgeModels.ScopeRef.agent(agent));
+        assertThat(c.knowledge().connections(dev.griddle.sdk.ConnectionModels.Owner.agent(agent)))
+                .containsExactly(dev.griddle.sdk.KnowledgeModels.ScopeRef.org());
+
+        assertThat(names(c.apply().yaml(bundle, false).unchanged())).containsExactlyInAnyOrder("agent:helper", "runner:support-bot");
+        ApplyResult fewer = c.apply().yaml(bundle.replace("      - {scope_type: agent, scope: helper}\n", ""), false);
+        assertThat(fewer.updated()).extracting(a -> a.name() + ":" + a.changed()).containsExactly("support-bot:[knowledge]");
+        assertThat(c.knowledge().connections(dev.griddle.sdk.ConnectionModels.Owner.runner(runner)))
+                .containsExactly(dev.griddle.sdk.KnowledgeModels.ScopeRef.project(project));
+
+        // another project's scope, an unknown runner, a bad entry, twice the same: 422 naming each entry, nothing written
+        String bad = bundle.replace("knowledge: [{scope_type: org}]", "knowledge: [{scope_type: project, scope: \"" + other + "\"}]")
+                .replace("      - {scope_type: agent, scope: helper}\n", "      - {scope_type: runner, scope: nobody}\n      - oops\n"
+                        + "      - {scope_type: project, scope: \"" + project + "\"}\n");
+        GriddleApiException e = expectError(422, "VALIDATION_FAILED", () -> c.apply().yaml(bad, false));
+        assertThat(paths(e)).contains("agents[0].knowledge[0]", "runners[0].knowledge[1].scope", "runners[0].knowledge[2]", "runners[0].knowledge[3]");
+        assertThat(e.details().toString()).contains("that this agent's project may search").contains("names the same scope as");
+        assertThat(c.knowledge().connections(dev.griddle.sdk.ConnectionModels.Owner.agent(agent)))
+                .containsExactly(dev.griddle.sdk.KnowledgeModels.ScopeRef.org());
+    }
+
     private static List<String> names(List<Applied> applied) {
         return applied.stream().map(a -> a.kind() + ":" + a.name()).toList();
     }

@@ -22,13 +22,13 @@ import org.openxmlformats.schemas.wordprocessingml.x2006.main.CTStyle;
 import org.openxmlformats.schemas.wordprocessingml.x2006.main.STStyleType;
 
 /** Documents of each format, made in the test (PDFBox and POI come with Tika). */
-final class SampleDocuments {
+public final class SampleDocuments {
 
     private SampleDocuments() {
     }
 
     /** A PDF with one line of text per entry of {@code lines}, on {@code pages} pages (the lines on the first). */
-    static byte[] pdf(String... lines) {
+    public static byte[] pdf(String... lines) {
         try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             PDPage page = new PDPage();
             doc.addPage(page);

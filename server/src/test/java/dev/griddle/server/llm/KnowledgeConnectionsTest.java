@@ -10,10 +10,12 @@ import dev.griddle.sdk.GriddleClient;
 import dev.griddle.sdk.KnowledgeModels.Document;
 import dev.griddle.sdk.KnowledgeModels.DocumentInput;
 import dev.griddle.sdk.KnowledgeModels.ScopeRef;
+import dev.griddle.sdk.KnowledgeModels.Upload;
 import dev.griddle.sdk.Models.CreateKey;
 import dev.griddle.sdk.RunModels.Run;
 import dev.griddle.sdk.RunnerModels.Runner;
 import dev.griddle.sdk.TraceModels.Span;
+import dev.griddle.server.knowledge.SampleDocuments;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -93,6 +95,48 @@ class KnowledgeConnectionsTest extends LlmTestBase {
                 .allSatisfy(s -> assertThat(s.attributes()).containsEntry("hit_count", 0));
         // analytics count them: two searches in each run
         assertThat(client.analytics().summary("window=day").retrievals()).isEqualTo(4);
+    }
+
+    /** The example of docs/knowledge.md ("End to end"): a PDF uploaded to a project, connected to a runner, cited in its answer. */
+    @Test
+    void aPdfUploadedToAProjectAndConnectedToARunnerIsCitedInTheAnswer() {
+        GriddleClient client = newOrg();
+        UUID project = client.projects().create("support-" + UUID.randomUUID(), null).id();
+        byte[] pdf = SampleDocuments.pdf("Troubleshooting", "Error E-4012 means the flow sensor is offline.",
+                "Reseat the sensor cable, then restart the pump.");
+        Document handbook = ready(client, client.knowledge().upload(Upload.of("handbook.pdf", pdf, "project", project)).id());
+        assertThat(handbook.title()).isEqualTo("handbook.pdf");
+        Runner runner = runner(client, """
+                project_id: %s
+                input_schema: {type: object, required: [question], properties: {question: {type: string}}}
+                steps:
+                  - id: answer
+                    type: llm
+                    with:
+                      model: %s
+                      tools: [knowledge_search]
+                      system: "Answer from the handbook only, citing the document title and passage."
+                      prompt: "{{ input.question }}"
+                """.formatted(project, MODEL));
+        client.knowledge().connect(Owner.runner(runner.id()), List.of(ScopeRef.project(project)));
+
+        String tag = tag();
+        String question = "What does error E-4012 mean? " + tag;
+        FAKE.script(tag,
+                FakeProvider.openAiToolCall("c1", "knowledge_search", "{\"query\": \"error E-4012\"}", 10, 5),
+                FakeProvider.openAiText("The flow sensor is offline (handbook.pdf, passage 0).", 20, 5));
+        Run run = runToEnd(client, runner.id(), FakeProvider.JSON.createObjectNode().put("question", question).toString());
+
+        assertThat(run.status()).as(String.valueOf(run.error())).isEqualTo("succeeded");
+        JsonNode answer = output(client, run, "answer");
+        assertThat(answer.path("text").asString()).isEqualTo("The flow sensor is offline (handbook.pdf, passage 0).");
+        JsonNode hit = answer.path("tool_calls").get(0).path("result").path("results").get(0);
+        assertThat(hit.path("text").asString()).contains("Error E-4012 means the flow sensor is offline.");
+        assertThat(hit.path("citation").path("document_id").asString()).isEqualTo(handbook.id().toString());
+        assertThat(hit.path("citation").path("title").asString()).isEqualTo("handbook.pdf");
+        // the model was handed the PDF's passage and its citation before it answered
+        String secondRequest = FAKE.requests(tag).get(1).body().path("messages").toString();
+        assertThat(secondRequest).contains("flow sensor is offline").contains("handbook.pdf").contains(handbook.id().toString());
     }
 
     @Test

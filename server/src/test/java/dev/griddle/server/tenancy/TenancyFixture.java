@@ -34,6 +34,8 @@ public final class TenancyFixture {
     public String adminA;
     public String projectLimited;
     public String adminB;
+    /** A's key with the worker role (the worker protocol's calls). */
+    public String workerKey;
     public UUID projectA;
     public UUID projectB;
     public UUID runner;
@@ -81,6 +83,7 @@ public final class TenancyFixture {
         projectLimited = limited.path("secret").asString();
         String contributor = id(post("/api/v1/keys", "{\"name\": \"a-contributor\", \"role\": \"contributor\"}"));
         JsonNode workerKey = post("/api/v1/keys", "{\"name\": \"a-worker\", \"role\": \"worker\"}");
+        this.workerKey = workerKey.path("secret").asString();
         String adminKeyId = http.ok(adminA, "GET", "/api/v1/keys", null).path("data").findValuesAsString("id").stream()
                 .filter(k -> !k.equals(id(limited)) && !k.equals(contributor) && !k.equals(id(workerKey))).findFirst().orElseThrow();
         matrix.variable("/api/v1/organizations/{id}", orgA.toString()).variable("/api/v1/projects/{id}", projectA.toString())

@@ -174,6 +174,11 @@ public final class TenancyMatrix {
         return bodies.get(operation.key());
     }
 
+    /** The query string registered for an operation, or null. */
+    String query(Operation operation) {
+        return queries.get(operation.key());
+    }
+
     /** An operation to call: method and path template as the document has them, and whether the document gives it a body. */
     public record Operation(String method, String template, boolean hasBody) {
         String key() {

@@ -172,10 +172,22 @@ class TenancyMatrixTest extends ApiTest {
                     violations.add("GET " + path + " as " + who + " → " + page.statusCode() + " " + page.headers().firstValue("Content-Type").orElse(""));
                 }
             }
-            for (String path : new String[] {"/console/runs", "/console/approvals"}) {
+            String runner = fixture.http.ok(fixture.adminA, "GET", "/api/v1/runs/" + run, null).path("runner_id").asString();
+            java.net.http.HttpResponse<String> runnerPage = console.get("/console/runners/" + runner, cookie);
+            if (runnerPage.statusCode() != 404) {
+                violations.add("GET /console/runners/{id} as " + who + " → " + runnerPage.statusCode());
+            }
+            for (String action : new String[] {"draft", "publish", "run"}) {
+                int status = console.post("/console/runners/" + runner + "/" + action, cookie,
+                        dev.griddle.server.console.ConsoleHttp.form("_csrf", csrf, "yaml", "name: taken\nsteps: []")).statusCode();
+                if (status != 404) {
+                    violations.add("POST /console/runners/{id}/" + action + " as " + who + " → " + status + ", expected 404");
+                }
+            }
+            for (String path : new String[] {"/console/runs", "/console/approvals", "/console/analytics?window=month", "/console/runners"}) {
                 String body = console.get(path, cookie).body();
-                if (body.contains(run) || body.contains(approval)) {
-                    violations.add("GET " + path + " as " + who + " shows A's waiting run or its approval");
+                if (body.contains(run) || body.contains(approval) || body.contains(runner)) {
+                    violations.add("GET " + path + " as " + who + " shows A's waiting run, its approval or its runner");
                 }
             }
             for (String action : new String[] {"pause", "resume", "cancel", "retry"}) {

@@ -30,8 +30,12 @@ class AnalyticsApiTest extends TraceApiTest {
 
         // right away (the tail the rollup job has not reached) and after the job rolled them up: the same numbers
         check(org.client().analytics().summary("window=day"), org.client().analytics().summary("window=day&runner_id=" + ok.id()));
+        byRunner(org.client().analytics().summary("window=day"), ok.id(), bad.id());
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> rolledUp(org));
         check(org.client().analytics().summary("window=day"), org.client().analytics().summary("window=day&runner_id=" + ok.id()));
+        byRunner(org.client().analytics().summary("window=day"), ok.id(), bad.id());
+        assertThat(org.client().analytics().summary("window=day&runner_id=" + bad.id()).byRunner()).singleElement()
+                .satisfies(r -> assertThat(r.runnerId()).isEqualTo(bad.id()));
 
         Series runs = org.client().analytics().timeseries("metric=runs&granularity=hour");
         assertThat(runs.meta().metric()).isEqualTo("runs");
@@ -48,6 +52,26 @@ class AnalyticsApiTest extends TraceApiTest {
 
     private boolean rolledUp(Org org) {
         return jdbc.sql("select coalesce(sum(runs), 0) from run_rollups where org_id = :org").param("org", org.id()).query(Long.class).single() == 4;
+    }
+
+    /** Each runner's runs, success rate and percentiles, rollups and tail alike. */
+    private static void byRunner(Summary all, java.util.UUID ok, java.util.UUID bad) {
+        assertThat(all.byRunner()).hasSize(2);
+        assertThat(all.byRunner()).anySatisfy(r -> {
+            assertThat(r.runnerId()).isEqualTo(ok);
+            assertThat(r.name()).isNotBlank();
+            assertThat(r.runs()).isEqualTo(3);
+            assertThat(r.succeeded()).isEqualTo(3);
+            assertThat(r.successRate()).isEqualTo(1.0);
+            assertThat(r.p50DurationMs()).isNotNull();
+            assertThat(r.p95DurationMs()).isGreaterThanOrEqualTo(r.p50DurationMs());
+        });
+        assertThat(all.byRunner()).anySatisfy(r -> {
+            assertThat(r.runnerId()).isEqualTo(bad);
+            assertThat(r.runs()).isEqualTo(1);
+            assertThat(r.failed()).isEqualTo(1);
+            assertThat(r.successRate()).isEqualTo(0.0);
+        });
     }
 
     private static void check(Summary all, Summary okOnly) {

@@ -61,7 +61,7 @@ final class GriddleMcpHandler implements McpStatelessServerHandler {
         return switch (request.method()) {
             case McpSchema.METHOD_TOOLS_LIST -> answer(request, () -> new McpSchema.ListToolsResult(
                     catalog.entries(caller(context)).stream().map(ToolCatalog.Entry::tool).toList(), null));
-            case McpSchema.METHOD_TOOLS_CALL -> answer(request, () -> call(context, request));
+            case McpSchema.METHOD_TOOLS_CALL -> answer(request, () -> call(context, request, Progress.NONE));
             case McpSchema.METHOD_RESOURCES_LIST -> answer(request, () -> resources.recentRuns(context));
             default -> sdk.handleRequest(context, request);
         };
@@ -79,7 +79,12 @@ final class GriddleMcpHandler implements McpStatelessServerHandler {
         return sdk.handleNotification(context, notification);
     }
 
-    private McpSchema.CallToolResult call(McpTransportContext context, McpSchema.JSONRPCRequest request) {
+    /** A {@code tools/call} answered on this thread, reporting to {@code progress} while a runner's run goes on. */
+    McpSchema.JSONRPCResponse callTool(McpTransportContext context, McpSchema.JSONRPCRequest request, Progress progress) {
+        return answer(request, () -> call(context, request, progress)).block();
+    }
+
+    private McpSchema.CallToolResult call(McpTransportContext context, McpSchema.JSONRPCRequest request, Progress progress) {
         Caller caller = caller(context);
         McpSchema.CallToolRequest call = mcpJson.convertValue(request.params(), McpSchema.CallToolRequest.class);
         ToolCatalog.Entry entry = catalog.find(caller, call.name()).orElseThrow(() -> McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS)
@@ -90,7 +95,7 @@ final class GriddleMcpHandler implements McpStatelessServerHandler {
         }
         Links links = (Links) context.get(LINKS);
         return switch (entry.kind()) {
-            case RUNNER -> runnerCalls.call(caller, links, entry.targetId(), call.arguments(), request.id());
+            case RUNNER -> runnerCalls.call(caller, links, entry.targetId(), call.arguments(), request.id(), progress);
             case AGENT -> agentCalls.ask(caller, links, entry.targetId(), entry.tool().title(), call.arguments(), request.id());
         };
     }

@@ -5,6 +5,7 @@ import dev.griddle.server.auth.ProjectScope;
 import dev.griddle.server.engine.Approval;
 import dev.griddle.server.engine.ApprovalStore;
 import dev.griddle.server.engine.CancelMode;
+import dev.griddle.server.engine.EngineQueries;
 import dev.griddle.server.engine.RunCommands;
 import dev.griddle.server.engine.RunReader;
 import dev.griddle.server.engine.RunRow;
@@ -30,7 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  * /api/v1/runners/{id}/runs} would, so input is checked against {@code input_schema}), then waits
  * up to {@code griddle.interop.call-wait} for it. A finished run answers with its output (or its
  * error); a run waiting for an approval, or still going, answers with its id, status and the URLs
- * to follow or approve it. Cancelling the call cancels the run.
+ * to follow or approve it. Cancelling the call cancels the run. While it waits, each change in the
+ * number of finished steps is reported to the call's {@link Progress} (MCP progress notifications,
+ * when the client asked for them).
  */
 @Component
 class RunnerCalls {
@@ -41,23 +44,25 @@ class RunnerCalls {
     private final RunStarter starter;
     private final RunReader runs;
     private final RunCommands commands;
+    private final EngineQueries queries;
     private final ApprovalStore approvals;
     private final McpCancellations cancellations;
     private final InteropProperties props;
     private final JsonMapper json;
 
-    RunnerCalls(RunStarter starter, RunReader runs, RunCommands commands, ApprovalStore approvals, McpCancellations cancellations,
-            InteropProperties props, JsonMapper json) {
+    RunnerCalls(RunStarter starter, RunReader runs, RunCommands commands, EngineQueries queries, ApprovalStore approvals,
+            McpCancellations cancellations, InteropProperties props, JsonMapper json) {
         this.starter = starter;
         this.runs = runs;
         this.commands = commands;
+        this.queries = queries;
         this.approvals = approvals;
         this.cancellations = cancellations;
         this.props = props;
         this.json = json;
     }
 
-    McpSchema.CallToolResult call(Caller caller, Links links, UUID runnerId, Map<String, Object> arguments, Object requestId) {
+    McpSchema.CallToolResult call(Caller caller, Links links, UUID runnerId, Map<String, Object> arguments, Object requestId, Progress progress) {
         RunRow run;
         try {
             run = starter.start(caller.orgId(), runnerId, new RunStarter.StartRequest(json.valueToTree(arguments == null ? Map.of() : arguments), null,
@@ -70,7 +75,16 @@ class RunnerCalls {
         cancellations.register(handle, () -> cancel(caller.orgId(), runId));
         try {
             long deadline = System.nanoTime() + props.callWait().toNanos();
+            int reported = -1;
             while (true) {
+                if (progress != Progress.NONE) {
+                    EngineQueries.Progress steps = queries.progress(runId);
+                    if (steps.done() != reported) {
+                        reported = steps.done();
+                        progress.report(steps.done(), (double) steps.total(), steps.done() + " of " + steps.total() + " steps finished; run " + runId
+                                + " is " + run.status().wire());
+                    }
+                }
                 if (run.status().terminal()) {
                     return finished(run, links);
                 }

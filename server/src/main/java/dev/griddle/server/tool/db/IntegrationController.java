@@ -6,6 +6,7 @@ import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
+import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -64,6 +65,9 @@ class IntegrationController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Add a database integration",
+            description = "{name, kind: postgresql|mysql|h2, url, username, password (write-only, encrypted at rest)}; always queried "
+                    + "read-only. Needs a key for all projects.")
     @PostMapping
     ResponseEntity<IntegrationView> create(Caller caller, @RequestBody IntegrationBody body) {
         caller.requireAllProjects("create integrations");
@@ -79,12 +83,14 @@ class IntegrationController {
         return ResponseEntity.created(URI.create("/api/v1/integrations/" + i.id())).body(IntegrationView.of(i));
     }
 
+    @Operation(summary = "List integrations", description = "Org-wide: every key of the organization sees them, paged.")
     @GetMapping
     PageQuery.Paged<IntegrationView> list(Caller caller, PageQuery page) {
         return page.result(store.list(caller.orgId(), page.perPage(), page.offset()).stream().map(IntegrationView::of).toList(),
                 store.count(caller.orgId()));
     }
 
+    @Operation(summary = "Get an integration", description = "Its name, kind, url and username; the password is never returned.")
     @GetMapping("/{id}")
     IntegrationView get(Caller caller, @PathVariable UUID id) {
         return IntegrationView.of(find(caller, id));
@@ -95,6 +101,8 @@ class IntegrationController {
      * one, {@code null} removes it; {@code username}: likewise. Renaming changes the tool names
      * ({@code <name>__sql_query}); attachments follow the integration, not its name.
      */
+    @Operation(summary = "Update an integration",
+            description = "Fields left out keep their value; a new password replaces the stored one. Needs a key for all projects.")
     @PatchMapping("/{id}")
     IntegrationView update(Caller caller, @PathVariable UUID id, @RequestBody JsonNode body) {
         Integration current = find(caller, id);
@@ -133,6 +141,7 @@ class IntegrationController {
         return !body.has(field) ? current : body.get(field).isNull() ? null : body.get(field).asString();
     }
 
+    @Operation(summary = "Delete an integration", description = "Detaches it from every runner and agent. 204. Needs a key for all projects.")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);
@@ -142,6 +151,8 @@ class IntegrationController {
     }
 
     /** Every table of the database (no {@code allowed_tables} here: that belongs to an attachment). */
+    @Operation(summary = "List the database's tables",
+            description = "Connects read-only and lists the tables and their columns an LLM step may query.")
     @GetMapping("/{id}/tables")
     TablesView tables(Caller caller, @PathVariable UUID id) {
         Integration i = find(caller, id);

@@ -6,6 +6,7 @@ import dev.griddle.server.web.Caller;
 import dev.griddle.server.web.FieldErrors;
 import dev.griddle.server.web.PageQuery;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -63,6 +64,9 @@ class McpServerController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Register an MCP server",
+            description = "{name, slug, transport: streamable_http|sse|stdio, url, headers (write-only), command, args}. Needs a key for "
+                    + "all projects.")
     @PostMapping
     ResponseEntity<McpServerView> create(Caller caller, @RequestBody McpServerBody body) {
         caller.requireAllProjects("create MCP servers");
@@ -78,11 +82,13 @@ class McpServerController {
         return ResponseEntity.created(URI.create("/api/v1/mcp-servers/" + row.id())).body(view(row));
     }
 
+    @Operation(summary = "List MCP servers", description = "Org-wide: every key of the organization sees them, paged.")
     @GetMapping
     PageQuery.Paged<McpServerView> list(Caller caller, PageQuery page) {
         return page.result(store.list(caller.orgId(), page.perPage(), page.offset()).stream().map(this::view).toList(), store.count(caller.orgId()));
     }
 
+    @Operation(summary = "Get an MCP server", description = "Its settings; header values are never returned.")
     @GetMapping("/{id}")
     McpServerView get(Caller caller, @PathVariable UUID id) {
         return view(find(caller, id));
@@ -92,6 +98,8 @@ class McpServerController {
      * Fields left out keep their value; {@code headers} replaces all headers ({@code {}} removes them).
      * A {@code url} that points at another origin needs the headers again. The pooled session is reopened.
      */
+    @Operation(summary = "Update an MCP server",
+            description = "Fields left out keep their value; new headers replace the stored ones. Needs a key for all projects.")
     @PatchMapping("/{id}")
     McpServerView update(Caller caller, @PathVariable UUID id, @RequestBody McpServerBody body) {
         McpServerRow current = find(caller, id);
@@ -119,6 +127,7 @@ class McpServerController {
         return value == null ? fallback : value;
     }
 
+    @Operation(summary = "Delete an MCP server", description = "Detaches it from every runner and agent. 204. Needs a key for all projects.")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         find(caller, id);
@@ -129,6 +138,7 @@ class McpServerController {
     }
 
     /** Connects on a fresh session and lists the tools; never throws for an unreachable server, says so in {@code error}. */
+    @Operation(summary = "Check an MCP server", description = "Connects and lists its tools, changing nothing: {ok, tools, error}.")
     @PostMapping("/{id}/validate")
     Validation validate(Caller caller, @PathVariable UUID id) {
         McpServerRow row = find(caller, id);
@@ -139,6 +149,7 @@ class McpServerController {
         }
     }
 
+    @Operation(summary = "List the server's tools", description = "Connects to the server and lists its tools with their input schemas.")
     @GetMapping("/{id}/tools")
     ToolList tools(Caller caller, @PathVariable UUID id) {
         McpServerRow row = find(caller, id);

@@ -33,6 +33,16 @@ public final class RunsClient {
         return Transport.JSON.readValue(response.body(), Run.class);
     }
 
+    /** The run's recorded external calls. */
+    public ReplayModels.Recording recording(UUID runId) {
+        return http.call("GET", "/api/v1/runs/" + runId + "/recording", null, ReplayModels.Recording.class);
+    }
+
+    /** Starts a replay of the run: a new run answered from its recording ({@code trigger.type: replay}). */
+    public Run replay(UUID runId, ReplayModels.ReplayRequest request) {
+        return http.call("POST", "/api/v1/runs/" + runId + "/replay", request, Run.class);
+    }
+
     public Run get(UUID runId) {
         return http.call("GET", "/api/v1/runs/" + runId, null, Run.class);
     }

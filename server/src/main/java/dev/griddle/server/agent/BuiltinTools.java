@@ -199,6 +199,12 @@ class BuiltinTools implements Builtins {
 
     /** A tool implemented in the server; an API error inside (a bad todo id, a cycle) is told to the model. */
     private record Builtin(String name, String description, JsonNode parameters, Body body) implements Tool {
+
+    @Override
+    public String recordedKind() {
+        return null;
+    }
+
         @Override
         public JsonNode call(JsonNode arguments, ToolContext context) throws ToolException {
             try {

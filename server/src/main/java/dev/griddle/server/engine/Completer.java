@@ -1,5 +1,6 @@
 package dev.griddle.server.engine;
 
+import dev.griddle.server.replay.RecordingStore;
 import dev.griddle.server.runner.StepSpec;
 import dev.griddle.server.secret.SecretMasking;
 import dev.griddle.server.step.StepOutcome;
@@ -35,10 +36,12 @@ public class Completer {
     private final SecretMasking masking;
     private final InternalTaskExpiry internalExpiry;
     private final ItemBudget budget;
+    private final RecordingStore recordings;
     private final Random random = new Random();
 
     Completer(RunTransactions transactions, TaskQueue queue, StepRunStore stepRuns, Advancer advancer, ForEachSteps forEach, Finisher finisher,
-            SecretMasking masking, InternalTaskExpiry internalExpiry, ItemBudget budget) {
+            SecretMasking masking, InternalTaskExpiry internalExpiry, ItemBudget budget, RecordingStore recordings) {
+        this.recordings = recordings;
         this.transactions = transactions;
         this.queue = queue;
         this.stepRuns = stepRuns;
@@ -172,7 +175,7 @@ public class Completer {
      * Issue #5: appends the attempt's events ({@code llm_call}, {@code tool_call}) and adds its usage
      * to the run's totals, in this (the completing) transaction.
      */
-    private static void record(RunTx run, TaskRow task, StepOutcome.Trail trail) {
+    private void record(RunTx run, TaskRow task, StepOutcome.Trail trail) {
         for (StepOutcome.Event e : trail.events()) {
             JsonNode data = e.data();
             if (task.itemIndex() >= 0 && data instanceof ObjectNode object) {
@@ -181,6 +184,12 @@ public class Completer {
             run.event(e.type(), task.stepId(), data);
         }
         run.spend(trail.usage());
+        // issue #18: the attempt's external calls join the run's recording in this transaction too
+        int dropped = recordings.append(run.id(), task.stepId(), task.itemIndex(), task.attempt(), trail.calls(), run.now);
+        if (dropped > 0) {
+            run.event("recording_truncated", task.stepId(), putItem(JsonNodeFactory.instance.objectNode().put("dropped_calls", dropped)
+                    .put("setting", "griddle.replay.max-bytes-per-run"), task));
+        }
     }
 
     private static ObjectNode putItem(ObjectNode data, TaskRow task) {

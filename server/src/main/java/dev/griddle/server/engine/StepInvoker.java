@@ -1,6 +1,7 @@
 package dev.griddle.server.engine;
 
 import dev.griddle.server.GriddleProperties;
+import dev.griddle.server.replay.Tapes;
 import dev.griddle.server.secret.SecretMasking;
 import dev.griddle.server.step.StepExecutor;
 import dev.griddle.server.step.StepOutcome;
@@ -35,8 +36,10 @@ class StepInvoker {
     private final Duration defaultStepTimeout;
     private final LimitHits hits;
     private final SecretMasking masking;
+    private final Tapes tapes;
 
-    StepInvoker(List<StepExecutor> executors, GriddleProperties props, LimitHits hits, SecretMasking masking) {
+    StepInvoker(List<StepExecutor> executors, GriddleProperties props, LimitHits hits, SecretMasking masking, Tapes tapes) {
+        this.tapes = tapes;
         this.executors = executors.stream().collect(Collectors.toMap(StepExecutor::type, e -> e));
         this.defaultStepTimeout = props.engine().stepTimeout();
         this.hits = hits;
@@ -91,7 +94,8 @@ class StepInvoker {
         MDC.put("run_id", task.runId().toString());
         MDC.put("step_id", task.stepId());
         try {
-            return executor.execute(task);
+            // issue #18: the attempt's external calls recorded (or answered from a recording) on this thread
+            return tapes.around(task, () -> executor.execute(task));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return StepOutcome.failed("step interrupted", true);

@@ -18,6 +18,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class KnowledgeSearchTool implements Tool {
 
+    @Override
+    public String recordedKind() {
+        return "knowledge";
+    }
+
+
     static final String NAME = "knowledge_search";
 
     private final UUID orgId;

@@ -1,5 +1,6 @@
 package dev.griddle.server.llm;
 
+import dev.griddle.server.replay.CallTape;
 import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.http.client.HttpClient;
 import dev.langchain4j.http.client.HttpClientBuilder;
@@ -19,6 +20,9 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * LangChain4j's HTTP port, on the JDK client (HTTP/1.1), so a provider's refusal keeps what we need
@@ -47,6 +51,8 @@ final class ProviderHttpClient implements HttpClient {
         }
     }
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     private final java.net.http.HttpClient http;
     private final Duration readTimeout;
 
@@ -55,8 +61,57 @@ final class ProviderHttpClient implements HttpClient {
         this.readTimeout = readTimeout == null ? Duration.ofSeconds(120) : readTimeout;
     }
 
+    /**
+     * A blocking call. Inside a step it is an external call of the run (issue #18): recorded, or
+     * answered from the recording of the run a replay replays. What the call means is its method, the
+     * URL's path (not the provider's host) and the body (model, messages, tools, parameters); the
+     * headers (keys) are not part of it.
+     */
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
+        CallTape tape = CallTape.current();
+        if (tape == null) {
+            return live(request);
+        }
+        ObjectNode meaning = JSON.createObjectNode().put("method", request.method().name()).put("path", path(request.url()));
+        meaning.set("body", parsed(request.body()));
+        try {
+            JsonNode answer = tape.exchange("llm", meaning, () -> {
+                SuccessfulHttpResponse r = live(request);
+                ObjectNode recorded = JSON.createObjectNode().put("status", r.statusCode());
+                recorded.set("body", parsed(r.body()));
+                return recorded;
+            });
+            JsonNode body = answer.path("body");
+            return SuccessfulHttpResponse.builder().statusCode(answer.path("status").asInt(200))
+                    .headers(java.util.Map.of("content-type", java.util.List.of("application/json")))
+                    .body(body.isString() ? body.asString() : JSON.writeValueAsString(body)).build();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderUnreachableException("interrupted", e);
+        }
+    }
+
+    private static JsonNode parsed(String body) {
+        if (body == null) {
+            return JSON.nullNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (RuntimeException notJson) {
+            return JSON.stringNode(body);
+        }
+    }
+
+    private static String path(String url) {
+        try {
+            return URI.create(url).getRawPath();
+        } catch (IllegalArgumentException e) {
+            return url;
+        }
+    }
+
+    private SuccessfulHttpResponse live(HttpRequest request) {
         HttpResponse<String> response;
         try {
             response = http.send(jdkRequest(request, readTimeout), HttpResponse.BodyHandlers.ofString());

@@ -12,6 +12,12 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code recall}: the agent searches what it remembered about the user it talks with (the thread's user), best matches first. */
 final class RecallTool implements Tool {
 
+    @Override
+    public String recordedKind() {
+        return null;
+    }
+
+
     static final String NAME = "recall";
     static final int DEFAULT_TOP_K = 5;
 

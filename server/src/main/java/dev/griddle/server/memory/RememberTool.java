@@ -11,6 +11,12 @@ import tools.jackson.databind.node.ObjectNode;
 /** {@code remember}: the agent keeps a fact about the user it talks with (the thread's user), for later turns and threads. */
 final class RememberTool implements Tool {
 
+    @Override
+    public String recordedKind() {
+        return null;
+    }
+
+
     static final String NAME = "remember";
 
     private final AgentMemory memory;

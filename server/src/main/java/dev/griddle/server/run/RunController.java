@@ -39,7 +39,7 @@ class RunController {
     }
 
     private static final Set<String> STATUSES = Set.of("queued", "running", "waiting", "paused", "budget_paused", "succeeded", "failed", "cancelled");
-    private static final Set<String> TRIGGERS = Set.of("api", "cron", "webhook", "runner");
+    private static final Set<String> TRIGGERS = Set.of("api", "cron", "webhook", "runner", "replay", "experiment");
 
     private final RunStarter starter;
     private final RunReader runs;

@@ -55,7 +55,7 @@ public class SecretMasking {
             return trail;
         }
         return new StepOutcome.Trail(trail.usage(), trail.events().stream()
-                .map(e -> new StepOutcome.Event(e.type(), JsonStrings.map(e.data(), s -> mask(values, s)))).toList());
+                .map(e -> new StepOutcome.Event(e.type(), JsonStrings.map(e.data(), s -> mask(values, s)))).toList(), trail.calls());
     }
 
     private static String mask(List<String> values, String s) {

@@ -2,6 +2,7 @@ package dev.griddle.server.step;
 
 import dev.griddle.server.GriddleProperties;
 import dev.griddle.server.outbound.BoundedBody;
+import dev.griddle.server.replay.CallTape;
 import dev.griddle.server.outbound.OutboundGuard;
 import dev.griddle.server.secret.OrgSecrets;
 import dev.griddle.server.secret.SecretException;
@@ -97,10 +98,62 @@ class HttpStepExecutor implements StepExecutor {
             }
             request.method(method, HttpRequest.BodyPublishers.ofString(body.isString() ? body.asString() : json.writeValueAsString(body)));
         }
-        HttpResponse<byte[]> response;
+        JsonNode output;
+        try {
+            URI target = url;
+            CallTape tape = CallTape.current();
+            output = tape == null ? send(http(target, method, request, body, timeoutMs, deadline))
+                    : tape.exchange("http", meaning(task.arguments(), method), () -> send(http(target, method, request, body, timeoutMs, deadline)));
+        } catch (Refusal r) {
+            return r.failed;
+        }
+        int status = output.path("status").asInt();
+        if (!expected(with.get("expect_status"), status)) {
+            boolean retryable = status >= 500 || status == 429 || status == 408;
+            return new StepOutcome.Failed("http: " + method + " " + url + " answered " + status, retryable, output);
+        }
+        return StepOutcome.done(output);
+    }
+
+    /** A failure of the exchange itself (refused, too large, unreachable): the step's, and not a recorded call. */
+    private static final class Refusal extends RuntimeException {
+        final StepOutcome.Failed failed;
+
+        Refusal(StepOutcome.Failed failed) {
+            super(failed.message(), null, false, false);
+            this.failed = failed;
+        }
+    }
+
+    /**
+     * What the call means, for its fingerprint and the recording (issue #18): method, url, body and
+     * headers as the step wrote them (secrets still placeholders), without the volatile or
+     * credential headers.
+     */
+    private ObjectNode meaning(JsonNode arguments, String method) {
+        ObjectNode meaning = json.createObjectNode().put("method", method).put("url", arguments.path("url").asString(""));
+        ObjectNode headers = meaning.putObject("headers");
+        for (Map.Entry<String, JsonNode> header : arguments.path("headers").properties()) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (!VOLATILE_HEADERS.contains(name) && !name.startsWith("x-b3-")) {
+                headers.set(name, header.getValue());
+            }
+        }
+        JsonNode body = arguments.get("body");
+        meaning.set("body", body == null ? json.nullNode() : body);
+        return meaning;
+    }
+
+    private static final Set<String> VOLATILE_HEADERS = Set.of("idempotency-key", "authorization", "proxy-authorization", "cookie", "date",
+            "traceparent", "tracestate", "x-request-id", "x-correlation-id", "x-amzn-trace-id", "user-agent", "x-api-key");
+
+    /** Sends the request, following redirects through the outbound guard. */
+    private HttpResponse<byte[]> http(URI start, String method, HttpRequest.Builder request, JsonNode body, long timeoutMs, long deadline)
+            throws InterruptedException {
+        URI url = start;
         try {
             guard.check(url);
-            response = BoundedBody.send(http, request.build(), maxBodyBytes, BoundedBody.Overflow.FAIL, deadline);
+            HttpResponse<byte[]> response = BoundedBody.send(http, request.build(), maxBodyBytes, BoundedBody.Overflow.FAIL, deadline);
             for (int hop = 0; isRedirect(response.statusCode()) && hop < MAX_REDIRECTS; hop++) {
                 URI next = url.resolve(response.headers().firstValue("Location").orElseThrow());
                 guard.check(next);
@@ -113,29 +166,30 @@ class HttpStepExecutor implements StepExecutor {
                 url = next;
                 response = BoundedBody.send(http, follow.build(), maxBodyBytes, BoundedBody.Overflow.FAIL, deadline);
             }
+            return response;
         } catch (OutboundGuard.Refused e) {
-            return StepOutcome.failed("http: " + e.getMessage(), false);
+            throw new Refusal(StepOutcome.failed("http: " + e.getMessage(), false));
         } catch (BoundedBody.TooLarge e) {
-            return StepOutcome.failed("http: " + method + " " + url + ": " + e.getMessage() + " (griddle.engine.max-step-output)", false);
+            throw new Refusal(StepOutcome.failed("http: " + method + " " + url + ": " + e.getMessage() + " (griddle.engine.max-step-output)", false));
         } catch (HttpTimeoutException e) {
-            return StepOutcome.failed("http: " + method + " " + url + " timed out: " + e.getMessage(), true);
+            throw new Refusal(StepOutcome.failed("http: " + method + " " + url + " timed out: " + e.getMessage(), true));
         } catch (IOException e) {
             String refused = guard.refusalOf(url.getHost());
             if (refused != null) {
-                return StepOutcome.failed("http: " + refused, false);
+                throw new Refusal(StepOutcome.failed("http: " + refused, false));
             }
-            return StepOutcome.failed("http: " + method + " " + url + " failed: " + e.getMessage(), true);
+            throw new Refusal(StepOutcome.failed("http: " + method + " " + url + " failed: " + e.getMessage(), true));
         }
+    }
+
+    /** The step's output: {@code {status, headers, body}}. */
+    private JsonNode send(HttpResponse<byte[]> response) {
         ObjectNode output = json.createObjectNode();
         output.put("status", response.statusCode());
         ObjectNode headers = output.putObject("headers");
         response.headers().map().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), String.join(", ", values)));
         output.set("body", parseBody(response));
-        if (!expected(with.get("expect_status"), response.statusCode())) {
-            boolean retryable = response.statusCode() >= 500 || response.statusCode() == 429 || response.statusCode() == 408;
-            return new StepOutcome.Failed("http: " + method + " " + url + " answered " + response.statusCode(), retryable, output);
-        }
-        return StepOutcome.done(output);
+        return output;
     }
 
     private static boolean isRedirect(int status) {

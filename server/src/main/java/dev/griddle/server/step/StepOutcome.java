@@ -71,18 +71,45 @@ public sealed interface StepOutcome {
     record Event(String type, JsonNode data) {
     }
 
-    /** Usage and events of one step attempt. */
-    record Trail(Usage usage, List<Event> events) {
+    /**
+     * One external call of the attempt, as its run's recording keeps it (issue #18): {@code seq} its order in
+     * the attempt, {@code fingerprint} the hash of what the request means, {@code replayed} when a recording
+     * answered it (its duration and cost are then the recorded ones).
+     */
+    record Call(int seq, String kind, String fingerprint, JsonNode request, JsonNode response, long durationMs, BigDecimal costUsd,
+            boolean replayed) {
+    }
+
+    /** Usage, events and external calls of one step attempt. */
+    record Trail(Usage usage, List<Event> events, List<Call> calls) {
         public static final Trail EMPTY = new Trail(Usage.NONE, List.of());
+
+        public Trail(Usage usage, List<Event> events) {
+            this(usage, events, List.of());
+        }
 
         public Trail {
             usage = usage == null ? Usage.NONE : usage;
             events = events == null ? List.of() : List.copyOf(events);
+            calls = calls == null ? List.of() : List.copyOf(calls);
         }
 
         public boolean isEmpty() {
-            return events.isEmpty() && usage.tokens() == 0 && usage.costUsd().signum() == 0;
+            return events.isEmpty() && calls.isEmpty() && usage.tokens() == 0 && usage.costUsd().signum() == 0;
         }
+
+        public Trail withCalls(List<Call> calls) {
+            return new Trail(usage, events, calls);
+        }
+    }
+
+    /** This outcome with {@code trail} in place of its own. */
+    default StepOutcome withTrail(Trail trail) {
+        return switch (this) {
+            case Done d -> new Done(d.output(), trail);
+            case Failed f -> new Failed(f.message(), f.retryable(), f.details(), trail);
+            case BudgetExceeded b -> new BudgetExceeded(b.reason(), b.fail(), trail);
+        };
     }
 
     static Done done(JsonNode output) {

@@ -32,4 +32,13 @@ public interface Tool {
     default ObjectNode retrieval(JsonNode arguments, JsonNode result) {
         return null;
     }
+
+    /**
+     * The kind of external call a run's recording files this tool's calls under (issue #18:
+     * {@code tool, mcp, sql, web, knowledge}), or null for a tool inside the server whose calls are
+     * not external (an agent's todo list, memory): those run again on a replay.
+     */
+    default String recordedKind() {
+        return "tool";
+    }
 }

@@ -1,5 +1,6 @@
 package dev.griddle.server.tool;
 
+import dev.griddle.server.replay.CallTape;
 import java.util.List;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -29,6 +30,33 @@ public class ToolCalls {
         this.json = json;
     }
 
+    /**
+     * The tool's call, through the step attempt's tape when the tool is external (issue #18): the
+     * request is the tool and its arguments; a failure is recorded as {@code {error, retryable}} and
+     * replayed as the same failure.
+     */
+    private JsonNode recorded(Tool tool, JsonNode args, ToolContext context) throws ToolException, InterruptedException {
+        CallTape tape = CallTape.current();
+        if (tape == null || tool.recordedKind() == null) {
+            return tool.call(args, context);
+        }
+        ObjectNode request = json.createObjectNode().put("tool", tool.name());
+        request.set("arguments", args);
+        JsonNode answer = tape.exchange(tool.recordedKind(), request, () -> {
+            try {
+                ObjectNode ok = json.createObjectNode();
+                ok.set("result", tool.call(args, context));
+                return ok;
+            } catch (ToolException e) {
+                return json.createObjectNode().put("error", e.getMessage()).put("retryable", e.retryable());
+            }
+        });
+        if (answer.has("error")) {
+            throw new ToolException(answer.path("error").asString(), answer.path("retryable").asBoolean());
+        }
+        return answer.get("result");
+    }
+
     public Call call(Tool tool, JsonNode arguments, ToolContext context) throws InterruptedException {
         long t0 = System.nanoTime();
         JsonNode args = arguments == null || arguments.isNull() ? json.createObjectNode() : arguments;
@@ -41,7 +69,7 @@ public class ToolCalls {
             return new Call(null, error, false, event);
         }
         try {
-            JsonNode result = tool.call(args, context);
+            JsonNode result = recorded(tool, args, context);
             event.put("status", result.path("status").isNumber() ? result.path("status").asInt() : 0);
             event.put("latency_ms", (System.nanoTime() - t0) / 1_000_000);
             ObjectNode retrieval = tool.retrieval(args, result);

@@ -316,6 +316,7 @@ public final class TenancyFixture {
                 .body("POST /api/v1/runners/{runnerId}/runs", false, "{\"input\": {}}")
                 .body("POST /api/v1/runners/{runnerId}/triggers", false, "{\"type\": \"webhook\"}")
                 .body("POST /api/v1/runs/{id}/cancel", false, "{\"mode\": \"immediate\"}")
+                .body("POST /api/v1/runs/{id}/replay", false, "{\"mode\": \"strict\"}")
                 .body("POST /api/v1/runs/{id}/resume", false, "{}")
                 .body("PUT /api/v1/secrets/{name}", false, "{\"value\": \"overwritten\"}")
                 .body("POST /api/v1/skills", false, "{\"name\": \"s2-" + tag + "\", \"description\": \"d\", \"instructions\": \"i\"}")

@@ -20,6 +20,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class IntegrationTool implements Tool {
 
+    @Override
+    public String recordedKind() {
+        return "sql";
+    }
+
+
     enum Verb {
         SQL_QUERY("sql_query"), LIST_TABLES("list_tables"), DESCRIBE_TABLE("describe_table");
 

@@ -16,6 +16,12 @@ import tools.jackson.databind.node.ObjectNode;
 /** One tool of an MCP server, called {@code <slug>__<tool>}; the call goes over the pooled session. */
 final class McpTool implements Tool {
 
+    @Override
+    public String recordedKind() {
+        return "mcp";
+    }
+
+
     private final McpServerRow server;
     private final McpSchema.Tool tool;
     private final McpSessions sessions;

@@ -98,6 +98,12 @@ class McpTools implements ConnectedTools {
 
     /** Stands in for a tool whose server cannot be listed, so the model (or step) is told why instead of "no such tool". */
     private record UnreachableTool(String name, String why, JsonNode parameters) implements Tool {
+
+    @Override
+    public String recordedKind() {
+        return null;
+    }
+
         @Override
         public String description() {
             return "Unavailable: its MCP server cannot be reached";

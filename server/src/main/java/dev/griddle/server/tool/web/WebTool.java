@@ -18,6 +18,12 @@ import tools.jackson.databind.node.ObjectNode;
 /** One of the four web tools; see {@link WebTools}. */
 final class WebTool implements Tool {
 
+    @Override
+    public String recordedKind() {
+        return "web";
+    }
+
+
     enum Kind {
         READ("web_read", "read_enabled"), CRAWL("web_crawl", "crawl_enabled"), SEARCH("web_search", "search_enabled"),
         RESEARCH("web_research", "research_enabled");

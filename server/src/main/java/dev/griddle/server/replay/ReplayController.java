@@ -7,6 +7,7 @@ import dev.griddle.server.engine.Trigger;
 import dev.griddle.server.run.RunView;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
+import io.swagger.v3.oas.annotations.Operation;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.util.List;
@@ -45,6 +46,9 @@ class ReplayController {
     }
 
     @GetMapping("/api/v1/runs/{id}/recording")
+    @Operation(summary = "A run's recorded external calls", description = "Every model, HTTP, tool, MCP, SQL, web and knowledge call the run "
+            + "made, in order per step attempt: fingerprint, request, response, duration and cost; secrets masked. A replay's own calls are "
+            + "marked replayed.")
     Recording recording(Caller caller, @PathVariable UUID id) {
         RunRow run = visible(caller, id);
         List<CallView> calls = store.calls(run.id(), null).stream()
@@ -55,6 +59,9 @@ class ReplayController {
     }
 
     @PostMapping("/api/v1/runs/{id}/replay")
+    @Operation(summary = "Replay a run from its recording", description = "Starts a new run (trigger type replay, replay_of the source) of "
+            + "the same input on the given version (default: the source's), whose external calls are answered from the recording. mode strict "
+            + "(default) fails a step whose call has no recorded answer, showing both requests; fallthrough sends such calls live and records them.")
     ResponseEntity<RunView> replay(Caller caller, @PathVariable UUID id, @RequestBody(required = false) ReplayRequest body) {
         ReplayRequest request = body == null ? new ReplayRequest(null, null) : body;
         Replays.Mode mode = mode(request.mode());

@@ -82,6 +82,7 @@ class OpenApiConfig {
             "NotificationController", "Notifications", "Signed outbound notifications of run events.",
             "WorkerController", "Workers", "The worker protocol: remote hosts register, heartbeat and claim tasks.",
             "TaskController", "Tasks", "The worker protocol: a claimed task's lease, logs and result.",
+            "ReplayController", "Replays", "Every run's recorded external calls, and replays of a run answered from them.",
             "SessionController", "Sessions", "Long-lived processes on worker hosts from host-declared templates: messages, exec, files, timeline.",
             "SessionProtocolController", "Sessions", null,
             "AgentController", "Agents", "LLM agents with instructions, a model and connections.",

@@ -25,7 +25,6 @@ public class EngineQueries {
     }
 
     public Progress progress(UUID runId) {
-        var rows = stepRuns.load(runId);
-        return new Progress((int) rows.values().stream().filter(row -> row.status().terminal()).count(), rows.size());
+        return stepRuns.progress(runId);
     }
 }

@@ -49,6 +49,16 @@ class StepRunStore {
         return rows;
     }
 
+    private static final String[] FINISHED = java.util.Arrays.stream(StepStatus.values()).filter(StepStatus::terminal).map(StepStatus::wire)
+            .toArray(String[]::new);
+
+    /** How many of a run's steps are finished, and how many it has, counted in the database (no rows read). */
+    EngineQueries.Progress progress(UUID runId) {
+        return jdbc.sql("select count(*) filter (where status = any(cast(:finished as text[]))) as done, count(*) as total from step_runs where run_id = :run")
+                .param("finished", FINISHED).param("run", runId)
+                .query((rs, n) -> new EngineQueries.Progress(rs.getInt("done"), rs.getInt("total"))).single();
+    }
+
     void save(UUID runId, Collection<StepRow> rows) {
         List<StepRow> dirty = rows.stream().filter(StepRow::changed).toList();
         if (dirty.isEmpty()) {

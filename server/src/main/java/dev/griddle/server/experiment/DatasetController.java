@@ -30,6 +30,11 @@ import tools.jackson.databind.node.ObjectNode;
 class DatasetController {
 
     static final String NDJSON = "application/x-ndjson";
+    /** One operation in the document for both content types of {@code POST /datasets/{id}/cases}. */
+    private static final String ADD_CASES = "Add cases to a dataset, or import them as JSON Lines";
+    private static final String ADD_CASES_DESCRIPTION = "application/json: {cases?: [{input, expected?}], from_runs?: [run_id]}, as on create. "
+            + "application/x-ndjson: JSON Lines, one {input, expected?} object per line (an import); blank lines are skipped, a bad line is 422 "
+            + "naming it. Bounded like create; a refused addition adds nothing. 201 {data: [case]}.";
 
     record CreateDataset(String name, UUID runnerId, List<Datasets.GivenCase> cases, List<UUID> fromRuns) {
     }
@@ -100,15 +105,13 @@ class DatasetController {
     }
 
     @PostMapping(path = "/{id}/cases", consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Add cases to a dataset", description = "{cases?: [{input, expected?}], from_runs?: [run_id]}, as on create. With "
-            + "Content-Type application/x-ndjson the body is JSON Lines instead, one {input, expected?} per line (an import). 201 {data: [case]}.")
+    @Operation(summary = ADD_CASES, description = ADD_CASES_DESCRIPTION)
     ResponseEntity<CaseList> addCases(Caller caller, @PathVariable UUID id, @RequestBody AddCases body) {
         return added(caller, id, datasets.add(caller, id, body.cases(), body.fromRuns()));
     }
 
     @PostMapping(path = "/{id}/cases", consumes = NDJSON)
-    @Operation(summary = "Import cases as JSON Lines", description = "One {input, expected?} object per line; blank lines are skipped; a bad "
-            + "line is 422 naming it, and nothing is added. 201 {data: [case]}.")
+    @Operation(summary = ADD_CASES, description = ADD_CASES_DESCRIPTION)
     ResponseEntity<CaseList> importCases(Caller caller, @PathVariable UUID id, @RequestBody String body) {
         return added(caller, id, datasets.add(caller, id, datasets.parseLines(body), List.of()));
     }

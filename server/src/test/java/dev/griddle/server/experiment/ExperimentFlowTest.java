@@ -46,7 +46,7 @@ class ExperimentFlowTest extends ApiTest {
     static final FakeServer MODEL = new FakeServer(r -> {
         String prompt = FakeServer.prompt(r.body());
         if (prompt.contains("briefly") && !prompt.contains("Paris")) {
-            sleep(600);
+            sleep(1500); // slower than the recorded runs by far, whatever the machine's load
             return FakeServer.completion("I cannot help with that", 400, 80);
         }
         java.util.regex.Matcher fact = java.util.regex.Pattern.compile("\\w+ has \\d+ bridges").matcher(prompt);

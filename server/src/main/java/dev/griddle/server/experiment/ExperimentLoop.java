@@ -93,7 +93,7 @@ class ExperimentLoop extends BackgroundLoop {
         List<ExperimentStore.ExpCase> pending = store.cases(id).stream().filter(c -> c.status().equals("pending")).toList();
         if (!overBudget) {
             for (ExperimentStore.ExpCase c : pending) {
-                if (live >= e.maxParallel() || !running()) {
+                if (live >= e.maxParallel()) {
                     break;
                 }
                 if (!cases.start(e, c)) {

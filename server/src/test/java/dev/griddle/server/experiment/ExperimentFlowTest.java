@@ -45,6 +45,9 @@ class ExperimentFlowTest extends ApiTest {
     /** The briefly-prompted version answers Rome and Oslo wrongly, with more tokens and more slowly. */
     static final FakeServer MODEL = new FakeServer(r -> {
         String prompt = FakeServer.prompt(r.body());
+        if (prompt.contains("You are grading")) {
+            return FakeServer.completion(prompt.contains("ramble") ? "Well, I think it is fine." : "{\"score\": 0.8, \"reason\": \"close enough\"}", 50, 10);
+        }
         if (prompt.contains("briefly") && !prompt.contains("Paris")) {
             sleep(1500); // slower than the recorded runs by far, whatever the machine's load
             return FakeServer.completion("I cannot help with that", 400, 80);
@@ -186,6 +189,34 @@ class ExperimentFlowTest extends ApiTest {
         assertThat(broke.status()).isEqualTo("failed");
         assertThat(broke.error()).contains("max_cost_usd");
         assertThat(broke.cases()).allSatisfy(c -> assertThat(c.status()).isEqualTo("skipped"));
+    }
+
+    @Test
+    void similarityAndJudgeEvaluatorsScoreEachCase() {
+        GriddleClient client = newOrg();
+        Runner runner = client.runners().createYaml("name: judged-%s\nsteps: [{id: t, type: transform, with: {value: \"{{ input.text }}\"}}]\noutput: {text: \"{{ steps.t.output }}\"}"
+                .formatted(UUID.randomUUID()));
+        client.runners().publish(runner.id());
+        Dataset dataset = client.datasets().create(CreateDataset.ofCases("judged", runner.id(), List.of(new CaseInput(
+                FakeServer.JSON.readTree("{\"text\": \"Paris has many bridges over the Seine\"}"),
+                FakeServer.JSON.readTree("{\"text\": \"Paris has many bridges over the Seine\"}")))));
+        JsonNode evaluators = FakeServer.JSON.readTree("""
+                [{"type": "similarity", "name": "close", "path": "text", "min": 0.9},
+                 {"type": "llm_judge", "name": "judge", "rubric": "says something true about Paris", "model": "openai/test-model", "min_score": 0.5},
+                 {"type": "llm_judge", "name": "rambler", "rubric": "ramble on", "model": "openai/test-model", "min_score": 0.5}]""");
+        Experiment e = client.experiments().await(client.experiments().start(StartExperiment.of(dataset.id(), runner.id(), 1, evaluators)).id(),
+                Duration.ofSeconds(60));
+        assertThat(e.status()).as(String.valueOf(e.error())).isEqualTo("completed");
+        ExperimentCase only = e.cases().getFirst();
+        assertThat(only.evaluations()).extracting(ev -> ev.name(), ev -> ev.passed()).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("close", true), org.assertj.core.groups.Tuple.tuple("judge", true),
+                org.assertj.core.groups.Tuple.tuple("rambler", false));
+        assertThat(only.evaluations().get(0).score()).isGreaterThan(0.99);
+        assertThat(only.evaluations().get(1).score()).isEqualTo(0.8);
+        assertThat(only.evaluations().get(1).reason()).isEqualTo("close enough");
+        assertThat(only.evaluations().get(2).reason()).contains("not {\"score\": 0..1").contains("Well, I think it is fine.");
+        assertThat(e.summary().passRate()).isEqualTo(0.0);
+        assertThat(e.summary().evaluationCostUsd()).isPositive(); // four judge questions: the version's and the baseline's
     }
 
     @Test

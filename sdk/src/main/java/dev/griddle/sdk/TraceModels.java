@@ -43,7 +43,11 @@ public final class TraceModels {
 
     public record Summary(String window, Instant from, Instant to, long runs, long succeeded, long failed, long cancelled, Double successRate,
             long liveRuns, Long p50DurationMs, Long p95DurationMs, long stepsExecuted, long retrievals, long threadTurns, long inputTokens, long outputTokens,
-            BigDecimal costUsd, List<ModelUsage> byModel, List<StepTypeUsage> byStepType, List<RunnerUsage> byRunner) {
+            BigDecimal costUsd, List<ModelUsage> byModel, List<StepTypeUsage> byStepType, List<RunnerUsage> byRunner, List<TriggerUsage> byTrigger) {
+    }
+
+    /** The finished runs one kind of trigger started in a summary's window ({@code api, cron, webhook, runner, replay, experiment}). */
+    public record TriggerUsage(String triggerType, long runs, long succeeded, long failed, long cancelled, Double successRate, BigDecimal costUsd) {
     }
 
     /** One runner's finished runs in a summary's window. */

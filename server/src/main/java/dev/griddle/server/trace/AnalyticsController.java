@@ -38,9 +38,13 @@ public class AnalyticsController {
             Long p95DurationMs, long inputTokens, long outputTokens, BigDecimal costUsd) {
     }
 
+    /** The finished runs one kind of trigger started ({@code api, cron, webhook, runner, replay, experiment}). */
+    public record TriggerUsage(String triggerType, long runs, long succeeded, long failed, long cancelled, Double successRate, BigDecimal costUsd) {
+    }
+
     public record Summary(String window, Instant from, Instant to, long runs, long succeeded, long failed, long cancelled, Double successRate,
             long liveRuns, Long p50DurationMs, Long p95DurationMs, long stepsExecuted, long retrievals, long threadTurns, long inputTokens, long outputTokens,
-            BigDecimal costUsd, List<ModelUsage> byModel, List<StepTypeUsage> byStepType, List<RunnerUsage> byRunner) {
+            BigDecimal costUsd, List<ModelUsage> byModel, List<StepTypeUsage> byStepType, List<RunnerUsage> byRunner, List<TriggerUsage> byTrigger) {
     }
 
     public record Point(Instant t, Number value) {
@@ -73,7 +77,7 @@ public class AnalyticsController {
      */
     @Operation(summary = "Summarize runs over a window",
             description = "window=day|week|month|all (or from/to), optionally one runner_id or agent_id: runs, success rate, p50/p95 "
-                    + "duration, tokens and cost, by model and by step type.")
+                    + "duration, tokens and cost, by model, step type, runner and trigger type (by_trigger: an experiment's runs count under experiment).")
     @GetMapping("/api/v1/analytics/summary")
     public Summary summary(Caller caller, @RequestParam(required = false) String window, @RequestParam(required = false) String from,
             @RequestParam(required = false) String to, @RequestParam(name = "runner_id", required = false) String runnerId,
@@ -111,7 +115,14 @@ public class AnalyticsController {
                 .thenComparing(RunnerUsage::runnerId));
         return new Summary(w, start, end, all.runs, all.succeeded, all.failed, all.cancelled, rate(all), agent != null ? 0 : queries.live(scope),
                 DurationBuckets.quantile(totals.durations, 0.5), DurationBuckets.quantile(totals.durations, 0.95), all.steps, all.retrievals, turns,
-                all.inputTokens, all.outputTokens, AnalyticsQueries.money(all.costUsd), models, types, runners);
+                all.inputTokens, all.outputTokens, AnalyticsQueries.money(all.costUsd), models, types, runners, byTrigger(totals));
+    }
+
+    private static List<TriggerUsage> byTrigger(AnalyticsQueries.Totals totals) {
+        List<TriggerUsage> triggers = new ArrayList<>();
+        totals.triggers.forEach((type, r) -> triggers.add(new TriggerUsage(type, r.runs, r.succeeded, r.failed, r.cancelled, rate(r),
+                AnalyticsQueries.money(r.costUsd))));
+        return triggers;
     }
 
     /** Succeeded / finished runs, to 4 places; null without runs. */

@@ -106,6 +106,18 @@ class AnalyticsQueries {
                     m.costUsd = m.costUsd.add(rs.getBigDecimal("cost_usd"));
                     return null;
                 }).list();
+        bind(jdbc.sql("""
+                select trigger_type, sum(runs) runs, sum(succeeded) succeeded, sum(failed) failed, sum(cancelled) cancelled, sum(cost_usd) cost_usd
+                from trigger_rollups""" + "\n" + WHERE + " group by trigger_type"), scope).query((rs, n) -> {
+                    Usage.Runs r = new Usage.Runs();
+                    r.runs = rs.getLong("runs");
+                    r.succeeded = rs.getLong("succeeded");
+                    r.failed = rs.getLong("failed");
+                    r.cancelled = rs.getLong("cancelled");
+                    r.costUsd = rs.getBigDecimal("cost_usd");
+                    Totals.sum(t.triggers.computeIfAbsent(rs.getString("trigger_type"), k -> new Usage.Runs()), r);
+                    return null;
+                }).list();
         t.add(tail(scope));
         return t;
     }
@@ -165,12 +177,15 @@ class AnalyticsQueries {
         /** Per runner: its runs and their duration buckets. */
         final java.util.Map<UUID, Usage.Runs> runners = new java.util.HashMap<>();
         final java.util.Map<UUID, SortedMap<Integer, Long>> runnerDurations = new java.util.HashMap<>();
+        /** Per trigger type: runs, outcomes and cost (no tokens or steps). */
+        final SortedMap<String, Usage.Runs> triggers = new TreeMap<>();
 
         void add(Usage usage) {
             usage.runs.forEach((cell, r) -> {
                 sum(hours.computeIfAbsent(cell.hour(), k -> new Usage.Runs()), r);
                 sum(runners.computeIfAbsent(cell.runnerId(), k -> new Usage.Runs()), r);
             });
+            eachInner(usage.triggers, (trigger, r) -> sum(triggers.computeIfAbsent(trigger, k -> new Usage.Runs()), r));
             usage.durations.forEach((cell, b) -> b.forEach((bucket, n) -> {
                 durations.merge(bucket, n, Long::sum);
                 runnerDurations.computeIfAbsent(cell.runnerId(), k -> new TreeMap<>()).merge(bucket, n, Long::sum);

@@ -48,6 +48,15 @@ class RollupStore {
                     output_tokens = model_rollups.output_tokens + excluded.output_tokens, cost_usd = model_rollups.cost_usd + excluded.cost_usd
                 """), cell).param("model", model).param("calls", m.calls).param("in", m.inputTokens).param("out", m.outputTokens)
                 .param("cost", m.costUsd).update()));
+        usage.triggers.forEach((cell, triggers) -> triggers.forEach((trigger, r) -> cell(jdbc.sql("""
+                insert into trigger_rollups (org_id, hour, runner_id, project_id, trigger_type, runs, succeeded, failed, cancelled, cost_usd)
+                values (:org, :hour, :runner, :project, :trigger, :runs, :succeeded, :failed, :cancelled, :cost)
+                on conflict (org_id, hour, runner_id, project_id, trigger_type) do update set
+                    runs = trigger_rollups.runs + excluded.runs, succeeded = trigger_rollups.succeeded + excluded.succeeded,
+                    failed = trigger_rollups.failed + excluded.failed, cancelled = trigger_rollups.cancelled + excluded.cancelled,
+                    cost_usd = trigger_rollups.cost_usd + excluded.cost_usd
+                """), cell).param("trigger", trigger).param("runs", r.runs).param("succeeded", r.succeeded).param("failed", r.failed)
+                .param("cancelled", r.cancelled).param("cost", r.costUsd).update()));
     }
 
     private static JdbcClient.StatementSpec cell(JdbcClient.StatementSpec spec, Usage.Cell cell) {

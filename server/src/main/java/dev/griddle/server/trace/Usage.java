@@ -59,23 +59,17 @@ final class Usage {
     final Map<Cell, Map<Integer, Long>> durations = new LinkedHashMap<>();
     final Map<Cell, Map<String, Steps>> steps = new LinkedHashMap<>();
     final Map<Cell, Map<String, Models>> models = new LinkedHashMap<>();
+    /** Per cell, by what started the runs ({@code trigger_type}): their runs, outcomes and cost. */
+    final Map<Cell, Map<String, Runs>> triggers = new LinkedHashMap<>();
 
     void add(RunRow run, List<Span> spans, List<StepSample> stepSamples, List<ModelSample> modelSamples) {
         Cell cell = new Cell(run.orgId(), run.finishedAt().truncatedTo(ChronoUnit.HOURS), run.runnerId(), run.projectId());
         Span root = spans.getFirst();
         Runs r = runs.computeIfAbsent(cell, c -> new Runs());
-        r.runs++;
-        switch (run.status()) {
-            case SUCCEEDED -> r.succeeded++;
-            case FAILED -> r.failed++;
-            case CANCELLED -> r.cancelled++;
-            default -> {
-                // only finished runs are rolled up
-            }
-        }
+        count(r, run, root);
         r.inputTokens += root.inputTokens();
         r.outputTokens += root.outputTokens();
-        r.costUsd = r.costUsd.add(root.costUsd());
+        count(triggers.computeIfAbsent(cell, c -> new TreeMap<>()).computeIfAbsent(run.triggerType(), t -> new Runs()), run, root);
         long duration = Math.max(0, run.finishedAt().toEpochMilli() - run.createdAt().toEpochMilli());
         durations.computeIfAbsent(cell, c -> new TreeMap<>()).merge(DurationBuckets.bucket(duration), 1L, Long::sum);
         for (Span span : spans) {
@@ -106,5 +100,19 @@ final class Usage {
                 }
             }
         }
+    }
+
+    /** Counts a finished run and its cost into {@code r}. */
+    private static void count(Runs r, RunRow run, Span root) {
+        r.runs++;
+        switch (run.status()) {
+            case SUCCEEDED -> r.succeeded++;
+            case FAILED -> r.failed++;
+            case CANCELLED -> r.cancelled++;
+            default -> {
+                // only finished runs are rolled up
+            }
+        }
+        r.costUsd = r.costUsd.add(root.costUsd());
     }
 }

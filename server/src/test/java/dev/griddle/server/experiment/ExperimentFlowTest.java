@@ -153,6 +153,11 @@ class ExperimentFlowTest extends ApiTest {
         assertThat(regression.cases()).filteredOn(c -> c.input().path("city").asString().equals("Paris")).singleElement()
                 .satisfies(c -> assertThat(c.diff()).isEmpty());
         assertThat(client.runs().list("trigger_type=experiment&runner_id=" + runner.id(), PageRequest.first()).meta().total()).isEqualTo(3);
+        // analytics count them under their trigger type (the three recorded runs under api)
+        var byTrigger = client.analytics().summary("window=day&runner_id=" + runner.id()).byTrigger();
+        assertThat(byTrigger).filteredOn(t -> t.triggerType().equals("experiment")).singleElement()
+                .satisfies(t -> assertThat(t.runs()).isEqualTo(3));
+        assertThat(byTrigger).filteredOn(t -> t.triggerType().equals("api")).singleElement().satisfies(t -> assertThat(t.runs()).isEqualTo(3));
 
         // the refused draft is not published by a start without a version: that run stays on version 1
         assertThat(client.runners().get(runner.id()).latestVersion()).isEqualTo(1);

@@ -24,14 +24,19 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 public class Tapes {
 
-    /** How a run's calls are made: recorded, or answered from {@code source}'s recording; and its runner version, whose settings say what is kept. */
-    record RunMode(CallTape.Mode mode, UUID source, UUID runnerId, int version) {
+    /** How a run's calls are made: recorded, or answered from {@code source}'s recording (a dataset case's when {@code fromCase}); and its runner version, whose settings say what is kept. */
+    record RunMode(CallTape.Mode mode, UUID source, boolean fromCase, UUID runnerId, int version) {
         static RunMode record(UUID runnerId, int version) {
-            return new RunMode(CallTape.Mode.RECORD, null, runnerId, version);
+            return new RunMode(CallTape.Mode.RECORD, null, false, runnerId, version);
         }
 
         RunMode from(CallTape.Mode replayMode, UUID replaySource) {
-            return new RunMode(replayMode, replaySource, runnerId, version);
+            return new RunMode(replayMode, replaySource, false, runnerId, version);
+        }
+
+        /** Answered from a dataset case's copy of a recording. */
+        RunMode fromCase(CallTape.Mode replayMode, UUID caseId) {
+            return new RunMode(replayMode, caseId, true, runnerId, version);
         }
     }
 
@@ -67,15 +72,17 @@ public class Tapes {
 
     private final JdbcClient jdbc;
     private final RecordingStore store;
+    private final CaseRecordings cases;
     private final SecretMasking masking;
     private final JsonMapper json;
     private final boolean recording;
     private final Cache<UUID, RunMode> modes;
     private final Cache<VersionKey, Policy> policies;
 
-    Tapes(JdbcClient jdbc, RecordingStore store, SecretMasking masking, ReplayProperties props, JsonMapper json) {
+    Tapes(JdbcClient jdbc, RecordingStore store, CaseRecordings cases, SecretMasking masking, ReplayProperties props, JsonMapper json) {
         this.jdbc = jdbc;
         this.store = store;
+        this.cases = cases;
         this.masking = masking;
         this.json = json;
         this.recording = props.recording();
@@ -95,7 +102,8 @@ public class Tapes {
         if (mode.mode() == CallTape.Mode.RECORD && !keep) {
             return null;
         }
-        List<RecordingStore.Recorded> source = mode.source() == null ? List.of() : store.calls(mode.source(), stepId);
+        List<RecordingStore.Recorded> source = mode.source() == null ? List.of()
+                : mode.fromCase() ? cases.calls(mode.source(), stepId) : store.calls(mode.source(), stepId);
         return new CallTape(stepId, itemIndex, attempt, mode.mode(), source, node -> masking.mask(orgId, node), keep, policy.redaction());
     }
 
@@ -197,20 +205,23 @@ public class Tapes {
     }
 
     private RunMode lookUp(UUID runId) {
-        record Row(UUID source, String mode, UUID parent, String parentStep, UUID runnerId, int version) {
+        record Row(UUID source, String mode, UUID parent, String parentStep, UUID sourceCase, UUID runnerId, int version) {
         }
         Optional<Row> row = jdbc.sql("""
-                select p.source_run_id, p.mode, r.parent_run_id, r.parent_step_id, r.runner_id, r.runner_version
+                select p.source_run_id, p.mode, r.parent_run_id, r.parent_step_id, p.source_case_id, r.runner_id, r.runner_version
                 from runs r left join run_replays p on p.run_id = r.id where r.id = :id""")
                 .param("id", runId)
                 .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class), rs.getString(4),
-                        rs.getObject(5, UUID.class), rs.getInt(6)))
+                        rs.getObject(5, UUID.class), rs.getObject(6, UUID.class), rs.getInt(7)))
                 .optional();
         if (row.isEmpty()) {
             return RunMode.record(null, 0);
         }
         Row r = row.get();
         RunMode own = RunMode.record(r.runnerId(), r.version());
+        if (r.sourceCase() != null) {
+            return own.fromCase(r.mode().equals("strict") ? CallTape.Mode.STRICT : CallTape.Mode.FALLTHROUGH, r.sourceCase());
+        }
         if (r.source() != null) {
             return own.from(r.mode().equals("strict") ? CallTape.Mode.STRICT : CallTape.Mode.FALLTHROUGH, r.source());
         }
@@ -218,7 +229,7 @@ public class Tapes {
             return own;
         }
         RunMode parent = mode(r.parent());
-        if (parent.source() == null) {
+        if (parent.source() == null || parent.fromCase()) {
             return own;
         }
         // the source parent's child of the same step (the first one: a for_each of runner steps replays item by item in order)

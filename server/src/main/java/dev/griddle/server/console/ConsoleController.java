@@ -207,7 +207,7 @@ class ConsoleController {
         if (comment.length() > 10_000) {
             throw ApiException.fieldErrors(Map.of("comment", List.of("must be at most 10000 characters")));
         }
-        commands.completeApproval(caller.orgId(), id, decision.equals("approve"), comment.isBlank() ? null : comment, null);
+        commands.completeApproval(caller.orgId(), id, decision.equals("approve"), comment.isBlank() ? null : comment, null, caller.keyId());
         return seeOther("/console/approvals");
     }
 

@@ -227,6 +227,7 @@ public class ConsoleRunners {
         putIf(draft, "input_schema", r.inputSchema());
         draft.set("steps", r.steps());
         putIf(draft, "output", r.output());
+        recordingSettings(draft, r.recording(), r.redact());
         return yaml.writeValueAsString(draft).replaceFirst("^---\n", "");
     }
 
@@ -237,7 +238,18 @@ public class ConsoleRunners {
         putIf(spec, "input_schema", v.inputSchema());
         spec.set("steps", v.steps());
         putIf(spec, "output", v.output());
+        recordingSettings(spec, v.recording(), v.redact());
         return yaml.writeValueAsString(spec).replaceFirst("^---\n", "");
+    }
+
+    /** Issue #18's runner settings, shown only when not the defaults (recording on, nothing redacted). */
+    private static void recordingSettings(ObjectNode node, String recording, List<String> redact) {
+        if ("off".equals(recording)) {
+            node.put("recording", "off");
+        }
+        if (redact != null && !redact.isEmpty()) {
+            redact.forEach(node.putArray("redact")::add);
+        }
     }
 
     private static void putIf(ObjectNode node, String field, Object value) {

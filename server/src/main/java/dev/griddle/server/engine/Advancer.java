@@ -2,6 +2,7 @@ package dev.griddle.server.engine;
 
 import dev.griddle.server.expr.ExpressionException;
 import dev.griddle.server.expr.Expressions;
+import dev.griddle.server.replay.Tapes;
 import dev.griddle.server.runner.InvalidStepArguments;
 import dev.griddle.server.runner.StepSpec;
 import java.time.Instant;
@@ -28,9 +29,11 @@ class Advancer {
     private final RunContext contexts;
     private final TaskQueue queue;
     private final SessionSteps sessionSteps;
+    private final ApprovalReplays approvalReplays;
 
     Advancer(Expressions expressions, StepTasks tasks, ForEachSteps forEach, Finisher finisher, ApprovalStore approvals, ChildRuns children,
-            RunTransactions transactions, RunContext contexts, TaskQueue queue, SessionSteps sessionSteps) {
+            RunTransactions transactions, RunContext contexts, TaskQueue queue, SessionSteps sessionSteps, ApprovalReplays approvalReplays) {
+        this.approvalReplays = approvalReplays;
         this.sessionSteps = sessionSteps;
         this.expressions = expressions;
         this.tasks = tasks;
@@ -95,10 +98,7 @@ class Advancer {
                     finisher.succeed(run, step, value);
                     yield true;
                 }
-                case StepSpec.Approval approval -> {
-                    requestApproval(run, StepSpec.rendered(approval, expressions.render(with, context)), step);
-                    yield false;
-                }
+                case StepSpec.Approval approval -> requestApproval(run, StepSpec.rendered(approval, expressions.render(with, context)), step);
                 case StepSpec.ChildRun child -> {
                     StepSpec.ChildRun rendered = StepSpec.rendered(child, expressions.render(with, context));
                     step.startWaiting(run);
@@ -132,9 +132,17 @@ class Advancer {
         }
     }
 
-    /** {@code spec} is rendered. */
-    private void requestApproval(RunTx run, StepSpec.Approval spec, StepRow step) {
+    /**
+     * {@code spec} is rendered. True when the step ended here: a replay answered it with its recorded
+     * decision (issue #18), or a strict replay had none for this question.
+     */
+    private boolean requestApproval(RunTx run, StepSpec.Approval spec, StepRow step) {
         step.startWaiting(run);
+        Tapes.Answer replayed = approvalReplays.replayed(run, spec.id(), step.attempt(), spec.message());
+        if (replayed instanceof Tapes.Answer.Mismatch mismatch) {
+            finisher.fail(run, step, mismatch.message(), mismatch.details());
+            return true;
+        }
         Instant expires = spec.timeoutMs() != null ? run.now.plusMillis(spec.timeoutMs()) : null;
         Approval approval = new Approval(UUID.randomUUID(), run.id(), run.row.runnerId(), spec.id(), "pending",
                 spec.message(), null, null, null, run.now, null, expires);
@@ -142,6 +150,11 @@ class Advancer {
         run.madeOutside();
         ObjectNode data = JsonNodeFactory.instance.objectNode().put("approval_id", approval.id().toString());
         data.put("message", approval.message());
+        if (replayed instanceof Tapes.Answer.Recorded recorded) {
+            run.event("approval_requested", spec.id(), data);
+            completeReplayed(run, step, approval, recorded);
+            return true;
+        }
         if (expires != null) {
             data.put("expires_at", expires.toString());
             queue.enqueue(TaskRow.internal(run.row.orgId(), run.id(), spec.id(), step.attempt(), InternalKinds.APPROVAL_TIMEOUT, data, expires),
@@ -149,6 +162,22 @@ class Advancer {
             run.tasksQueued();
         }
         run.event("approval_requested", spec.id(), data);
+        return false;
+    }
+
+    /** The recorded decision completes the approval at once, as the person (or the deadline) did in the recorded run. */
+    private void completeReplayed(RunTx run, StepRow step, Approval approval, Tapes.Answer.Recorded recorded) {
+        JsonNode decision = recorded.response();
+        boolean approved = decision.path("approved").asBoolean();
+        String comment = decision.path("comment").isString() ? decision.path("comment").asString() : null;
+        JsonNode result = decision.path("result").isObject() ? decision.get("result") : null;
+        boolean expired = "expired".equals(decision.path("status").asString());
+        approvals.complete(approval.id(), expired ? "expired" : "completed", approved, comment, result, run.now);
+        approvalReplays.keep(run, step.stepId, step.attempt(), recorded.calls());
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("approval_id", approval.id().toString()).put("approved", approved)
+                .put("status", expired ? "expired" : "completed").put("replayed", true);
+        run.event("approval_completed", step.stepId, data);
+        finisher.succeed(run, step, ApprovalReplays.output(approved, comment, result, expired));
     }
 
     /** The step's spec with this run's {@code step_overrides} merged into {@code with}. */

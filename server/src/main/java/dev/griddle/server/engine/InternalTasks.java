@@ -1,5 +1,6 @@
 package dev.griddle.server.engine;
 
+import dev.griddle.server.replay.Tapes;
 import dev.griddle.server.step.StepOutcome;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -20,8 +21,13 @@ class InternalTasks {
     private final Advancer advancer;
     private final Finisher finisher;
 
+    private final ApprovalReplays approvalReplays;
+    private final Tapes tapes;
+
     InternalTasks(RunTransactions transactions, TaskQueue queue, Completer completer, ApprovalStore approvals, Advancer advancer,
-            Finisher finisher) {
+            Finisher finisher, ApprovalReplays approvalReplays, Tapes tapes) {
+        this.approvalReplays = approvalReplays;
+        this.tapes = tapes;
         this.transactions = transactions;
         this.queue = queue;
         this.completer = completer;
@@ -40,6 +46,7 @@ class InternalTasks {
             case InternalKinds.CHILD_FINISHED -> childFinished(task);
             case InternalKinds.SESSION_REACHED -> sessionReached(task);
             case InternalKinds.APPROVAL_TIMEOUT -> approvalTimedOut(task);
+            case InternalKinds.REPLAYED_TASK -> replayedTask(task);
             case InternalKinds.CANCEL_RUN -> transactions.inRun(task.runId(), run -> {
                 if (queue.release(task.id(), task.leaseToken())) {
                     finisher.cancelNow(run, "parent_cancelled");
@@ -47,6 +54,34 @@ class InternalTasks {
                 return null;
             });
             default -> throw new IllegalStateException("not an internal task kind: " + task.kind());
+        }
+    }
+
+    /**
+     * Issue #18: a worker's task on a replay. The recording's answer (or a strict replay's mismatch) is
+     * the attempt's outcome, no worker involved; without one (fallthrough) the task is queued for a
+     * worker as in a live run, the step still queued.
+     */
+    private void replayedTask(TaskRow task) {
+        Tapes.Answer answer = tapes.answer(task.orgId(), task.runId(), task.stepId(), task.itemIndex(), task.attempt(), ReplayedTasks.KIND,
+                ReplayedTasks.request(task));
+        StepOutcome outcome = switch (answer) {
+            case Tapes.Answer.Recorded recorded -> ReplayedTasks.outcome(recorded.response(), recorded.calls());
+            case Tapes.Answer.Mismatch mismatch -> new StepOutcome.Failed(mismatch.message(), false, mismatch.details());
+            case Tapes.Answer.Live live -> null;
+        };
+        if (outcome == null) {
+            transactions.inRun(task.runId(), run -> {
+                if (queue.release(task.id(), task.leaseToken()) && !run.status().terminal()) {
+                    queue.enqueue(ReplayedTasks.unwrap(task), run.now, run.status().paused());
+                    run.tasksQueued();
+                }
+                return null;
+            });
+        } else if (completer.markStarted(task)) {
+            completer.complete(task, task.leaseToken(), outcome);
+        } else {
+            queue.release(task.id(), task.leaseToken()); // the run or step was called off meanwhile
         }
     }
 
@@ -103,8 +138,8 @@ class InternalTasks {
             }
             boolean approved = "approve".equals(approvals.onTimeout(approval.id()));
             approvals.complete(approval.id(), "expired", approved, null, null, run.now);
-            ObjectNode output = JsonNodeFactory.instance.objectNode().put("approved", approved).put("timed_out", true);
-            output.putNull("comment");
+            approvalReplays.record(run, approval, step.attempt(), "expired", approved, null, null, null);
+            ObjectNode output = ApprovalReplays.output(approved, null, null, true);
             ObjectNode data = JsonNodeFactory.instance.objectNode().put("approval_id", approval.id().toString()).put("approved", approved)
                     .put("status", "expired");
             run.event("approval_completed", step.stepId, data);

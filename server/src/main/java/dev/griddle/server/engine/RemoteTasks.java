@@ -1,6 +1,7 @@
 package dev.griddle.server.engine;
 
 import dev.griddle.server.auth.ProjectScope;
+import dev.griddle.server.replay.Tapes;
 import dev.griddle.server.secret.SecretMasking;
 import dev.griddle.server.step.StepOutcome;
 import java.time.Duration;
@@ -27,7 +28,10 @@ public class RemoteTasks {
     private final Wakeups wakeups;
     private final SecretMasking masking;
 
-    RemoteTasks(TaskQueue queue, Completer completer, RunTransactions transactions, Wakeups wakeups, SecretMasking masking) {
+    private final Tapes tapes;
+
+    RemoteTasks(TaskQueue queue, Completer completer, RunTransactions transactions, Wakeups wakeups, SecretMasking masking, Tapes tapes) {
+        this.tapes = tapes;
         this.masking = masking;
         this.queue = queue;
         this.completer = completer;
@@ -66,6 +70,18 @@ public class RemoteTasks {
 
     public Completer.Result complete(TaskRow task, long token, StepOutcome outcome) {
         return completer.complete(task, token, outcome);
+    }
+
+    /**
+     * A worker's report of its result: {@link #complete}, the result joining the run's recording as a
+     * {@code task} call (issue #18) with the time since the claim as its duration.
+     */
+    public Completer.Result report(TaskRow task, long token, StepOutcome outcome, Instant now) {
+        long durationMs = queue.claimedAt(task.id()).map(at -> Duration.between(at, now).toMillis()).orElse(0L);
+        StepOutcome.Call call = tapes.recorded(task.orgId(), task.runId(), ReplayedTasks.KIND,
+                ReplayedTasks.request(task.kind(), task.taskType(), task.input()), ReplayedTasks.response(outcome), durationMs);
+        StepOutcome recorded = call == null ? outcome : outcome.withTrail(outcome.trail().withCalls(List.of(call)));
+        return completer.complete(task, token, recorded);
     }
 
     /** Appends {@code log} events with the task's step id, if {@code token} still holds the task; secret values in lines are masked. */

@@ -24,7 +24,11 @@ public class RunCommands {
     private final Advancer advancer;
     private final Finisher finisher;
 
-    RunCommands(RunTransactions transactions, RunStore runs, RunReader reader, TaskQueue queue, ApprovalStore approvals, Advancer advancer, Finisher finisher) {
+    private final ApprovalReplays approvalReplays;
+
+    RunCommands(RunTransactions transactions, RunStore runs, RunReader reader, TaskQueue queue, ApprovalStore approvals, Advancer advancer, Finisher finisher,
+            ApprovalReplays approvalReplays) {
+        this.approvalReplays = approvalReplays;
         this.transactions = transactions;
         this.runs = runs;
         this.reader = reader;
@@ -102,6 +106,11 @@ public class RunCommands {
 
     /** Completes a pending approval: its result is merged into the step's output. Twice is a {@link RunStateConflict}. */
     public Approval completeApproval(UUID orgId, UUID approvalId, boolean approved, String comment, JsonNode result) {
+        return completeApproval(orgId, approvalId, approved, comment, result, null);
+    }
+
+    /** {@link #completeApproval}, {@code by} the API key that decided (kept in the run's recording, issue #18). */
+    public Approval completeApproval(UUID orgId, UUID approvalId, boolean approved, String comment, JsonNode result, UUID by) {
         Approval approval = approvals.find(orgId, approvalId).orElseThrow(() -> RunNotFound.approval(approvalId));
         transactions.inRun(approval.runId(), run -> {
             Approval current = approvals.find(orgId, approvalId).orElseThrow();
@@ -110,13 +119,9 @@ public class RunCommands {
                 throw RunStateConflict.approval(approvalId, current.status());
             }
             approvals.complete(approvalId, "completed", approved, comment, result, run.now);
+            approvalReplays.record(run, current, step.attempt(), "completed", approved, comment, result, by);
             queue.deleteForStep(run.id(), current.stepId());
-            ObjectNode output = JsonNodeFactory.instance.objectNode();
-            if (result != null && result.isObject()) {
-                output.setAll((ObjectNode) result);
-            }
-            output.put("approved", approved);
-            output.put("comment", comment);
+            ObjectNode output = ApprovalReplays.output(approved, comment, result, false);
             ObjectNode data = JsonNodeFactory.instance.objectNode().put("approval_id", approvalId.toString()).put("approved", approved)
                     .put("status", "completed");
             run.event("approval_completed", step.stepId, data);

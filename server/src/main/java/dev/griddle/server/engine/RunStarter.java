@@ -6,6 +6,7 @@ import dev.griddle.server.runner.RunnerCatalog;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -53,6 +54,14 @@ public class RunStarter {
      * @throws LiveRunLimitExceeded the organization is at {@code griddle.engine.max-live-runs-per-org-hard}
      */
     public RunRow start(UUID orgId, UUID runnerId, StartRequest request, Trigger trigger, ProjectScope scope) {
+        return start(orgId, runnerId, request, trigger, scope, id -> { });
+    }
+
+    /**
+     * {@link #start}, with {@code made} called in the start's transaction once the run's row exists and
+     * before any of its steps starts: a replay (issue #18) writes what its steps must know about it there.
+     */
+    public RunRow start(UUID orgId, UUID runnerId, StartRequest request, Trigger trigger, ProjectScope scope, Consumer<UUID> made) {
         JsonNode input = request.input() == null || request.input().isNull() ? JsonNodeFactory.instance.objectNode() : request.input();
         // input is checked before the transaction opens, so checking it never holds a connection; only when the
         // draft must be published first (or the pin moved meanwhile) is it checked inside, against the new version
@@ -66,6 +75,7 @@ public class RunStarter {
             checkOverrides(runner, request.stepOverrides());
             boolean waits = liveRuns.mustWait(orgId);
             RunTx run = factory.create(orgId, runner, input, request.stepOverrides(), trigger, null, null);
+            made.accept(run.id());
             if (waits) {
                 liveRuns.defer(run);
             } else {

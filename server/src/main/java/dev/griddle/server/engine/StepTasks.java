@@ -1,5 +1,6 @@
 package dev.griddle.server.engine;
 
+import dev.griddle.server.replay.Tapes;
 import dev.griddle.server.runner.StepSpec;
 import java.time.Instant;
 import java.util.UUID;
@@ -7,14 +8,20 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
-/** Queues a started step's attempt (or one item's) as a task, with its rendered arguments as input. */
+/**
+ * Queues a started step's attempt (or one item's) as a task, with its rendered arguments as input. On
+ * a replay (issue #18) a {@code wait} is ready at once, and work for a remote worker is queued as a
+ * {@link InternalKinds#REPLAYED_TASK} the engine answers from the recording instead.
+ */
 @Component
 class StepTasks {
 
     private final TaskQueue queue;
+    private final Tapes tapes;
 
-    StepTasks(TaskQueue queue) {
+    StepTasks(TaskQueue queue, Tapes tapes) {
         this.queue = queue;
+        this.tapes = tapes;
     }
 
     /** Queues the pending step's next attempt. @throws dev.griddle.server.runner.InvalidStepArguments before anything changed */
@@ -34,18 +41,27 @@ class StepTasks {
         run.tasksQueued();
     }
 
-    private static TaskRow task(RunTx run, StepSpec spec, int itemIndex, int attempt, JsonNode args) {
+    private TaskRow task(RunTx run, StepSpec spec, int itemIndex, int attempt, JsonNode args) {
         if (spec instanceof StepSpec.Retrieve retrieve) {
             StepSpec.rendered(retrieve, args); // its scopes and top_k typed once rendered: a bad one fails the step here, before any task
         }
         StepSpec.Task task = spec instanceof StepSpec.Task t ? StepSpec.rendered(t, args) : null;
         String taskType = task != null ? task.taskType() : spec.type();
         JsonNode input = task != null ? task.input() : args;
+        if (ReplayedTasks.remote(spec.type(), spec.runsOn()) && tapes.replaying(run.id())) {
+            return TaskRow.internal(run.row.orgId(), run.id(), spec.id(), attempt, InternalKinds.REPLAYED_TASK,
+                    ReplayedTasks.wrap(spec.type(), taskType, spec.runsOn(), spec.timeoutMs(), input), run.now).at(itemIndex);
+        }
         return new TaskRow(UUID.randomUUID(), run.row.orgId(), run.id(), spec.id(), itemIndex, attempt, spec.type(), taskType, spec.runsOn(),
                 input.isMissingNode() ? JsonNodeFactory.instance.objectNode() : input, spec.timeoutMs(), readyAt(run, spec, args), null, null, null);
     }
 
-    private static Instant readyAt(RunTx run, StepSpec spec, JsonNode args) {
-        return spec instanceof StepSpec.Wait wait ? StepSpec.rendered(wait, args).readyAt(run.now) : run.now;
+    /** A wait's end; on a replay it takes no time (its arguments still rendered and checked). */
+    private Instant readyAt(RunTx run, StepSpec spec, JsonNode args) {
+        if (!(spec instanceof StepSpec.Wait wait)) {
+            return run.now;
+        }
+        Instant end = StepSpec.rendered(wait, args).readyAt(run.now);
+        return tapes.replaying(run.id()) ? run.now : end;
     }
 }

@@ -213,6 +213,12 @@ public class TaskQueue {
                 .query(this::row).optional();
     }
 
+    /** When the task was last claimed, if it is still in the queue and claimed. */
+    Optional<Instant> claimedAt(UUID taskId) {
+        return jdbc.sql("select claimed_at from tasks where id = :id").param("id", taskId).query((rs, n) -> instant(rs.getTimestamp(1)))
+                .optional().filter(java.util.Objects::nonNull);
+    }
+
     Optional<TaskRow> find(UUID taskId) {
         return jdbc.sql("select * from tasks where id = :id").param("id", taskId).query(this::row).optional();
     }

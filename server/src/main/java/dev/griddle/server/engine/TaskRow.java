@@ -34,6 +34,12 @@ public record TaskRow(UUID id, UUID orgId, UUID runId, String stepId, int itemIn
         return new TaskRow(UUID.randomUUID(), orgId, runId, stepId, -1, attempt, kind, kind, List.of(), input, null, ready, null, null, null);
     }
 
+    /** The same task for item {@code index} of a for_each step (-1: the step itself). */
+    TaskRow at(int index) {
+        return new TaskRow(id, orgId, runId, stepId, index, attempt, kind, taskType, runsOn, input, timeoutMs, readyAt, leaseOwner, leaseToken,
+                leaseExpiresAt, projectId, runnerId, runnerVersion);
+    }
+
     /** The same task with other input: what a remote worker is handed, secrets revealed (never stored). */
     public TaskRow withInput(JsonNode other) {
         return new TaskRow(id, orgId, runId, stepId, itemIndex, attempt, kind, taskType, runsOn, other, timeoutMs, readyAt, leaseOwner, leaseToken,

@@ -85,11 +85,13 @@ class CaseRuns {
     }
 
     private UUID startRun(ExperimentStore.Experiment e, ExperimentStore.ExpCase c, int version, boolean replay) {
+        // a replay's run_replays row goes in before its first steps start (a wait, an approval or a worker's task asks at once)
         RunRow run = starter.start(e.orgId(), e.runnerId(), new RunStarter.StartRequest(c.input(), version, null), new Trigger("experiment", e.id()),
-                ProjectScope.ALL);
-        if (replay) {
-            recordings.replayFromCase(run.id(), c.caseId());
-        }
+                ProjectScope.ALL, id -> {
+                    if (replay) {
+                        recordings.replayFromCase(id, c.caseId());
+                    }
+                });
         return run.id();
     }
 

@@ -1,6 +1,7 @@
 package dev.griddle.server.knowledge;
 
 import dev.griddle.server.auth.ProjectScope;
+import dev.griddle.server.replay.CallTape;
 import dev.griddle.server.step.StepExecutor;
 import dev.griddle.server.step.StepOutcome;
 import dev.griddle.server.step.StepTask;
@@ -50,7 +51,7 @@ class RetrieveStepExecutor implements StepExecutor {
     }
 
     @Override
-    public StepOutcome execute(StepTask task) {
+    public StepOutcome execute(StepTask task) throws InterruptedException {
         JsonNode with = task.arguments();
         String query = with.path("query").asString("");
         if (query.isBlank()) {
@@ -78,10 +79,31 @@ class RetrieveStepExecutor implements StepExecutor {
             scopes.add(scope.get());
         }
         long t0 = System.nanoTime();
-        List<KnowledgeRanking.Hit> hits = scopes.isEmpty() ? List.of()
-                : ranking.rank(new KnowledgeRanking.Request(task.orgId(), query, new ArrayList<>(scopes), (int) topK, null, null));
-        ObjectNode trace = RetrievalTrace.of(query, RetrievalTrace.entries(hits)).put("latency_ms", (System.nanoTime() - t0) / 1_000_000);
-        return new StepOutcome.Done(output(hits), new StepOutcome.Trail(StepOutcome.Usage.NONE, List.of(new StepOutcome.Event("retrieval", trace))));
+        List<Scope> searched = new ArrayList<>(scopes);
+        CallTape.LiveCall<RuntimeException> search = () -> output(searched.isEmpty() ? List.of()
+                : ranking.rank(new KnowledgeRanking.Request(task.orgId(), query, searched, (int) topK, null, null)));
+        // issue #18: the search is recorded (kind knowledge), and a replay answers it from the recording
+        CallTape tape = CallTape.current();
+        JsonNode output = tape == null ? search.call() : tape.exchange("knowledge", request(query, topK, searched), search);
+        ObjectNode trace = RetrievalTrace.of(query, entries(output)).put("latency_ms", (System.nanoTime() - t0) / 1_000_000);
+        return new StepOutcome.Done(output, new StepOutcome.Trail(StepOutcome.Usage.NONE, List.of(new StepOutcome.Event("retrieval", trace))));
+    }
+
+    /** What the search means: the query, how many passages, and the scopes searched. */
+    private static ObjectNode request(String query, long topK, List<Scope> scopes) {
+        ObjectNode request = JsonNodeFactory.instance.objectNode().put("step", "retrieve").put("query", query).put("top_k", topK);
+        ArrayNode searched = request.putArray("scopes");
+        scopes.forEach(s -> searched.addObject().put("scope_type", s.type().wireName()).put("scope_id", s.id() == null ? null : s.id().toString()));
+        return request;
+    }
+
+    private static List<RetrievalTrace.Entry> entries(JsonNode output) {
+        List<RetrievalTrace.Entry> entries = new ArrayList<>();
+        for (JsonNode c : output.path("chunks")) {
+            entries.add(new RetrievalTrace.Entry(c.path("document_id").asString(), c.path("title").asString(), c.path("position").asInt(),
+                    c.path("score").asDouble()));
+        }
+        return entries;
     }
 
     private static ObjectNode output(List<KnowledgeRanking.Hit> hits) {

@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
  * response; replaying, it answers from the source run's recording by fingerprint, and on a miss
  * either throws {@link ReplayMismatch} ({@code strict}) or makes the call live ({@code fallthrough}).
  * Requests and responses are masked of the organization's secret values before they are
- * fingerprinted or kept. A thread without a bound tape (chat threads, a tool's own threads) calls
+ * fingerprinted or kept, and what is kept is redacted by the runner's {@code redact} paths
+ * ({@link Redaction}) after the fingerprint is taken. A thread without a bound tape (chat threads, a tool's own threads) calls
  * live and records nothing.
  */
 public final class CallTape {
@@ -39,12 +40,14 @@ public final class CallTape {
     private final List<RecordingStore.Recorded> source;
     private final UnaryOperator<JsonNode> mask;
     private final boolean keep;
+    private final Redaction redaction;
     private final Set<RecordingStore.Recorded> used = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<StepOutcome.Call> calls = new ArrayList<>();
     private ReplayMismatch mismatch;
 
     CallTape(String stepId, int itemIndex, int attempt, Mode mode, List<RecordingStore.Recorded> source, UnaryOperator<JsonNode> mask,
-            boolean keep) {
+            boolean keep, Redaction redaction) {
+        this.redaction = redaction;
         this.stepId = stepId;
         this.itemIndex = itemIndex;
         this.attempt = attempt;
@@ -76,7 +79,7 @@ public final class CallTape {
                 return answer.response();
             }
             if (mode == Mode.STRICT) {
-                mismatch = new ReplayMismatch(kind, stepId, fingerprint, counterpart(kind), masked);
+                mismatch = new ReplayMismatch(kind, stepId, fingerprint, counterpart(kind), redaction.request(masked));
                 throw mismatch;
             }
         }
@@ -89,8 +92,13 @@ public final class CallTape {
 
     private void keep(StepOutcome.Call call) {
         if (keep) {
-            calls.add(call);
+            calls.add(redaction.apply(call));
         }
+    }
+
+    /** The calls kept so far, redacted. */
+    List<StepOutcome.Call> calls() {
+        return List.copyOf(calls);
     }
 
     /** The recorded call with this fingerprint not answered yet: of this item and attempt first, then of this item, then any. */

@@ -47,8 +47,9 @@ class ReplayController {
 
     @GetMapping("/api/v1/runs/{id}/recording")
     @Operation(summary = "A run's recorded external calls", description = "Every model, HTTP, tool, MCP, SQL, web and knowledge call the run "
-            + "made, in order per step attempt: fingerprint, request, response, duration and cost; secrets masked. A replay's own calls are "
-            + "marked replayed.")
+            + "made, every remote worker's task result (kind task) and every approval's decision (kind approval), in order per step attempt: "
+            + "fingerprint, request, response, duration and cost; secrets masked, the runner's redact paths as \"[redacted]\". A replay's own "
+            + "calls are marked replayed. Empty for a runner with recording: off.")
     Recording recording(Caller caller, @PathVariable UUID id) {
         RunRow run = visible(caller, id);
         List<CallView> calls = store.calls(run.id(), null).stream()
@@ -61,7 +62,9 @@ class ReplayController {
     @PostMapping("/api/v1/runs/{id}/replay")
     @Operation(summary = "Replay a run from its recording", description = "Starts a new run (trigger type replay, replay_of the source) of "
             + "the same input on the given version (default: the source's), whose external calls are answered from the recording. mode strict "
-            + "(default) fails a step whose call has no recorded answer, showing both requests; fallthrough sends such calls live and records them.")
+            + "(default) fails a step whose call has no recorded answer, showing both requests; fallthrough sends such calls live and records them. "
+            + "Approvals take their recorded decision, waits no time, worker tasks need no worker. A run of a version with recording: off is "
+            + "422 RECORDING_OFF.")
     ResponseEntity<RunView> replay(Caller caller, @PathVariable UUID id, @RequestBody(required = false) ReplayRequest body) {
         ReplayRequest request = body == null ? new ReplayRequest(null, null) : body;
         Replays.Mode mode = mode(request.mode());

@@ -7,12 +7,14 @@ import dev.griddle.server.engine.Trigger;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
+import dev.griddle.server.web.ApiException;
+import org.springframework.http.HttpStatus;
 
 /**
  * Starts a replay of a run: a new run of the same input and step overrides, {@code trigger.type:
  * replay} and {@code trigger.id} the source run, whose calls its recording answers. The run and its
- * {@code run_replays} row are made in one transaction, so no step of it runs before its mode is known.
+ * {@code run_replays} row are made in one transaction, the row before any step starts, so no step of
+ * it runs before its mode is known. A run of a version with {@code recording: off} has nothing to replay ({@code 422 RECORDING_OFF}).
  */
 @Component
 class Replays {
@@ -27,24 +29,26 @@ class Replays {
 
     private final RunStarter starter;
     private final JdbcClient jdbc;
-    private final TransactionTemplate tx;
+    private final Tapes tapes;
 
-    Replays(RunStarter starter, JdbcClient jdbc, TransactionTemplate tx) {
+    Replays(RunStarter starter, JdbcClient jdbc, Tapes tapes) {
         this.starter = starter;
         this.jdbc = jdbc;
-        this.tx = tx;
+        this.tapes = tapes;
     }
 
     /** Starts the replay of {@code source} (a run the caller may see) on {@code version} (null: the source's). */
     RunRow replay(RunRow source, Integer version, Mode mode, Trigger trigger, ProjectScope scope) {
-        return tx.execute(status -> {
-            RunRow run = starter.start(source.orgId(), source.runnerId(),
-                    new RunStarter.StartRequest(source.input(), version == null ? source.runnerVersion() : version, source.stepOverrides()),
-                    trigger, scope);
-            jdbc.sql("insert into run_replays (run_id, source_run_id, mode) values (:run, :source, :mode)")
-                    .param("run", run.id()).param("source", source.id()).param("mode", mode.wire()).update();
-            return run;
-        });
+        if (!tapes.records(source.runnerId(), source.runnerVersion())) {
+            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "RECORDING_OFF", "run " + source.id() + " has no recording: version "
+                    + source.runnerVersion() + " of its runner says recording: off", null,
+                    "Replay a run of a version that records, or start the runner again instead.");
+        }
+        // the run_replays row goes in before the run's first steps start (in the same transaction), so they know they replay
+        return starter.start(source.orgId(), source.runnerId(),
+                new RunStarter.StartRequest(source.input(), version == null ? source.runnerVersion() : version, source.stepOverrides()),
+                trigger, scope, id -> jdbc.sql("insert into run_replays (run_id, source_run_id, mode) values (:run, :source, :mode)")
+                        .param("run", id).param("source", source.id()).param("mode", mode.wire()).update());
     }
 
     UUID sourceOf(UUID runId) {

@@ -77,6 +77,6 @@ class ApprovalController {
             errors.add("result", "must be an object");
         }
         errors.maxLength("comment", body.comment(), 10_000).throwIfAny();
-        return commands.completeApproval(caller.orgId(), id, body.approved(), body.comment(), body.result());
+        return commands.completeApproval(caller.orgId(), id, body.approved(), body.comment(), body.result(), caller.keyId());
     }
 }

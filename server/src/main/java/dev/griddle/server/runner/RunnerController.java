@@ -78,7 +78,7 @@ public class RunnerController {
         Instant now = clock.instant();
         StoredRunner runner = withHash(new StoredRunner(UUID.randomUUID(), caller.orgId(), body.projectId(), name, body.description(),
                 body.defaultModel(), nullIfJsonNull(body.inputSchema()), body.steps() == null ? List.of() : body.steps(),
-                nullIfJsonNull(body.output()), null, null, now, now));
+                nullIfJsonNull(body.output()), body.recording(), body.redact(), null, null, now, now));
         runners.insert(runner);
         return ResponseEntity.created(URI.create("/api/v1/runners/" + runner.id())).body(view(find(caller, runner.id())));
     }
@@ -120,6 +120,7 @@ public class RunnerController {
                 body.inputSchema() == null ? current.inputSchema() : nullIfJsonNull(body.inputSchema()),
                 body.steps() == null ? current.steps() : body.steps(),
                 body.output() == null ? current.output() : nullIfJsonNull(body.output()),
+                body.recording() == null ? current.recording() : body.recording(), body.redact() == null ? current.redact() : body.redact(),
                 null, current.latestVersion(), current.createdAt(), clock.instant()));
         runners.update(updated);
         return get(caller, id);
@@ -262,6 +263,7 @@ public class RunnerController {
         }
         errors.maxLength("name", body.name(), 200).maxLength("description", body.description(), 10_000)
                 .maxLength("default_model", body.defaultModel(), 200);
+        RunnerValidator.recordingSettings(body.recording(), body.redact()).forEach(e -> errors.add(e.path(), e.message()));
         if (body.steps() != null) {
             for (int i = 0; i < body.steps().size(); i++) {
                 if (body.steps().get(i) == null) {
@@ -274,13 +276,14 @@ public class RunnerController {
 
     private StoredRunner withHash(StoredRunner r) {
         return new StoredRunner(r.id(), r.orgId(), r.projectId(), r.name(), r.description(), r.defaultModel(), r.inputSchema(), r.steps(),
-                r.output(), versions.hash(json.valueToTree(r.spec())), r.latestVersion(), r.createdAt(), r.updatedAt());
+                r.output(), r.recording(), r.redact(), versions.hash(json.valueToTree(r.spec())), r.latestVersion(), r.createdAt(), r.updatedAt());
     }
 
     private RunnerViews.Runner view(StoredRunner r) {
         boolean valid = validator.validate(r.steps(), r.output(), r.inputSchema()).isEmpty();
         return new RunnerViews.Runner(r.id(), r.name(), r.description(), r.defaultModel(), r.inputSchema(), r.projectId(),
-                json.valueToTree(r.steps()), r.output(), r.latestVersion(), valid, r.createdAt(), r.updatedAt());
+                json.valueToTree(r.steps()), r.output(), r.recording() == null ? "on" : r.recording(), r.redact() == null ? List.of() : r.redact(),
+                r.latestVersion(), valid, r.createdAt(), r.updatedAt());
     }
 
     private static JsonNode nullIfJsonNull(JsonNode node) {

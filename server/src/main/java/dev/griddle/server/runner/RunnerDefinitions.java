@@ -120,6 +120,8 @@ public class RunnerDefinitions {
         } else if (draft.projectId() == null && !caller.allProjects()) {
             found.add(new ValidationError(null, path + ".project_id", "required for a key limited to some projects"));
         }
+        RunnerValidator.recordingSettings(draft.recording(), draft.redact())
+                .forEach(e -> found.add(new ValidationError(null, path + "." + e.path(), e.message())));
         List<RunnerDraft.Step> steps = draft.steps() == null ? List.of() : draft.steps();
         for (int i = 0; i < steps.size(); i++) {
             if (steps.get(i) == null) {
@@ -141,7 +143,7 @@ public class RunnerDefinitions {
         Instant now = clock.instant();
         StoredRunner desired = withHash(new StoredRunner(existing.map(StoredRunner::id).orElse(idIfNew), caller.orgId(),
                 draft.projectId(), name, draft.description(), draft.defaultModel(), nullIfJsonNull(draft.inputSchema()), steps,
-                nullIfJsonNull(draft.output()), null, existing.map(StoredRunner::latestVersion).orElse(null),
+                nullIfJsonNull(draft.output()), draft.recording(), draft.redact(), null, existing.map(StoredRunner::latestVersion).orElse(null),
                 existing.map(StoredRunner::createdAt).orElse(now), now));
         if (existing.isEmpty()) {
             return Optional.of(new Planned(desired, Action.CREATE, List.of()));
@@ -173,6 +175,12 @@ public class RunnerDefinitions {
         if (differs(current.output(), desired.output())) {
             out.add("output");
         }
+        if (!Objects.equals(current.recording(), desired.recording())) {
+            out.add("recording");
+        }
+        if (!Objects.equals(current.redact(), desired.redact())) {
+            out.add("redact");
+        }
         return out;
     }
 
@@ -191,7 +199,7 @@ public class RunnerDefinitions {
 
     private StoredRunner withHash(StoredRunner r) {
         return new StoredRunner(r.id(), r.orgId(), r.projectId(), r.name(), r.description(), r.defaultModel(), r.inputSchema(), r.steps(),
-                r.output(), versions.hash(json.valueToTree(r.spec())), r.latestVersion(), r.createdAt(), r.updatedAt());
+                r.output(), r.recording(), r.redact(), versions.hash(json.valueToTree(r.spec())), r.latestVersion(), r.createdAt(), r.updatedAt());
     }
 
     private JsonNode tree(Object value) {

@@ -27,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 class RunnerStore implements ProjectMembers {
 
     private static final TypeReference<List<RunnerDraft.Step>> STEPS = new TypeReference<>() { };
+    private static final TypeReference<List<String>> REDACT = new TypeReference<>() { };
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -115,26 +116,30 @@ class RunnerStore implements ProjectMembers {
 
     void insert(StoredRunner r) {
         jdbc.sql("""
-                insert into runners (id, org_id, project_id, name, description, default_model, input_schema, steps, output, draft_hash,
-                                     created_at, updated_at)
+                insert into runners (id, org_id, project_id, name, description, default_model, input_schema, steps, output, recording, redact,
+                                     draft_hash, created_at, updated_at)
                 values (:id, :org, :project, :name, :description, :model, cast(:schema as jsonb), cast(:steps as jsonb), cast(:output as jsonb),
-                        :hash, :now, :now)
+                        :recording, cast(:redact as jsonb), :hash, :now, :now)
                 """).param("id", r.id()).param("org", r.orgId()).param("project", r.projectId(), Types.OTHER).param("name", r.name())
                 .param("description", r.description(), Types.VARCHAR).param("model", r.defaultModel(), Types.VARCHAR)
                 .param("schema", write(r.inputSchema()), Types.VARCHAR).param("steps", json.writeValueAsString(r.steps()))
-                .param("output", write(r.output()), Types.VARCHAR).param("hash", r.draftHash()).param("now", ts(r.createdAt())).update();
+                .param("output", write(r.output()), Types.VARCHAR)
+                .param("recording", r.recording(), Types.VARCHAR).param("redact", r.redact() == null ? null : json.writeValueAsString(r.redact()), Types.VARCHAR)
+                .param("hash", r.draftHash()).param("now", ts(r.createdAt())).update();
     }
 
     void update(StoredRunner r) {
         jdbc.sql("""
                 update runners set project_id = :project, name = :name, description = :description, default_model = :model,
                        input_schema = cast(:schema as jsonb), steps = cast(:steps as jsonb), output = cast(:output as jsonb),
-                       draft_hash = :hash, updated_at = :now
+                       recording = :recording, redact = cast(:redact as jsonb), draft_hash = :hash, updated_at = :now
                 where org_id = :org and id = :id
                 """).param("id", r.id()).param("org", r.orgId()).param("project", r.projectId(), Types.OTHER).param("name", r.name())
                 .param("description", r.description(), Types.VARCHAR).param("model", r.defaultModel(), Types.VARCHAR)
                 .param("schema", write(r.inputSchema()), Types.VARCHAR).param("steps", json.writeValueAsString(r.steps()))
-                .param("output", write(r.output()), Types.VARCHAR).param("hash", r.draftHash()).param("now", ts(r.updatedAt())).update();
+                .param("output", write(r.output()), Types.VARCHAR)
+                .param("recording", r.recording(), Types.VARCHAR).param("redact", r.redact() == null ? null : json.writeValueAsString(r.redact()), Types.VARCHAR)
+                .param("hash", r.draftHash()).param("now", ts(r.updatedAt())).update();
     }
 
     void setLatestVersion(UUID orgId, UUID id, int version) {
@@ -171,7 +176,8 @@ class RunnerStore implements ProjectMembers {
         Integer latestVersion = rs.wasNull() ? null : latest;
         return new StoredRunner(rs.getObject("id", UUID.class), rs.getObject("org_id", UUID.class), rs.getObject("project_id", UUID.class),
                 rs.getString("name"), rs.getString("description"), rs.getString("default_model"), read(rs.getString("input_schema")),
-                json.readValue(rs.getString("steps"), STEPS), read(rs.getString("output")), rs.getString("draft_hash"), latestVersion,
+                json.readValue(rs.getString("steps"), STEPS), read(rs.getString("output")), rs.getString("recording"),
+                rs.getString("redact") == null ? null : json.readValue(rs.getString("redact"), REDACT), rs.getString("draft_hash"), latestVersion,
                 instant(rs.getTimestamp("created_at")), instant(rs.getTimestamp("updated_at")));
     }
 

@@ -44,6 +44,34 @@ class RunnerValidator {
         this.models = models;
     }
 
+    /** Most paths a runner's {@code redact} may list. */
+    static final int MAX_REDACT_PATHS = 50;
+
+    /**
+     * Issue #18: {@code recording} is {@code on} or {@code off} (null: on); each {@code redact} entry a JSONPath of
+     * the {@link RedactPath} subset, at most {@link #MAX_REDACT_PATHS} of them. Problems name the value, as {@code redact[2]}.
+     */
+    static List<ValidationError> recordingSettings(String recording, List<String> redact) {
+        List<ValidationError> errors = new ArrayList<>();
+        if (recording != null && !recording.equals("on") && !recording.equals("off")) {
+            errors.add(new ValidationError(null, "recording", "must be one of [on, off], was '" + recording + "'"));
+        }
+        if (redact == null) {
+            return errors;
+        }
+        if (redact.size() > MAX_REDACT_PATHS) {
+            errors.add(new ValidationError(null, "redact", "must list at most " + MAX_REDACT_PATHS + " paths, had " + redact.size()));
+        }
+        for (int i = 0; i < redact.size(); i++) {
+            try {
+                RedactPath.parse(redact.get(i));
+            } catch (IllegalArgumentException e) {
+                errors.add(new ValidationError(null, "redact[" + i + "]", e.getMessage()));
+            }
+        }
+        return errors;
+    }
+
     List<ValidationError> validate(List<RunnerDraft.Step> steps, JsonNode output, JsonNode inputSchema) {
         List<ValidationError> errors = new ArrayList<>();
         if (inputSchema != null && !inputSchema.isNull()) {

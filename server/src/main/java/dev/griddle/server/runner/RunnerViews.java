@@ -13,18 +13,19 @@ public final class RunnerViews {
 
     /** A runner and its draft. {@code valid}: whether the draft would publish; {@code latest_version}: null until first published. */
     public record Runner(UUID id, String name, String description, String defaultModel, JsonNode inputSchema, UUID projectId, JsonNode steps,
-            JsonNode output, Integer latestVersion, boolean valid, Instant createdAt, Instant updatedAt) {
+            JsonNode output, String recording, List<String> redact, Integer latestVersion, boolean valid, Instant createdAt, Instant updatedAt) {
     }
 
     /** An immutable version: what runs pinned to it execute. */
     public record Version(UUID runnerId, int version, String name, JsonNode steps, JsonNode output, JsonNode inputSchema, String defaultModel,
-            Instant createdAt) {
+            String recording, List<String> redact, Instant createdAt) {
 
         static Version of(VersionStore.StoredVersion v) {
             JsonNode spec = v.spec();
             return new Version(v.runnerId(), v.version(), v.name(), spec.get("steps"), nullable(spec.get("output")),
                     nullable(spec.get("input_schema")), spec.hasNonNull("default_model") ? spec.get("default_model").asString() : null,
-                    v.createdAt());
+                    spec.hasNonNull("recording") ? spec.get("recording").asString() : "on",
+                    spec.path("redact").isArray() ? spec.path("redact").valueStream().map(JsonNode::asString).toList() : List.of(), v.createdAt());
         }
 
         private static JsonNode nullable(JsonNode node) {

@@ -32,7 +32,7 @@ import tools.jackson.databind.node.ObjectNode;
 class RunnerSection implements BundleSection {
 
     private static final Set<String> FIELDS = Set.of("name", "description", "default_model", "input_schema", "project_id", "steps", "output",
-            "triggers");
+            "recording", "redact", "triggers");
 
     private final RunnerDefinitions runners;
     private final TriggerPlanner triggers;

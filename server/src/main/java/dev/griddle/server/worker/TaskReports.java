@@ -43,7 +43,7 @@ class TaskReports {
 
     void complete(UUID orgId, ProjectScope scope, UUID taskId, long token, JsonNode output) {
         TaskRow task = held(orgId, scope, taskId, token);
-        if (tasks.complete(task, token, StepOutcome.done(output)) != Completer.Result.APPLIED) {
+        if (tasks.report(task, token, StepOutcome.done(output), clock.instant()) != Completer.Result.APPLIED) {
             throw leaseLost(taskId);
         }
         history.finished(taskId, "completed", null, clock.instant());
@@ -51,7 +51,7 @@ class TaskReports {
 
     void fail(UUID orgId, ProjectScope scope, UUID taskId, long token, String message, boolean retryable, JsonNode details) {
         TaskRow task = held(orgId, scope, taskId, token);
-        if (tasks.complete(task, token, new StepOutcome.Failed(message, retryable, details)) != Completer.Result.APPLIED) {
+        if (tasks.report(task, token, new StepOutcome.Failed(message, retryable, details), clock.instant()) != Completer.Result.APPLIED) {
             throw leaseLost(taskId);
         }
         ObjectNode error = JsonNodeFactory.instance.objectNode().put("message", message).put("retryable", retryable);

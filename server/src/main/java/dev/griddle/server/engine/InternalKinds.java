@@ -16,8 +16,10 @@ final class InternalKinds {
 
     /** A session step's session exited or went idle: deliver its result to the step. */
     static final String SESSION_REACHED = "session_reached";
+    /** A session step's {@code timeout_ms}: the step fails unless its session reached {@code wait_for} first. */
+    static final String SESSION_TIMEOUT = "session_timeout";
 
-    static final Set<String> ALL = Set.of(WAIT, APPROVAL_TIMEOUT, CHILD_FINISHED, CANCEL_RUN, SESSION_REACHED);
+    static final Set<String> ALL = Set.of(WAIT, APPROVAL_TIMEOUT, CHILD_FINISHED, CANCEL_RUN, SESSION_REACHED, SESSION_TIMEOUT);
 
     private InternalKinds() {
     }

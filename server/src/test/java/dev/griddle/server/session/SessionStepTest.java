@@ -110,6 +110,5 @@ class SessionStepTest extends ApiTest {
         // the session exiting after the deadline changes nothing in the failed run
         host.report(start, "[{\"seq\": 2, \"type\": \"status\", \"status\": \"terminated\", \"exit_code\": 143, \"reason\": \"cancelled\"}]");
         assertThat(admin.runs().get(run).status()).isEqualTo("failed");
-
     }
 }

@@ -215,4 +215,42 @@ class SessionProcessIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> admin.sessions().get(third.id()).ended());
         assertThat(admin.sessions().get(third.id()).reason()).isEqualTo("worker_stopped");
     }
+
+    /**
+     * A worker host SIGKILLed (no chance to end its children or report): its sessions fail with
+     * reason {@code host_lost} once their lease, the heartbeat timeout (3 s here), runs out.
+     */
+    @Test
+    void aKilledWorkersSessionsFailHostLostAfterTheHeartbeatTimeout() throws Exception {
+        Path dir = Files.createTempDirectory("griddle-session-lost-");
+        int port = ChildProcess.freePort();
+        ServerProcess server = ServerProcess.start("session-lost-server", dir, port, KEY, Map.of("GRIDDLE_WORKER_HEARTBEAT_TIMEOUT", "3s"))
+                .awaitHealthy(Duration.ofSeconds(120));
+        children.add(server);
+        GriddleClient root = GriddleClient.builder(server.baseUrl()).apiKey(KEY).build();
+        GriddleClient admin = GriddleClient.builder(server.baseUrl()).apiKey(root.organizations().create("org-" + UUID.randomUUID()).adminKey())
+                .build();
+        WorkerProcess worker = WorkerProcess.start("doomed-host", server.baseUrl(), admin.keys().create(CreateKey.of("w", "worker")).secret(),
+                "linux", 1, List.of("--session-templates", templates(dir).toString(), "--max-pods", "1", "--session-dir",
+                        dir.resolve("pods").toString()));
+        children.add(worker);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !admin.sessions().templates(PageRequest.first()).data().isEmpty());
+        UUID id = admin.sessions().create(CreateSession.of("echo-agent", "are you there")).id();
+        await().atMost(Duration.ofSeconds(30)).until(() -> lines(admin, id).contains("answer: are you there"));
+        List<ProcessHandle> agents = ProcessHandle.of(worker.pid()).orElseThrow().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("echo-agent.sh")).toList();
+        try {
+            worker.sigkill();
+            worker.awaitExit(Duration.ofSeconds(10));
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.sessions().get(id).ended());
+            Session lost = admin.sessions().get(id);
+            assertThat(lost.status()).isEqualTo("failed");
+            assertThat(lost.reason()).isEqualTo("host_lost");
+            List<String> statuses = admin.sessions().events(id, null, 1000).data().stream().filter(e -> e.type().equals("status"))
+                    .map(e -> e.data().path("status").asString()).toList();
+            assertThat(statuses).containsExactly("pending", "starting", "running", "failed");
+        } finally {
+            agents.forEach(ProcessHandle::destroyForcibly); // orphans of the killed worker
+        }
+    }
 }

@@ -116,6 +116,13 @@ class Advancer {
                         run.madeOutside();
                         run.event("log", stepId, JsonNodeFactory.instance.objectNode().put("session_id", id.toString())
                                 .put("message", "started session " + id));
+                        if (rendered.timeoutMs() != null) {
+                            ObjectNode deadline = JsonNodeFactory.instance.objectNode().put("session_id", id.toString())
+                                    .put("timeout_ms", rendered.timeoutMs()).put("wait_for", rendered.waitFor()).put("keep", rendered.kept());
+                            queue.enqueue(TaskRow.internal(run.row.orgId(), run.id(), stepId, step.attempt(), InternalKinds.SESSION_TIMEOUT,
+                                    deadline, run.now.plusMillis(rendered.timeoutMs())), run.now, false);
+                            run.tasksQueued();
+                        }
                     } catch (IllegalArgumentException e) {
                         throw new InvalidStepArguments("session: " + e.getMessage());
                     }

@@ -16,11 +16,13 @@ final class InternalKinds {
 
     /** A session step's session exited or went idle: deliver its result to the step. */
     static final String SESSION_REACHED = "session_reached";
+    /** A session step's {@code timeout_ms}: the step fails unless its session reached {@code wait_for} first. */
+    static final String SESSION_TIMEOUT = "session_timeout";
 
     /** Issue #18: a remote worker's task on a replay, answered from the recording (or queued for a worker after all). */
     static final String REPLAYED_TASK = "replayed_task";
 
-    static final Set<String> ALL = Set.of(WAIT, APPROVAL_TIMEOUT, CHILD_FINISHED, CANCEL_RUN, SESSION_REACHED, REPLAYED_TASK);
+    static final Set<String> ALL = Set.of(WAIT, APPROVAL_TIMEOUT, CHILD_FINISHED, CANCEL_RUN, SESSION_REACHED, SESSION_TIMEOUT, REPLAYED_TASK);
 
     private InternalKinds() {
     }

@@ -20,12 +20,14 @@ class InternalTasks {
     private final ApprovalStore approvals;
     private final Advancer advancer;
     private final Finisher finisher;
+    private final SessionSteps sessionSteps;
 
     private final ApprovalReplays approvalReplays;
     private final Tapes tapes;
 
     InternalTasks(RunTransactions transactions, TaskQueue queue, Completer completer, ApprovalStore approvals, Advancer advancer,
-            Finisher finisher, ApprovalReplays approvalReplays, Tapes tapes) {
+            Finisher finisher, SessionSteps sessionSteps, ApprovalReplays approvalReplays, Tapes tapes) {
+        this.sessionSteps = sessionSteps;
         this.approvalReplays = approvalReplays;
         this.tapes = tapes;
         this.transactions = transactions;
@@ -45,6 +47,7 @@ class InternalTasks {
             }
             case InternalKinds.CHILD_FINISHED -> childFinished(task);
             case InternalKinds.SESSION_REACHED -> sessionReached(task);
+            case InternalKinds.SESSION_TIMEOUT -> sessionTimedOut(task);
             case InternalKinds.APPROVAL_TIMEOUT -> approvalTimedOut(task);
             case InternalKinds.REPLAYED_TASK -> replayedTask(task);
             case InternalKinds.CANCEL_RUN -> transactions.inRun(task.runId(), run -> {
@@ -102,6 +105,32 @@ class InternalTasks {
             }
             return null;
         });
+    }
+
+    /**
+     * A session step's deadline: when the step still waits, it fails naming the session and what it
+     * did not reach, and (unless {@code keep}) the session is ended; a session that already reached
+     * it changed the step first, so this changes nothing.
+     */
+    private void sessionTimedOut(TaskRow task) {
+        JsonNode deadline = task.input();
+        String sessionId = deadline.path("session_id").asString();
+        boolean timedOut = Boolean.TRUE.equals(transactions.inRun(task.runId(), run -> {
+            if (!queue.release(task.id(), task.leaseToken())) {
+                return false;
+            }
+            StepRow step = run.step(task.stepId());
+            if (step == null || step.status() != StepStatus.WAITING || step.attempt() != task.attempt()) {
+                return false;
+            }
+            ObjectNode data = JsonNodeFactory.instance.objectNode().put("session_id", sessionId).put("timed_out", true);
+            completer.apply(run, task, new StepOutcome.Failed("session " + sessionId + " did not reach wait_for '"
+                    + deadline.path("wait_for").asString("exit") + "' within timeout_ms " + deadline.path("timeout_ms").asLong(), false, data));
+            return true;
+        }));
+        if (timedOut && !deadline.path("keep").asBoolean(false)) {
+            sessionSteps.endTimedOut(task.orgId(), java.util.UUID.fromString(sessionId));
+        }
     }
 
     /** The child's end is the outcome of the parent's waiting step: its output, or a failure naming the child. */

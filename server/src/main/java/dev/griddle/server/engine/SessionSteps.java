@@ -19,4 +19,7 @@ public interface SessionSteps {
 
     /** Cancels the run's live sessions: all of them when the run was cancelled, else those whose steps are not {@code keep}. */
     void endForRun(UUID orgId, UUID runId, boolean cancelled);
+
+    /** Ends a session whose step gave up on it ({@code timeout_ms}); nothing when it already ended. */
+    void endTimedOut(UUID orgId, UUID sessionId);
 }

@@ -21,12 +21,14 @@ public class Wakeups {
 
     static final String TASKS = "griddle_tasks";
     static final String EVENTS = "griddle_events";
+    static final String SESSION_EVENTS = "griddle_session_events";
 
     private final PgNotifications pg;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition tasksReady = lock.newCondition();
     private long taskSignals;
     private final Map<UUID, Set<Runnable>> runListeners = new ConcurrentHashMap<>();
+    private final Map<UUID, Set<Runnable>> sessionListeners = new ConcurrentHashMap<>();
     private final Set<java.util.function.Consumer<UUID>> anyRunListeners = ConcurrentHashMap.newKeySet();
     private volatile java.util.function.Consumer<UUID> withdrawn = runId -> { };
 
@@ -36,6 +38,11 @@ public class Wakeups {
         pg.listen(EVENTS, payload -> {
             if (!payload.isEmpty()) {
                 signalRun(UUID.fromString(payload));
+            }
+        });
+        pg.listen(SESSION_EVENTS, payload -> {
+            if (!payload.isEmpty()) {
+                signal(sessionListeners, UUID.fromString(payload));
             }
         });
     }
@@ -50,6 +57,17 @@ public class Wakeups {
     void eventsAppended(UUID runId) {
         pg.publishAfterCommit(EVENTS, runId.toString());
         afterCommit(() -> signalRun(runId));
+    }
+
+    /** Within a transaction: wake this session's timeline streams everywhere once it commits (package {@code session}). */
+    public void sessionEventsAppended(UUID sessionId) {
+        pg.publishAfterCommit(SESSION_EVENTS, sessionId.toString());
+        afterCommit(() -> signal(sessionListeners, sessionId));
+    }
+
+    /** Registers a callback run whenever events are appended to session {@code sessionId}'s timeline; close the handle to stop. */
+    public AutoCloseable onSessionEvents(UUID sessionId, Runnable listener) {
+        return register(sessionListeners, sessionId, listener);
     }
 
     /** Within a transaction: once it commits, stop this process's executions of the run's deleted tasks. */
@@ -94,8 +112,12 @@ public class Wakeups {
 
     /** Registers a callback run whenever events are appended to {@code runId}; close the handle to stop. */
     public AutoCloseable onEvents(UUID runId, Runnable listener) {
-        runListeners.computeIfAbsent(runId, id -> ConcurrentHashMap.newKeySet()).add(listener);
-        return () -> runListeners.computeIfPresent(runId, (id, set) -> {
+        return register(runListeners, runId, listener);
+    }
+
+    private static AutoCloseable register(Map<UUID, Set<Runnable>> listeners, UUID key, Runnable listener) {
+        listeners.computeIfAbsent(key, id -> ConcurrentHashMap.newKeySet()).add(listener);
+        return () -> listeners.computeIfPresent(key, (id, set) -> {
             set.remove(listener);
             return set.isEmpty() ? null : set;
         });
@@ -112,9 +134,13 @@ public class Wakeups {
 
     private void signalRun(UUID runId) {
         anyRunListeners.forEach(l -> l.accept(runId));
-        Set<Runnable> listeners = runListeners.get(runId);
-        if (listeners != null) {
-            listeners.forEach(Runnable::run);
+        signal(runListeners, runId);
+    }
+
+    private static void signal(Map<UUID, Set<Runnable>> listeners, UUID key) {
+        Set<Runnable> set = listeners.get(key);
+        if (set != null) {
+            set.forEach(Runnable::run);
         }
     }
 

@@ -107,7 +107,8 @@ final class StepParser {
             case "runner" -> new StepSpec.ChildRun(common, with, args.uuid("runner_id", true), version(args));
             case "task" -> new StepSpec.Task(common, with, args.text("task_type"));
             case "session" -> new StepSpec.SessionStep(common, with, args.text("template"), args.text("prompt"),
-                    args.present("wait_for") ? args.choice("wait_for", Set.of("exit", "idle")) : "exit", args.present("keep") ? keep(args) : false);
+                    args.present("wait_for") ? args.choice("wait_for", Set.of("exit", "idle")) : "exit", args.present("keep") ? keep(args) : false,
+                    args.integer("timeout_ms", 1, Long.MAX_VALUE));
             case "retrieve" -> new StepSpec.Retrieve(common, with, args.text("query"), scopes(args), topK(args));
             default -> throw new IllegalStateException("step type '" + type + "' is listed in TYPES but has no case");
         };

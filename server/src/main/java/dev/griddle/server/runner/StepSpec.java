@@ -202,8 +202,11 @@ public sealed interface StepSpec permits StepSpec.Transform, StepSpec.Approval, 
      * A session on a worker host (docs/sessions.md): starts it with {@code prompt} and waits, without an
      * executor slot, until it exits ({@code waitFor} exit) or goes idle; completes with its last output and
      * exit code. Unless {@code keep}, the session is ended when the step completes; cancelling the run ends it.
+     * With {@code timeoutMs}, the step fails when the session has not reached {@code waitFor} by then (and,
+     * unless {@code keep}, the session is ended).
      */
-    record SessionStep(StepCommon common, JsonNode with, String template, String prompt, String waitFor, Boolean keep) implements StepSpec {
+    record SessionStep(StepCommon common, JsonNode with, String template, String prompt, String waitFor, Boolean keep, Long timeoutMs)
+            implements StepSpec {
         @Override
         public String type() {
             return "session";

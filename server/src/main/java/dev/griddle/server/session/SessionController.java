@@ -82,10 +82,12 @@ class SessionController {
     private final SessionProperties props;
     private final WorkerProperties workerProps;
     private final EventStreams streams;
+    private final SessionEventStream eventStream;
     private final Clock clock;
 
     SessionController(Sessions sessions, SessionStore store, SessionHosts hosts, ProjectStore projects, SessionProperties props,
-            WorkerProperties workerProps, EventStreams streams, Clock clock) {
+            WorkerProperties workerProps, EventStreams streams, SessionEventStream eventStream, Clock clock) {
+        this.eventStream = eventStream;
         this.sessions = sessions;
         this.store = store;
         this.hosts = hosts;
@@ -202,39 +204,7 @@ class SessionController {
         visible(caller, id);
         long from = cursor(lastEventId != null ? lastEventId : after);
         SseEmitter emitter = streams.open(caller, MAX_STREAM);
-        UUID orgId = caller.orgId();
-        Thread.ofVirtual().name("sse-session-" + id).start(() -> {
-            long cursor = from;
-            long deadline = System.nanoTime() + MAX_STREAM.toNanos();
-            long lastSent = System.nanoTime();
-            try {
-                while (System.nanoTime() < deadline) {
-                    List<SessionStore.Event> batch = store.events(orgId, id, cursor, 500);
-                    for (SessionStore.Event e : batch) {
-                        emitter.send(SseEmitter.event().id(Long.toString(e.seq())).name(e.type()).data(e, MediaType.APPLICATION_JSON));
-                        cursor = e.seq();
-                        lastSent = System.nanoTime();
-                    }
-                    if (batch.size() == 500) {
-                        continue;
-                    }
-                    if (store.find(orgId, id).map(Session::ended).orElse(true) && store.events(orgId, id, cursor, 1).isEmpty()) {
-                        break;
-                    }
-                    if (System.nanoTime() - lastSent > Duration.ofSeconds(15).toNanos()) {
-                        emitter.send(SseEmitter.event().comment("keep-alive"));
-                        lastSent = System.nanoTime();
-                    }
-                    Thread.sleep(250);
-                }
-                emitter.complete();
-            } catch (IOException | IllegalStateException e) {
-                emitter.completeWithError(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                emitter.complete();
-            }
-        });
+        eventStream.feed(emitter, caller.orgId(), id, from, MAX_STREAM);
         return emitter;
     }
 

@@ -11,7 +11,8 @@ import org.springframework.util.unit.DataSize;
  * {@code max-file-size} (a file put into or read from a workdir), {@code max-exec-timeout} (the cap
  * on an exec's {@code timeout_ms}), {@code command-timeout} (how long a file call waits for the
  * worker), {@code max-message-length}, {@code cancel-grace} (SIGTERM to SIGKILL),
- * {@code reap-interval} (the host_lost check). A session's lease is the worker heartbeat timeout;
+ * {@code reap-interval} (the host_lost check), {@code stream-fallback-poll} (how often an events
+ * stream looks for new events when no wakeup came: the bound on a lost {@code NOTIFY}). A session's lease is the worker heartbeat timeout;
  * its events follow the run retention ({@code griddle.engine.retention}).
  */
 @ConfigurationProperties("griddle.session")
@@ -22,7 +23,8 @@ public record SessionProperties(
         @DefaultValue("30s") Duration commandTimeout,
         @DefaultValue("100000") int maxMessageLength,
         @DefaultValue("10s") Duration cancelGrace,
-        @DefaultValue("2s") Duration reapInterval) {
+        @DefaultValue("2s") Duration reapInterval,
+        @DefaultValue("2s") Duration streamFallbackPoll) {
 
     public SessionProperties {
         if (maxLivePerOrg < 1 || maxLivePerOrg > 100_000) {
@@ -34,6 +36,9 @@ public record SessionProperties(
         if (maxExecTimeout.toMillis() < 1 || commandTimeout.toMillis() < 1 || cancelGrace.isNegative() || reapInterval.toMillis() < 100) {
             throw new IllegalArgumentException("griddle.session: max-exec-timeout and command-timeout must be positive, cancel-grace >= 0, "
                     + "reap-interval >= 100ms");
+        }
+        if (streamFallbackPoll.toMillis() < 50 || streamFallbackPoll.toMinutes() > 1) {
+            throw new IllegalArgumentException("griddle.session.stream-fallback-poll must be between 50ms and 1m, was " + streamFallbackPoll);
         }
         if (maxMessageLength < 1 || maxMessageLength > 1_000_000) {
             throw new IllegalArgumentException("griddle.session.max-message-length must be 1..1000000, was " + maxMessageLength);

@@ -58,6 +58,12 @@ class SessionStepBridge implements SessionSteps {
         live.forEach(id -> sessions.cancel(orgId, id, cancelled ? "run_cancelled" : "run_ended"));
     }
 
+    @Override
+    public void endTimedOut(UUID orgId, UUID sessionId) {
+        jdbc.sql("update sessions set step_reported = true where org_id = :org and id = :id").param("org", orgId).param("id", sessionId).update();
+        sessions.cancel(orgId, sessionId, "step_timed_out");
+    }
+
     private void changed(Sessions.SessionChange change) {
         Session s = change.session();
         if (s.runId() == null) {

@@ -4,6 +4,8 @@ import static dev.griddle.server.store.Sql.instant;
 import static dev.griddle.server.store.Sql.ts;
 
 import dev.griddle.server.auth.ProjectScope;
+import dev.griddle.server.engine.Wakeups;
+import dev.griddle.server.trigger.OrgEvents;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,6 +18,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /** Sessions, their timeline and the commands waiting for their worker. Every query is scoped to an organization. */
 @Repository
@@ -33,10 +37,14 @@ class SessionStore {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final OrgEvents orgEvents;
+    private final Wakeups wakeups;
 
-    SessionStore(JdbcClient jdbc, JsonMapper json) {
+    SessionStore(JdbcClient jdbc, JsonMapper json, OrgEvents orgEvents, Wakeups wakeups) {
         this.jdbc = jdbc;
         this.json = json;
+        this.orgEvents = orgEvents;
+        this.wakeups = wakeups;
     }
 
     void insert(UUID orgId, UUID id, UUID projectId, String template, String prompt, List<String> labels, JsonNode metadata, UUID runId,
@@ -83,14 +91,37 @@ class SessionStore {
                 .query(Long.class).single();
     }
 
-    /** Appends to the timeline; the caller holds the session's row (its {@code event_seq} numbers the events). */
+    /**
+     * Appends to the timeline; the caller holds the session's row (its {@code event_seq} numbers the
+     * events). A change of status is also a {@code session.*} event for the organization's
+     * notification subscriptions ({@code pending} is {@code session.created}), queued in the same transaction.
+     * Its streams, on every node, are woken once the transaction commits.
+     */
     long event(UUID orgId, UUID sessionId, String type, JsonNode data, Instant now) {
+        if (type.equals("status")) {
+            notifyStatus(orgId, sessionId, data, now);
+        }
         long seq = jdbc.sql("update sessions set event_seq = event_seq + 1 where org_id = :org and id = :id returning event_seq")
                 .param("org", orgId).param("id", sessionId).query(Long.class).single();
         jdbc.sql("insert into session_events (session_id, seq, org_id, type, data, created_at) values (:id, :seq, :org, :type, cast(:data as jsonb), :now)")
                 .param("id", sessionId).param("seq", seq).param("org", orgId).param("type", type).param("data", json.writeValueAsString(data))
                 .param("now", ts(now)).update();
+        wakeups.sessionEventsAppended(sessionId);
         return seq;
+    }
+
+    private void notifyStatus(UUID orgId, UUID sessionId, JsonNode data, Instant now) {
+        Session s = find(orgId, sessionId).orElseThrow();
+        String status = data.path("status").asString();
+        ObjectNode payload = JsonNodeFactory.instance.objectNode().put("session_id", s.id().toString()).put("status", status)
+                .put("template", s.template());
+        payload.put("project_id", s.projectId() == null ? null : s.projectId().toString());
+        payload.put("worker_id", s.workerId() == null ? null : s.workerId().toString());
+        payload.put("run_id", s.runId() == null ? null : s.runId().toString());
+        payload.put("step_id", s.stepId());
+        payload.put("exit_code", s.exitCode());
+        payload.put("reason", data.has("reason") ? data.path("reason").asString() : s.reason());
+        orgEvents.publish(orgId, status.equals("pending") ? "session.created" : "session." + status, payload, now);
     }
 
     List<Event> events(UUID orgId, UUID sessionId, long after, int limit) {

@@ -71,28 +71,13 @@ class NotificationController {
     ResponseEntity<NotificationView> create(Caller caller, @PathVariable UUID runnerId, @RequestBody NotificationRequest body) {
         runner(caller, runnerId);
         FieldErrors errors = new FieldErrors();
-        errors.required("url", body.url());
-        if (body.url() != null && !body.url().isBlank()) {
-            try {
-                URI uri = URI.create(body.url());
-                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                    errors.add("url", "must be an absolute http or https URL, was '" + body.url() + "'");
-                }
-            } catch (IllegalArgumentException e) {
-                errors.add("url", "must be an absolute http or https URL, was '" + body.url() + "'");
-            }
-        }
+        checkUrl(errors, body.url());
         if (body.events() == null || body.events().isEmpty()) {
             errors.add("events", "required: one or more of " + EVENTS);
         } else {
             body.events().stream().filter(e -> !EVENTS.contains(e)).forEach(e -> errors.add("events", "unknown event '" + e + "'; use " + EVENTS));
         }
-        SignatureScheme scheme = body.signatureScheme() == null ? SignatureScheme.STANDARD
-                : SignatureScheme.parse(body.signatureScheme()).filter(s -> s == SignatureScheme.STANDARD || s == SignatureScheme.HMAC_SHA256)
-                        .orElse(null);
-        if (scheme == null) {
-            errors.add("signature_scheme", "must be standard or hmac-sha256, was '" + body.signatureScheme() + "'");
-        }
+        SignatureScheme scheme = scheme(errors, body.signatureScheme());
         errors.throwIfAny();
         String secret = secrets.generate();
         NotificationStore.Notification n = new NotificationStore.Notification(UUID.randomUUID(), caller.orgId(), runnerId, null, body.url(),
@@ -134,6 +119,31 @@ class NotificationController {
                 d.event(), d.status(), d.attempts(), d.responseStatus(), d.lastError(), d.nextAttemptAt(), json.readTree(d.payload()),
                 d.createdAt(), d.deliveredAt())).toList();
         return page.result(data, store.countDeliveries(id));
+    }
+
+    /** A notification URL: required, absolute http or https. */
+    static void checkUrl(FieldErrors errors, String url) {
+        errors.required("url", url);
+        if (url != null && !url.isBlank()) {
+            try {
+                URI uri = URI.create(url);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    errors.add("url", "must be an absolute http or https URL, was '" + url + "'");
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add("url", "must be an absolute http or https URL, was '" + url + "'");
+            }
+        }
+    }
+
+    /** {@code standard} when absent; null (and a field error) when neither {@code standard} nor {@code hmac-sha256}. */
+    static SignatureScheme scheme(FieldErrors errors, String wire) {
+        SignatureScheme scheme = wire == null ? SignatureScheme.STANDARD
+                : SignatureScheme.parse(wire).filter(s -> s == SignatureScheme.STANDARD || s == SignatureScheme.HMAC_SHA256).orElse(null);
+        if (scheme == null) {
+            errors.add("signature_scheme", "must be standard or hmac-sha256, was '" + wire + "'");
+        }
+        return scheme;
     }
 
     private void runner(Caller caller, UUID runnerId) {

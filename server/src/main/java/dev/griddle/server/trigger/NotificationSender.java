@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Delivers outbound notifications: each pass scans new run events into delivery rows, then claims
+ * Delivers outbound notifications, from each {@link Outbox} (runner notifications, organization
+ * subscriptions): each pass scans new run events into delivery rows, then claims
  * as many due deliveries as this node has free send slots ({@link SendSlots}: a node-wide and a
  * per-organization cap) and sends each on a virtual thread of its own, signed by the
  * subscription's scheme ({@link NotificationPoster}). So one tenant's hanging endpoint holds only
@@ -39,7 +40,7 @@ class NotificationSender extends BackgroundLoop {
     private static final Duration DRAIN = Duration.ofSeconds(5);
     private static final int MAX_ERROR = 500;
 
-    private final NotificationStore store;
+    private final List<Outbox> outboxes;
     private final TriggerProperties props;
     private final Clock clock;
     private final OutboundGuard guard;
@@ -48,10 +49,10 @@ class NotificationSender extends BackgroundLoop {
     private final NotificationPoster poster;
     private volatile boolean stopping;
 
-    NotificationSender(NotificationStore store, SigningSecrets secrets, TriggerProperties props, Clock clock, OutboundGuard guard,
-            MeterRegistry meters) {
+    NotificationSender(NotificationStore store, SubscriptionStore subscriptions, SigningSecrets secrets, TriggerProperties props, Clock clock,
+            OutboundGuard guard, MeterRegistry meters) {
         super("notification-sender");
-        this.store = store;
+        this.outboxes = List.of(store, subscriptions);
         this.props = props;
         this.clock = clock;
         this.guard = guard;
@@ -97,7 +98,7 @@ class NotificationSender extends BackgroundLoop {
      */
     @Override
     protected Duration pass() throws InterruptedException {
-        store.scan(clock.instant());
+        outboxes.forEach(o -> o.scan(clock.instant()));
         long end = System.nanoTime() + props.notificationPollInterval().toNanos();
         while (running()) {
             int free = slots.free();
@@ -113,14 +114,25 @@ class NotificationSender extends BackgroundLoop {
         return Duration.ofNanos(Math.max(0, end - System.nanoTime()));
     }
 
+    /** Claims from each outbox in turn while slots are free; how many were claimed in all. */
     private int claimAndStart(int free) {
+        int claimed = 0;
+        for (Outbox store : outboxes) {
+            if (claimed < free) {
+                claimed += claimAndStart(store, free - claimed);
+            }
+        }
+        return claimed;
+    }
+
+    private int claimAndStart(Outbox store, int free) {
         long claimedAt = System.nanoTime(); // before the claim: the lease, on the database's clock, starts later
         List<NotificationStore.Due> due = store.claim(free, slots.perOrg(), slots.busy(), props.notificationLease());
         for (NotificationStore.Due d : due) {
             slots.take(d.orgId());
             Thread.ofVirtual().name("notification-send").start(() -> {
                 try {
-                    attempt(d, claimedAt);
+                    attempt(store, d, claimedAt);
                 } catch (Throwable e) {
                     // one delivery that breaks (even with an Error) must not hold up the others; its claim expires and it is retried
                     log.error("Notification delivery {} to {} failed in the sender", d.id(), d.url(), e);
@@ -132,13 +144,13 @@ class NotificationSender extends BackgroundLoop {
         return due.size();
     }
 
-    private void attempt(NotificationStore.Due d, long claimedAt) {
+    private void attempt(Outbox store, NotificationStore.Due d, long claimedAt) {
         URI url;
         try {
             url = URI.create(d.url());
             guard.check(url);
         } catch (IllegalArgumentException | OutboundGuard.Refused e) {
-            failed(d, new Attempt.Failed(null, NotificationPoster.describe(e), false));
+            failed(store, d, new Attempt.Failed(null, NotificationPoster.describe(e), false));
             return;
         }
         CircuitBreaker circuit = circuits.of(d.orgId(), url);
@@ -150,7 +162,7 @@ class NotificationSender extends BackgroundLoop {
         Duration leaseLeft = props.notificationLease().minusNanos(System.nanoTime() - claimedAt);
         if (stopping || leaseLeft.compareTo(poster.timeout().plus(START_MARGIN)) < 0) {
             circuit.releasePermission();
-            handBack(d, stopping ? "stopping" : "only " + leaseLeft + " of its lease left");
+            handBack(store, d, stopping ? "stopping" : "only " + leaseLeft + " of its lease left");
             return;
         }
         long started = System.nanoTime();
@@ -167,16 +179,16 @@ class NotificationSender extends BackgroundLoop {
                 } else {
                     circuit.onSuccess(took, TimeUnit.NANOSECONDS); // it answered: not down, though the delivery failed
                 }
-                failed(d, failed);
+                failed(store, d, failed);
             }
             case Attempt.Abandoned abandoned -> {
                 circuit.releasePermission();
-                handBack(d, "stopping");
+                handBack(store, d, "stopping");
             }
         }
     }
 
-    private void failed(NotificationStore.Due d, Attempt.Failed failed) {
+    private void failed(Outbox store, NotificationStore.Due d, Attempt.Failed failed) {
         int attempts = d.attempts() + 1;
         Instant retryAt = attempts >= props.notificationMaxAttempts() ? null
                 : clock.instant().plus(props.notificationInitialBackoff().multipliedBy(1L << Math.min(attempts - 1, 20)));
@@ -188,7 +200,7 @@ class NotificationSender extends BackgroundLoop {
     }
 
     /** Gives an unattempted delivery back, due at once; the database write runs with the interrupt flag cleared. */
-    private void handBack(NotificationStore.Due d, String why) {
+    private void handBack(Outbox store, NotificationStore.Due d, String why) {
         boolean interrupted = Thread.interrupted();
         try {
             recorded(d, store.released(d), "handed back unattempted (" + why + ")");

@@ -5,7 +5,6 @@ import static dev.griddle.server.store.Sql.ts;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -22,7 +21,7 @@ import org.springframework.stereotype.Repository;
  * sender works through, so a crash loses no delivery.
  */
 @Repository
-class NotificationStore {
+class NotificationStore implements Outbox {
 
     /** How far back each scan looks again, so events committed late (long transactions) are not missed; duplicates are ignored. */
     static final String SETTLE = "5 minutes";
@@ -41,9 +40,11 @@ class NotificationStore {
     }
 
     private final JdbcClient jdbc;
+    private final DeliveryOutcomes outcomes;
 
     NotificationStore(JdbcClient jdbc) {
         this.jdbc = jdbc;
+        this.outcomes = new DeliveryOutcomes(jdbc, "notification_deliveries");
     }
 
     void insert(Notification n) {
@@ -76,8 +77,13 @@ class NotificationStore {
         return jdbc.sql("delete from notifications where org_id = :org and id = :id").param("org", orgId).param("id", id).update() == 1;
     }
 
+    @Override
+    public void scan(Instant now) {
+        scanRuns(now);
+    }
+
     /** Turns run events new since the last scan into pending deliveries; returns how many. */
-    int scan(Instant now) {
+    int scanRuns(Instant now) {
         int created = jdbc.sql("""
                 insert into notification_deliveries (id, notification_id, run_id, event_seq, event, payload, status, next_attempt_at, created_at)
                 select gen_random_uuid(), n.id, e.run_id, e.seq, x.event,
@@ -108,7 +114,8 @@ class NotificationStore {
      * claim token: another node does not take it meanwhile, a crash mid-send retries it after the
      * lease, and the outcome is written only under that token.
      */
-    List<Due> claim(int limit, int perOrg, Map<UUID, Integer> busy, Duration lease) {
+    @Override
+    public List<Due> claim(int limit, int perOrg, Map<UUID, Integer> busy, Duration lease) {
         UUID[] orgs = busy.keySet().toArray(UUID[]::new);
         Integer[] counts = Arrays.stream(orgs).map(busy::get).toArray(Integer[]::new);
         return jdbc.sql("""
@@ -138,41 +145,24 @@ class NotificationStore {
                         rs.getString("url"), rs.getString("signing_secret"), scheme(rs.getString("signature_scheme")))).list();
     }
 
-    /** The attempt succeeded; false (and nothing written) when the claim is no longer {@code d}'s. */
-    boolean delivered(Due d, int status, Instant now) {
-        return jdbc.sql("""
-                update notification_deliveries set status = 'delivered', attempts = attempts + 1, response_status = :status, last_error = null,
-                       delivered_at = :now, next_attempt_at = null, claim_token = null
-                where id = :id and claim_token = :token
-                """).param("status", status).param("now", ts(now)).param("id", d.id()).param("token", d.claimToken()).update() == 1;
+    @Override
+    public boolean delivered(Due d, int status, Instant now) {
+        return outcomes.delivered(d, status, now);
     }
 
-    /**
-     * A failed attempt: retried at {@code retryAt}, or marked failed when that is null; false (and
-     * nothing written) when the claim is no longer {@code d}'s.
-     */
-    boolean attemptFailed(Due d, Integer status, String error, Instant retryAt) {
-        return jdbc.sql("""
-                update notification_deliveries set attempts = attempts + 1, response_status = :status, last_error = :error,
-                       status = case when cast(:retry as timestamptz) is null then 'failed' else 'pending' end, next_attempt_at = :retry,
-                       claim_token = null
-                where id = :id and claim_token = :token
-                """).param("status", status, Types.INTEGER).param("error", error).param("retry", ts(retryAt), Types.TIMESTAMP)
-                .param("id", d.id()).param("token", d.claimToken()).update() == 1;
+    @Override
+    public boolean attemptFailed(Due d, Integer status, String error, Instant retryAt) {
+        return outcomes.attemptFailed(d, status, error, retryAt);
     }
 
-    /** Not attempted (its endpoint's circuit is open): due again at {@code until}, {@code reason} in the log, attempts unchanged. */
-    boolean postponed(Due d, Instant until, String reason) {
-        return jdbc.sql("""
-                update notification_deliveries set next_attempt_at = :until, last_error = :reason, claim_token = null
-                where id = :id and claim_token = :token
-                """).param("until", ts(until)).param("reason", reason).param("id", d.id()).param("token", d.claimToken()).update() == 1;
+    @Override
+    public boolean postponed(Due d, Instant until, String reason) {
+        return outcomes.postponed(d, until, reason);
     }
 
-    /** Hands an unsent claim back (too little lease left, shutting down): due again at once, attempts unchanged. */
-    boolean released(Due d) {
-        return jdbc.sql("update notification_deliveries set next_attempt_at = now(), claim_token = null where id = :id and claim_token = :token")
-                .param("id", d.id()).param("token", d.claimToken()).update() == 1;
+    @Override
+    public boolean released(Due d) {
+        return outcomes.released(d);
     }
 
     List<Delivery> deliveries(UUID notificationId, int limit, long offset) {

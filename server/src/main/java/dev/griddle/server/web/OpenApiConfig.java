@@ -80,6 +80,7 @@ class OpenApiConfig {
             "TriggerController", "Triggers", "Cron and webhook triggers that start runs.",
             "WebhookController", "Triggers", null,
             "NotificationController", "Notifications", "Signed outbound notifications of run events.",
+            "SubscriptionController", "Notifications", null,
             "WorkerController", "Workers", "The worker protocol: remote hosts register, heartbeat and claim tasks.",
             "TaskController", "Tasks", "The worker protocol: a claimed task's lease, logs and result.",
             "ReplayController", "Replays", "Every run's recorded external calls, and replays of a run answered from them.",

@@ -64,6 +64,8 @@ class PlaintextAtRestTest extends ApiTest {
         plaintexts.put("notification signing secret", create(admin, "POST", "/api/v1/runners/" + runner + "/notifications",
                 "{\"url\": \"http://127.0.0.1:9/n\", \"events\": [\"run_failed\"]}").path("signing_secret").asString());
 
+        plaintexts.put("notification subscription signing secret", create(admin, "POST", "/api/v1/notifications/subscriptions",
+                "{\"url\": \"http://127.0.0.1:9/s\", \"events\": [\"session.*\"]}").path("signing_secret").asString());
         String secretValue = "plain-secret-value-" + UUID.randomUUID();
         plaintexts.put("secret value", secretValue);
         create(admin, "PUT", "/api/v1/secrets/PLAIN_" + tag.toUpperCase(), "{\"value\": \"" + secretValue + "\"}");

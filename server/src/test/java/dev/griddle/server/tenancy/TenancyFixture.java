@@ -221,6 +221,9 @@ public final class TenancyFixture {
                 """.formatted(tag, projectA)));
         matrix.variable("/api/v1/sessions/{id}", session).variable("/api/v1/sessions/{id}/files/{path}", "notes.txt");
         matrix.hidden(session, false).hidden("matrix session " + tag, false).hidden(host, true);
+        String subscription = id(post("/api/v1/notifications/subscriptions", "{\"url\": \"http://127.0.0.1:9/org\", \"events\": [\"session.*\"]}"));
+        matrix.variable("/api/v1/notifications/subscriptions/{id}", subscription).hidden(subscription, false);
+        matrix.body("POST /api/v1/notifications/subscriptions", false, "{\"url\": \"http://127.0.0.1:9/o\", \"events\": [\"session.failed\"]}");
         matrix.body("POST /api/v1/sessions", true, """
                         {"template": "matrix-agent", "initial_prompt": "x", "project_id": "%s"}""".formatted(projectA))
                 .body("POST /api/v1/sessions/{id}/messages", false, "{\"content\": \"hi\"}")

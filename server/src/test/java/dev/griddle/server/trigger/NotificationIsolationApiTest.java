@@ -58,6 +58,8 @@ class NotificationIsolationApiTest extends ServerTest {
     @Autowired
     NotificationStore store;
     @Autowired
+    SubscriptionStore subscriptionStore;
+    @Autowired
     SigningSecrets secrets;
     @Autowired
     Clock clock;
@@ -229,7 +231,7 @@ class NotificationIsolationApiTest extends ServerTest {
     }
 
     private NotificationSender sender(TriggerProperties props) {
-        return new NotificationSender(store, secrets, props, clock, guard, new SimpleMeterRegistry());
+        return new NotificationSender(store, subscriptionStore, secrets, props, clock, guard, new SimpleMeterRegistry());
     }
 
     private static UUID runner(GriddleClient c) {

@@ -97,7 +97,7 @@ class TriggerNotificationApiTest extends ApiTest {
         expectError(404, "NOT_FOUND", () -> c.notifications().get(n.id()));
     }
 
-    private static String standardSignature(String secret, String id, String timestamp, byte[] body) {
+    static String standardSignature(String secret, String id, String timestamp, byte[] body) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
             mac.init(new javax.crypto.spec.SecretKeySpec(java.util.Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));

@@ -29,7 +29,10 @@ class ConsoleSessionsTest extends ApiTest {
 
     private Placed placed() {
         GriddleClient admin = newOrg();
-        GriddleClient worker = client(admin.keys().create(CreateKey.of("w", "worker")).secret());
+        return placed(admin, client(admin.keys().create(CreateKey.of("w", "worker")).secret()));
+    }
+
+    static Placed placed(GriddleClient admin, GriddleClient worker) {
         String host = ok(post(worker, "/api/v1/workers", """
                 {"name": "pods", "labels": ["linux"], "max_pods": 3, "session_templates": [{"name": "agent", "exec": false, "idle_after_ms": 600000}]}
                 """)).path("id").asString();
@@ -150,7 +153,7 @@ class ConsoleSessionsTest extends ApiTest {
                 "{\"wait_ms\": 0, \"sessions\": [{\"id\": \"" + p.id() + "\", \"lease_token\": " + p.token() + "}]}")).path("commands");
     }
 
-    private static void report(GriddleClient worker, String host, String id, long token, String events) {
+    static void report(GriddleClient worker, String host, String id, long token, String events) {
         ok(post(worker, "/api/v1/workers/" + host + "/sessions/report",
                 "{\"reports\": [{\"session_id\": \"%s\", \"lease_token\": %d, \"events\": [%s]}]}".formatted(id, token, events)));
     }

@@ -18,9 +18,9 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "griddle-cli", mixinStandardHelpOptions = true, version = "griddle-cli 0.1.0",
         description = "Drive a Griddle server: apply bundles, start and follow runs, approvals, workers and keys.",
         subcommands = {ApplyCommand.class, RunnersCommand.class, RunCommand.class, RunsCommand.class, LogsCommand.class,
-                ApprovalsCommand.class, WorkersCommand.class, KeysCommand.class, CompletionCommand.class},
+                ApprovalsCommand.class, WorkersCommand.class, KeysCommand.class, ExperimentCommand.class, CompletionCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:succeeded", "1:the run failed or was cancelled", "2:usage error", "3:API error (code, message and request id on stderr)",
+        exitCodeList = {"0:succeeded", "1:the run failed or was cancelled (experiment run: the experiment failed, or its pass rate is below --fail-under)", "2:usage error", "3:API error (code, message and request id on stderr)",
                 "4:still running, waiting or paused when --timeout ran out"})
 public final class GriddleCli {
 

@@ -45,6 +45,10 @@ class CliProcessIT {
                   - {id: ok, type: approval, with: {message: "ship it?", timeout_ms: 3600000}}
                   - {id: done, type: transform, needs: [ok], with: {value: "{{ steps.ok.output.approved }}"}}
                 output: {approved: "{{ steps.done.output }}"}
+              - name: cli-double
+                steps:
+                  - {id: twice, type: transform, with: {value: "{{ input.n * 2 }}"}}
+                output: {doubled: "{{ steps.twice.output }}"}
             """;
 
     static Path dir;
@@ -107,6 +111,26 @@ class CliProcessIT {
         Result workers = cli("workers", "ls");
         assertThat(workers.code()).as(workers.toString()).isZero();
         assertThat(workers.out()).startsWith("ID").contains("HEARTBEAT");
+    }
+
+    @Test
+    void experimentRunExits1BelowFailUnderAnd0AtOrAboveIt() {
+        GriddleClient admin = GriddleClient.builder(server.baseUrl()).apiKey(adminKey).build();
+        UUID runner = admin.runners().list(dev.griddle.sdk.PageRequest.of(1, 100)).data().stream().filter(r -> r.name().equals("cli-double"))
+                .findFirst().orElseThrow().id();
+        admin.runners().publish(runner);
+        // two of the three expected outputs are right: a pass rate of 2/3
+        var dataset = admin.datasets().create(dev.griddle.sdk.ExperimentModels.CreateDataset.ofCases("cli-cases", runner, java.util.List.of(
+                new dev.griddle.sdk.ExperimentModels.CaseInput(JSON.readTree("{\"n\": 1}"), JSON.readTree("{\"doubled\": 2}")),
+                new dev.griddle.sdk.ExperimentModels.CaseInput(JSON.readTree("{\"n\": 2}"), JSON.readTree("{\"doubled\": 4}")),
+                new dev.griddle.sdk.ExperimentModels.CaseInput(JSON.readTree("{\"n\": 3}"), JSON.readTree("{\"doubled\": 7}")))));
+        Result below = cli("experiment", "run", "--dataset", dataset.id().toString(), "--runner", "cli-double", "--fail-under", "0.9");
+        assertThat(below.code()).as(below.toString()).isEqualTo(1);
+        assertThat(below.out()).containsPattern("pass_rate: +0.6667");
+        assertThat(below.err()).contains("below --fail-under 0.9");
+        Result above = cli("experiment", "run", "--dataset", dataset.id().toString(), "--runner", "cli-double", "--fail-under", "0.6", "-o", "json");
+        assertThat(above.code()).as(above.toString()).isZero();
+        assertThat(JSON.readTree(above.out()).path("summary").path("pass_rate").asDouble()).isEqualTo(0.6667);
     }
 
     @Test

@@ -53,6 +53,13 @@ class CommandLineTest {
         assertThat(run("runs", "get", "not-an-id").err()).contains("'not-an-id' is not an id");
         assertThat(run("keys", "create", "k").err()).contains("Missing required option: '--role=<role>'");
         assertThat(run("-o", "yaml", "runners", "ls").err()).contains("Invalid value for option '--output'");
+        assertThat(run("experiment", "run", "--runner", "r").err()).contains("Missing required option: '--dataset=ID'");
+        assertThat(run("experiment", "run", "--dataset", "d", "--runner", "r", "--key", "grd_x")).satisfies(r -> {
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("--dataset 'd' is not an id");
+        });
+        assertThat(run("experiment", "run", "--dataset", java.util.UUID.randomUUID().toString(), "--runner", "r", "--fail-under", "1.5")
+                .err()).contains("--fail-under must be between 0 and 1");
     }
 
     @Test

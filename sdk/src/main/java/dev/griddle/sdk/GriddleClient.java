@@ -120,6 +120,16 @@ public final class GriddleClient {
         return new KnowledgeClient(http);
     }
 
+    /** A runner's test cases (issue #18). */
+    public DatasetsClient datasets() {
+        return new DatasetsClient(http);
+    }
+
+    /** Experiments over datasets, and runners' publish gates (issue #18). */
+    public ExperimentsClient experiments() {
+        return new ExperimentsClient(http);
+    }
+
     /** The same server with another key. */
     public GriddleClient withApiKey(String apiKey) {
         return new GriddleClient(http.withApiKey(apiKey));

@@ -45,25 +45,35 @@ public class CelExpressions implements Expressions {
     private record Compiled(CelAbstractSyntaxTree ast, CelRuntime.Program program, Set<String> secrets) {
     }
 
+    private final List<String> variables;
     private final CelCompiler compiler;
     private final CelRuntime runtime;
     /** Lock-free reads: every step's every expression looks here first, from many threads at once. */
     private final Cache<String, Compiled> cache;
 
     public CelExpressions() {
-        this(CACHE_SIZE);
+        this(CACHE_SIZE, VARIABLES);
     }
 
     @Autowired
     CelExpressions(GriddleProperties props) {
-        this(props.cache().expressions());
+        this(props.cache().expressions(), VARIABLES);
     }
 
-    private CelExpressions(int cacheSize) {
+    /**
+     * Expressions over other top-level variables than a run's (an experiment's evaluators read
+     * {@code output}, {@code expected}, {@code input}); a variable missing from the context is {@code {}}.
+     */
+    public static CelExpressions over(List<String> variables, int cacheSize) {
+        return new CelExpressions(cacheSize, List.copyOf(variables));
+    }
+
+    private CelExpressions(int cacheSize, List<String> variables) {
+        this.variables = variables;
         this.cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
         CelOptions options = CelOptions.current().enableHeterogeneousNumericComparisons(true).comprehensionMaxIterations(100_000).build();
         var builder = CelCompilerFactory.standardCelCompilerBuilder().setOptions(options).setStandardMacros(CelStandardMacro.STANDARD_MACROS);
-        for (String v : VARIABLES) {
+        for (String v : variables) {
             builder.addVar(v, SimpleType.DYN);
         }
         this.compiler = builder.build();
@@ -284,9 +294,9 @@ public class CelExpressions implements Expressions {
         return location.getColumn() >= 0 ? issue.getMessage() + " (column " + (location.getColumn() + 1) + ")" : issue.getMessage();
     }
 
-    private static Map<String, Object> variables(JsonNode context) {
+    private Map<String, Object> variables(JsonNode context) {
         Map<String, Object> vars = new LinkedHashMap<>();
-        for (String name : VARIABLES) {
+        for (String name : variables) {
             JsonNode value = context == null ? null : context.get(name);
             if (value == null || value.isMissingNode()) {
                 vars.put(name, name.equals("item") ? CelValues.NULL : Map.of());

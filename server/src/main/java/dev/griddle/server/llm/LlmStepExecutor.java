@@ -143,7 +143,7 @@ class LlmStepExecutor implements StepExecutor {
                 : agent == null ? null : agent.temperature();
         int maxToolCalls = with.path("max_tool_calls").isIntegralNumber() ? with.get("max_tool_calls").asInt() : props.maxToolCalls();
         String system = join(agent == null ? null : agent.instructions(), text(with, "system"));
-        Budget budget = budgets.find(task.orgId(), task.runnerId()).orElse(null);
+        Budget budget = budgets.forRun(task.orgId(), task.runnerId(), task.runId()).orElse(null);
         Conversation.Limits limits = new Conversation.Limits(budget, budget == null ? null : ledger.spend(task.orgId(), task.runId()),
                 budget != null && budget.maxCostUsdPerDay() != null ? ledger.spentToday(task.orgId(), task.runnerId(), clock.instant()) : null,
                 maxToolCalls);

@@ -121,7 +121,7 @@ public class RecordingStore {
         }
     }
 
-    private JsonNode inflate(byte[] packed) {
+    JsonNode inflate(byte[] packed) {
         Inflater inflater = new Inflater();
         try {
             inflater.setInput(packed);

@@ -20,20 +20,26 @@ import org.springframework.stereotype.Component;
 @Component
 public class Tapes {
 
-    /** How a run's calls are made: recorded, or answered from {@code source}'s recording. */
-    record RunMode(CallTape.Mode mode, UUID source) {
-        static final RunMode RECORD = new RunMode(CallTape.Mode.RECORD, null);
+    /** How a run's calls are made: recorded, or answered from {@code source}'s recording (a dataset case's when {@code fromCase}). */
+    record RunMode(CallTape.Mode mode, UUID source, boolean fromCase) {
+        static final RunMode RECORD = new RunMode(CallTape.Mode.RECORD, null, false);
+
+        RunMode(CallTape.Mode mode, UUID source) {
+            this(mode, source, false);
+        }
     }
 
     private final JdbcClient jdbc;
     private final RecordingStore store;
+    private final CaseRecordings cases;
     private final SecretMasking masking;
     private final boolean recording;
     private final Cache<UUID, RunMode> modes;
 
-    Tapes(JdbcClient jdbc, RecordingStore store, SecretMasking masking, ReplayProperties props) {
+    Tapes(JdbcClient jdbc, RecordingStore store, CaseRecordings cases, SecretMasking masking, ReplayProperties props) {
         this.jdbc = jdbc;
         this.store = store;
+        this.cases = cases;
         this.masking = masking;
         this.recording = props.recording();
         this.modes = Caffeine.newBuilder().maximumSize(props.modeCache()).expireAfterAccess(props.modeCacheTtl()).build();
@@ -45,7 +51,8 @@ public class Tapes {
         if (mode.mode() == CallTape.Mode.RECORD && !recording) {
             return null;
         }
-        List<RecordingStore.Recorded> source = mode.source() == null ? List.of() : store.calls(mode.source(), task.stepId());
+        List<RecordingStore.Recorded> source = mode.source() == null ? List.of()
+                : mode.fromCase() ? cases.calls(mode.source(), task.stepId()) : store.calls(mode.source(), task.stepId());
         return new CallTape(task.stepId(), task.itemIndex(), task.attempt(), mode.mode(), source, node -> masking.mask(task.orgId(), node),
                 recording);
     }
@@ -84,18 +91,22 @@ public class Tapes {
     }
 
     private RunMode lookUp(UUID runId) {
-        record Row(UUID source, String mode, UUID parent, String parentStep) {
+        record Row(UUID source, String mode, UUID parent, String parentStep, UUID sourceCase) {
         }
         Optional<Row> row = jdbc.sql("""
-                select p.source_run_id, p.mode, r.parent_run_id, r.parent_step_id
+                select p.source_run_id, p.mode, r.parent_run_id, r.parent_step_id, p.source_case_id
                 from runs r left join run_replays p on p.run_id = r.id where r.id = :id""")
                 .param("id", runId)
-                .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class), rs.getString(4)))
+                .query((rs, n) -> new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, UUID.class), rs.getString(4),
+                        rs.getObject(5, UUID.class)))
                 .optional();
         if (row.isEmpty()) {
             return RunMode.RECORD;
         }
         Row r = row.get();
+        if (r.sourceCase() != null) {
+            return new RunMode(r.mode().equals("strict") ? CallTape.Mode.STRICT : CallTape.Mode.FALLTHROUGH, r.sourceCase(), true);
+        }
         if (r.source() != null) {
             return new RunMode(r.mode().equals("strict") ? CallTape.Mode.STRICT : CallTape.Mode.FALLTHROUGH, r.source());
         }
@@ -103,7 +114,7 @@ public class Tapes {
             return RunMode.RECORD;
         }
         RunMode parent = mode(r.parent());
-        if (parent.source() == null) {
+        if (parent.source() == null || parent.fromCase()) {
             return RunMode.RECORD;
         }
         // the source parent's child of the same step (the first one: a for_each of runner steps replays item by item in order)

@@ -47,9 +47,13 @@ public class RunnerController {
     private final RunnerCycles cycles;
     private final JsonMapper json;
     private final Clock clock;
+    private final GatedRunners gate;
+    private final PublishGate publishGate;
 
     RunnerController(RunnerStore runners, RunnerVersions versions, VersionStore versionStore, RunnerValidator validator, ProjectStore projects,
-            StepReferences references, RunnerCycles cycles, JsonMapper json, Clock clock) {
+            StepReferences references, RunnerCycles cycles, JsonMapper json, Clock clock, GatedRunners gate, PublishGate publishGate) {
+        this.gate = gate;
+        this.publishGate = publishGate;
         this.references = references;
         this.cycles = cycles;
         this.runners = runners;
@@ -156,15 +160,54 @@ public class RunnerController {
     @PostMapping("/{id}/versions")
     @Operation(summary = "Publish the draft as a new immutable version",
             description = "201 with the new version. When the draft equals the latest version nothing is published and that version is "
-                    + "returned with 200. An invalid draft is 422 VALIDATION_FAILED with details.errors [{step_id, path, message}].")
-    public ResponseEntity<RunnerViews.Version> publish(Caller caller, @PathVariable UUID id) {
+                    + "returned with 200. An invalid draft is 422 VALIDATION_FAILED with details.errors [{step_id, path, message}]. With a "
+                    + "publish gate the draft is stored as a candidate version and the gate's experiment runs it against the latest version, "
+                    + "waited for up to griddle.experiments.gate-wait: at or above min_pass_rate it is published (201); below it, 422 "
+                    + "PUBLISH_GATE_FAILED naming pass_rate with details.experiment_id; still running at the end of the wait, 202 with the "
+                    + "experiment's link (the version is published when the experiment passes).")
+    public ResponseEntity<?> publish(Caller caller, @PathVariable UUID id) {
         find(caller, id);
+        if (gate.gated(caller.orgId(), id)) {
+            return publishThroughGate(caller, id);
+        }
         RunnerVersions.Published published = versions.publish(caller.orgId(), id);
         RunnerViews.Version body = RunnerViews.Version.of(published.version());
         if (!published.created()) {
             return ResponseEntity.ok(body);
         }
         return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/api/v1/runners/" + id + "/versions/" + body.version())).body(body);
+    }
+
+    /** A version staged for the gate, published (201) when its experiment passes, refused (422) below it, 202 while it still runs. */
+    private ResponseEntity<?> publishThroughGate(Caller caller, UUID id) {
+        Integer baseline = runners.find(caller.orgId(), id).map(StoredRunner::latestVersion).orElse(null);
+        RunnerVersions.Published staged = versions.stage(caller.orgId(), id);
+        RunnerViews.Version body = RunnerViews.Version.of(staged.version());
+        if (!staged.created()) {
+            return ResponseEntity.ok(body);
+        }
+        PublishGate.Verdict verdict = publishGate.check(caller, id, staged.version().version(), baseline);
+        URI experiment = URI.create("/api/v1/experiments/" + verdict.experimentId());
+        if (verdict.passed()) {
+            versions.promote(caller.orgId(), id, staged.version().version());
+            return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/api/v1/runners/" + id + "/versions/" + body.version())).body(body);
+        }
+        if (verdict.status().equals("queued") || verdict.status().equals("running")) {
+            return ResponseEntity.accepted().location(experiment).body(new RunnerViews.GatePending(staged.version().version(), verdict.experimentId(),
+                    verdict.status(), experiment.toString()));
+        }
+        Map<String, Object> details = new java.util.LinkedHashMap<>();
+        String problem = verdict.passRate() == null ? "the gate's experiment " + verdict.status() + (verdict.error() == null ? "" : ": " + verdict.error())
+                : "was " + verdict.passRate() + ", below the gate's min_pass_rate " + verdict.minPassRate();
+        details.put("field_errors", Map.of("pass_rate", List.of(problem)));
+        details.put("experiment_id", verdict.experimentId());
+        details.put("experiment_url", experiment.toString());
+        details.put("pass_rate", verdict.passRate());
+        details.put("min_pass_rate", verdict.minPassRate());
+        details.put("version", staged.version().version());
+        throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "PUBLISH_GATE_FAILED", "Version " + staged.version().version() + " of runner " + id
+                + " is not published: pass_rate " + problem + " (experiment " + verdict.experimentId() + ")", details,
+                "GET " + experiment + " shows each case's evaluations and diff");
     }
 
     @GetMapping("/{id}/versions")

@@ -41,6 +41,7 @@ class RunnerVersions implements RunnerCatalog {
     private final InputSchemas schemas;
     private final StepReferences references;
     private final RunnerCycles cycles;
+    private final GatedRunners gates;
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final Clock clock;
@@ -51,8 +52,9 @@ class RunnerVersions implements RunnerCatalog {
     }
 
     RunnerVersions(RunnerStore runners, VersionStore versions, RunnerValidator validator, InputSchemas schemas, StepReferences references,
-            RunnerCycles cycles, TransactionTemplate tx, JsonMapper json, Clock clock, GriddleProperties props) {
+            RunnerCycles cycles, GatedRunners gates, TransactionTemplate tx, JsonMapper json, Clock clock, GriddleProperties props) {
         this.cycles = cycles;
+        this.gates = gates;
         // bounded by weight like the engine's pinned versions (finding M9): a version can be megabytes of steps
         this.frozen = Caffeine.newBuilder().maximumWeight(props.engine().versionCache().toBytes())
                 .weigher((String key, Frozen f) -> f.version().spec().toString().length() + key.length()).build();
@@ -73,26 +75,77 @@ class RunnerVersions implements RunnerCatalog {
      */
     Published publish(UUID orgId, UUID runnerId) {
         return tx.execute(status -> {
-            StoredRunner runner = runners.lock(orgId, runnerId).orElseThrow(() -> ApiException.notFound("runner", runnerId));
-            List<ValidationError> errors = new ArrayList<>(validator.validate(runner.steps(), runner.output(), runner.inputSchema()));
-            // references are checked again here: what they name may have moved to another project since the draft was saved
-            errors.addAll(references.check(orgId, runner.projectId(), runner.steps(), ""));
-            errors.addAll(cycles.check(orgId, runnerId, runner.steps()));
-            if (!errors.isEmpty()) {
-                throw invalidDraft(runner, errors);
-            }
-            JsonNode spec = json.valueToTree(runner.spec());
-            String hash = hash(spec);
+            Draft draft = checkedDraft(orgId, runnerId);
             Optional<VersionStore.StoredVersion> latest = versions.latest(orgId, runnerId);
-            if (latest.isPresent() && latest.get().specHash().equals(hash)) {
+            if (latest.isPresent() && latest.get().specHash().equals(draft.hash())) {
+                if (latest.get().version() > latestOrZero(draft.runner())) {
+                    runners.setLatestVersion(orgId, runnerId, latest.get().version()); // a staged candidate, published now that no gate holds it
+                }
                 return new Published(latest.get(), false);
             }
-            int next = latest.map(v -> v.version() + 1).orElse(1);
-            VersionStore.StoredVersion created = new VersionStore.StoredVersion(runnerId, next, runner.name(), spec, hash, clock.instant());
-            versions.insert(orgId, created);
-            runners.setLatestVersion(orgId, runnerId, next);
+            VersionStore.StoredVersion created = insert(orgId, runnerId, draft, latest);
+            runners.setLatestVersion(orgId, runnerId, created.version());
             return new Published(created, true);
         });
+    }
+
+    /**
+     * For a gated runner: stores the draft as an immutable version without making it the latest
+     * (a candidate for the gate's experiment; {@link #promote} publishes it). The draft equal to
+     * the latest published version is that version ({@code created} false); equal to a staged
+     * candidate, that candidate again.
+     */
+    Published stage(UUID orgId, UUID runnerId) {
+        return tx.execute(status -> {
+            Draft draft = checkedDraft(orgId, runnerId);
+            Integer published = draft.runner().latestVersion();
+            if (published != null) {
+                Optional<VersionStore.StoredVersion> current = versions.find(orgId, runnerId, published);
+                if (current.isPresent() && current.get().specHash().equals(draft.hash())) {
+                    return new Published(current.get(), false);
+                }
+            }
+            Optional<VersionStore.StoredVersion> latest = versions.latest(orgId, runnerId);
+            if (latest.isPresent() && latest.get().specHash().equals(draft.hash()) && latest.get().version() > latestOrZero(draft.runner())) {
+                return new Published(latest.get(), true);
+            }
+            return new Published(insert(orgId, runnerId, draft, latest), true);
+        });
+    }
+
+    /** Makes a staged version the latest published one, unless a later one is already. */
+    void promote(UUID orgId, UUID runnerId, int version) {
+        tx.executeWithoutResult(status -> runners.lock(orgId, runnerId).filter(r -> latestOrZero(r) < version)
+                .ifPresent(r -> runners.setLatestVersion(orgId, runnerId, version)));
+    }
+
+    private static int latestOrZero(StoredRunner runner) {
+        return runner.latestVersion() == null ? 0 : runner.latestVersion();
+    }
+
+    private record Draft(StoredRunner runner, JsonNode spec, String hash) {
+    }
+
+    /** The runner's draft, locked and checked. @throws ApiException 404 unknown runner, 422 invalid draft */
+    private Draft checkedDraft(UUID orgId, UUID runnerId) {
+        StoredRunner runner = runners.lock(orgId, runnerId).orElseThrow(() -> ApiException.notFound("runner", runnerId));
+        List<ValidationError> errors = new ArrayList<>(validator.validate(runner.steps(), runner.output(), runner.inputSchema()));
+        // references are checked again here: what they name may have moved to another project since the draft was saved
+        errors.addAll(references.check(orgId, runner.projectId(), runner.steps(), ""));
+        errors.addAll(cycles.check(orgId, runnerId, runner.steps()));
+        if (!errors.isEmpty()) {
+            throw invalidDraft(runner, errors);
+        }
+        JsonNode spec = json.valueToTree(runner.spec());
+        return new Draft(runner, spec, hash(spec));
+    }
+
+    private VersionStore.StoredVersion insert(UUID orgId, UUID runnerId, Draft draft, Optional<VersionStore.StoredVersion> latest) {
+        int next = latest.map(v -> v.version() + 1).orElse(1);
+        VersionStore.StoredVersion created = new VersionStore.StoredVersion(runnerId, next, draft.runner().name(), draft.spec(), draft.hash(),
+                clock.instant());
+        versions.insert(orgId, created);
+        return created;
     }
 
     @Override
@@ -106,6 +159,15 @@ class RunnerVersions implements RunnerCatalog {
         }
         if (version != null) {
             throw ApiException.notFound("Runner " + runnerId + " has no version " + version);
+        }
+        if (gates.gated(orgId, runnerId)) {
+            // a gated runner's draft is published only past its gate: runs without a version take the latest published one
+            if (runner.latestVersion() == null) {
+                throw ApiException.validation("PUBLISH_GATE", "Runner " + runnerId + " has a publish gate and no published version yet: publish "
+                        + "the draft with POST /api/v1/runners/" + runnerId + "/versions, which runs the gate's experiment", Map.of());
+            }
+            return frozen(orgId, runnerId, runner.latestVersion()).map(v -> pinned(runner.projectId(), v))
+                    .orElseThrow(() -> ApiException.notFound("Runner " + runnerId + " has no version " + runner.latestVersion()));
         }
         VersionStore.StoredVersion published = publish(orgId, runnerId).version();
         return pinned(runner.projectId(), published);

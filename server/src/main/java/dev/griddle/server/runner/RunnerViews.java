@@ -33,6 +33,10 @@ public final class RunnerViews {
     }
 
     /** The answer of {@code POST /runners/{id}/validate}. */
+    /** A gated publish whose experiment was still running when the wait ended. */
+    public record GatePending(int version, UUID experimentId, String status, String experimentUrl) {
+    }
+
     public record Validation(boolean valid, List<ValidationError> errors) {
     }
 }

@@ -53,7 +53,7 @@ class OpenApiConfig {
      */
     private static final Map<String, List<String>> SUCCESS = Map.of(
             "WorkerController.register", List.of("201", "200"),
-            "RunnerController.publish", List.of("201", "200"),
+            "RunnerController.publish", List.of("201", "200", "202"),
             "WorkerController.claim", List.of("200", "204"),
             "KnowledgeController.create", List.of("201", "200"),
             "KnowledgeController.reindex", List.of("202"),
@@ -83,6 +83,9 @@ class OpenApiConfig {
             "WorkerController", "Workers", "The worker protocol: remote hosts register, heartbeat and claim tasks.",
             "TaskController", "Tasks", "The worker protocol: a claimed task's lease, logs and result.",
             "ReplayController", "Replays", "Every run's recorded external calls, and replays of a run answered from them.",
+            "DatasetController", "Datasets", "A runner's test cases: inputs, expected outputs and recording copies, JSON Lines in and out.",
+            "ExperimentController", "Experiments", "A runner version run over a dataset and evaluated against each case's baseline.",
+            "PublishGateController", "Experiments", null,
             "SessionController", "Sessions", "Long-lived processes on worker hosts from host-declared templates: messages, exec, files, timeline.",
             "SessionProtocolController", "Sessions", null,
             "AgentController", "Agents", "LLM agents with instructions, a model and connections.",

@@ -17,19 +17,19 @@ import tools.jackson.databind.json.JsonMapper;
  * JSON from what a function makes of the request (its path and query, and its body). It counts the
  * requests it got and can be shut down for real, to show a replay needs neither.
  */
-final class FakeServer {
+public final class FakeServer {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpServer server;
     private final int port;
     private volatile Function<Request, String> answer;
-    final AtomicInteger requests = new AtomicInteger();
+    public final AtomicInteger requests = new AtomicInteger();
 
-    record Request(String pathAndQuery, JsonNode body) {
+    public record Request(String pathAndQuery, JsonNode body) {
     }
 
-    FakeServer(Function<Request, String> answer) {
+    public FakeServer(Function<Request, String> answer) {
         this.answer = answer;
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -42,15 +42,15 @@ final class FakeServer {
         port = server.getAddress().getPort();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
-    void answer(Function<Request, String> answer) {
+    public void answer(Function<Request, String> answer) {
         this.answer = answer;
     }
 
-    void stop() {
+    public void stop() {
         server.stop(0);
     }
 
@@ -67,7 +67,7 @@ final class FakeServer {
     }
 
     /** An OpenAI chat completion answering {@code text}. */
-    static String completion(String text, int in, int out) {
+    public static String completion(String text, int in, int out) {
         return """
                 {"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"m",
                  "choices":[{"index":0,"message":{"role":"assistant","content":%s},"finish_reason":"stop"}],
@@ -76,7 +76,7 @@ final class FakeServer {
     }
 
     /** The last user message of an OpenAI chat request. */
-    static String prompt(JsonNode body) {
+    public static String prompt(JsonNode body) {
         JsonNode messages = body.path("messages");
         return messages.get(messages.size() - 1).path("content").toString();
     }

@@ -129,7 +129,10 @@ class OpenApiConformanceTest extends ApiTest {
             return 0;
         }
         if (!answer.contentType().startsWith("application/json")) {
-            violations.add(as + ": sent " + answer.contentType());
+            // a non-JSON body (JSON Lines exports) must be of a content type the document gives that response
+            if (!response.path("content").has(answer.contentType().split(";")[0].strip())) {
+                violations.add(as + ": sent " + answer.contentType());
+            }
             return 0;
         }
         JsonNode schema = response.path("content").path("application/json").path("schema");

@@ -97,6 +97,7 @@ public final class TenancyFixture {
         connectionObjects(outside);
         runnerWithRuns(jdbc, workerKey.path("secret").asString());
         session(workerKey.path("secret").asString());
+        datasetAndExperiment();
         agentWithThread(outside);
         knowledge();
         bodies();
@@ -184,6 +185,30 @@ public final class TenancyFixture {
             matrix.hidden(hidden, false);
         }
         matrix.hidden(worker, true);
+    }
+
+    /**
+     * Dataset D of runner R with one given case, and an experiment of R's version 1 over it,
+     * cancelled at once (so no background write moves A's rows while the matrix runs).
+     */
+    private void datasetAndExperiment() {
+        JsonNode dataset = post("/api/v1/datasets", "{\"name\": \"dataset-" + tag + "\", \"runner_id\": \"" + runner
+                + "\", \"cases\": [{\"input\": {}, \"expected\": {\"t\": {\"ok\": true}}}]}");
+        String datasetId = id(dataset);
+        String caseId = dataset.path("cases").path(0).path("id").asString();
+        String experiment = id(post("/api/v1/experiments", "{\"dataset_id\": \"" + datasetId + "\", \"runner_id\": \"" + runner
+                + "\", \"version\": 1}"));
+        post("/api/v1/experiments/" + experiment + "/cancel", null);
+        matrix.variable("/api/v1/datasets/{id}", datasetId).variable("/api/v1/datasets/{id}/cases/{caseId}", caseId)
+                .variable("/api/v1/experiments/{id}", experiment)
+                .hidden(datasetId, false).hidden("dataset-" + tag, false).hidden(caseId, false).hidden(experiment, false)
+                .body("POST /api/v1/datasets", true, "{\"name\": \"dataset2-" + tag + "\", \"runner_id\": \"" + runner
+                        + "\", \"cases\": [{\"input\": {}}]}")
+                .body("POST /api/v1/datasets/{id}/cases", false, "{\"cases\": [{\"input\": {\"n\": 2}}]}")
+                .body("POST /api/v1/experiments", true, "{\"dataset_id\": \"" + datasetId + "\", \"runner_id\": \"" + runner
+                        + "\", \"version\": 1}")
+                .body("PUT /api/v1/runners/{id}/publish-gate", false, "{\"dataset_id\": \"" + datasetId + "\", \"min_pass_rate\": 0.5}")
+                .query("GET /api/v1/experiments", "runner_id=" + runner).query("GET /api/v1/datasets", "runner_id=" + runner);
     }
 
     /**

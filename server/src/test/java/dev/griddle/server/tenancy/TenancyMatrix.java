@@ -41,7 +41,7 @@ public final class TenancyMatrix {
 
     /** Resources with a project (the rule: 404 to a key that does not list the project). */
     static final Set<String> PROJECT_FAMILIES = Set.of("runners", "runs", "agents", "threads", "plans", "approvals", "triggers",
-            "notifications", "traces", "tasks", "knowledge", "sessions");
+            "notifications", "traces", "tasks", "knowledge", "sessions", "datasets", "experiments");
     /** Org-wide connection objects (the rule: every key of the org reads, only keys for all projects write). */
     static final Set<String> ORG_WIDE_FAMILIES = Set.of("integrations", "mcp-servers", "tools", "skills", "secrets");
 

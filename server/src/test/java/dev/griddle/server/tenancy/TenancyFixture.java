@@ -50,6 +50,8 @@ public final class TenancyFixture {
     /** A's session (in PA, on A's host) and A's knowledge document (project PA): the console's session and knowledge pages. */
     public String session;
     public String document;
+    /** A's experiment (cancelled), for the console's experiment pages. */
+    public String experiment;
 
     /** In the names of A's resources ({@code runner-<tag>}, {@code agent-<tag>}...). */
     public final String tag = UUID.randomUUID().toString().substring(0, 8);
@@ -199,6 +201,7 @@ public final class TenancyFixture {
         String experiment = id(post("/api/v1/experiments", "{\"dataset_id\": \"" + datasetId + "\", \"runner_id\": \"" + runner
                 + "\", \"version\": 1}"));
         post("/api/v1/experiments/" + experiment + "/cancel", null);
+        this.experiment = experiment;
         matrix.variable("/api/v1/datasets/{id}", datasetId).variable("/api/v1/datasets/{id}/cases/{caseId}", caseId)
                 .variable("/api/v1/experiments/{id}", experiment)
                 .hidden(datasetId, false).hidden("dataset-" + tag, false).hidden(caseId, false).hidden(experiment, false)

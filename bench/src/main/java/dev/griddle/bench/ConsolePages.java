@@ -81,6 +81,10 @@ final class ConsolePages implements Scenario {
                 pages.put("runners", "/console/runners");
                 pages.put("approvals", "/console/approvals");
                 pages.put("workers", "/console/workers");
+                pages.put("sessions", "/console/sessions");
+                pages.put("session_templates", "/console/session-templates");
+                pages.put("knowledge", "/console/knowledge");
+                pages.put("experiments", "/console/experiments");
                 for (Map.Entry<String, String> page : pages.entrySet()) {
                     Stats latency = new Stats();
                     long bytes = 0;

@@ -55,11 +55,11 @@ public class ConsoleDirectory {
         for (Worker w : found.data()) {
             int loadPct = w.maxConcurrency() == 0 ? 0 : w.runningTasks() * 100 / w.maxConcurrency();
             rows.add(List.of(w.name(), w.status(), String.join(", ", w.labels()), w.runningTasks() + " / " + w.maxConcurrency() + " (" + loadPct + "%)",
-                    String.join(", ", w.taskTypes()), (w.os() == null ? "" : w.os() + " ") + (w.arch() == null ? "" : w.arch()) + (w.version() == null ? "" : " · " + w.version()),
+                    String.join(", ", w.taskTypes()), w.podCount() + " / " + w.maxPods(), (w.os() == null ? "" : w.os() + " ") + (w.arch() == null ? "" : w.arch()) + (w.version() == null ? "" : " · " + w.version()),
                     w.lastHeartbeatAt() == null ? "" : w.lastHeartbeatAt().toString()));
         }
-        return table(session, "Workers", new Table("Workers", "Hosts registered with griddle-worker; load is running tasks over the worker's concurrency.",
-                List.of("Name", "Status", "Labels", "Load", "Task types", "Host", "Last heartbeat"), rows, found.meta().total(), q.page(),
+        return table(session, "Workers", new Table("Workers", "Hosts registered with griddle-worker; load is running tasks over the worker's concurrency, pods its live sessions over its max_pods.",
+                List.of("Name", "Status", "Labels", "Load", "Task types", "Pods", "Host", "Last heartbeat"), rows, found.meta().total(), q.page(),
                 more(found, q), "/console/workers"));
     }
 

@@ -33,7 +33,7 @@ class ConsoleErrors {
             case 422 -> "Check the form";
             default -> e.status().getReasonPhrase();
         };
-        return pages.errorPage(e.status().value(), title, e.getMessage());
+        return pages.errorPage(e.status().value(), title, String.join(" · ", ConsoleRunners.problems(e)));
     }
 
     @ExceptionHandler(RunNotFound.class)

@@ -50,7 +50,11 @@ public class ConsoleRunners {
     private final dev.griddle.server.trigger.TriggerController triggers;
     private final YAMLMapper yaml = YAMLMapper.builder().build();
 
-    ConsoleRunners(ConsolePages pages, RunnerController runners, RunStarter starter, dev.griddle.server.trigger.TriggerController triggers) {
+    private final dev.griddle.server.knowledge.KnowledgeConnectionController knowledge;
+
+    ConsoleRunners(ConsolePages pages, RunnerController runners, RunStarter starter, dev.griddle.server.trigger.TriggerController triggers,
+            dev.griddle.server.knowledge.KnowledgeConnectionController knowledge) {
+        this.knowledge = knowledge;
         this.triggers = triggers;
         this.pages = pages;
         this.runners = runners;
@@ -200,6 +204,7 @@ public class ConsoleRunners {
         }
         params.put("triggers", shown);
         params.put("canTrigger", RoleRules.denial(caller, "POST", "/api/v1/runners/" + runner.id() + "/triggers") == null);
+        params.put("knowledge", ConsoleKnowledge.connections(knowledge.runner(caller, runner.id())));
         params.put("newSecret", null);
         params.put("newTrigger", null);
         params.put("diff", null);

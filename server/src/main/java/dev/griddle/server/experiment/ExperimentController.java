@@ -22,9 +22,9 @@ import tools.jackson.databind.JsonNode;
 /** {@code /api/v1/experiments}: a runner version run over a dataset's cases and evaluated against their baseline (issue #18). */
 @RestController
 @RequestMapping("/api/v1/experiments")
-class ExperimentController {
+public class ExperimentController {
 
-    record CaseView(UUID caseId, JsonNode input, JsonNode expected, String status, JsonNode output, JsonNode baselineOutput, JsonNode diff,
+    public record CaseView(UUID caseId, JsonNode input, JsonNode expected, String status, JsonNode output, JsonNode baselineOutput, JsonNode diff,
             JsonNode evaluations, JsonNode baselineEvaluations, Boolean passed, Boolean baselinePassed, BigDecimal costUsd, Long durationMs, Long tokens,
             BigDecimal baselineCostUsd, Long baselineDurationMs, Long baselineTokens, UUID runId, String runStatus, UUID baselineRunId) {
         static CaseView of(ExperimentStore.ExpCase c) {
@@ -35,7 +35,7 @@ class ExperimentController {
     }
 
     /** {@code cases} only on the single experiment (null in lists); {@code gate_min_pass_rate} set for a publish gate's experiment. */
-    record ExperimentView(UUID id, UUID datasetId, UUID runnerId, UUID projectId, int version, Integer baselineVersion, String mode, JsonNode evaluators,
+    public record ExperimentView(UUID id, UUID datasetId, UUID runnerId, UUID projectId, int version, Integer baselineVersion, String mode, JsonNode evaluators,
             BigDecimal maxCostUsd, int maxParallel, String status, String error, BigDecimal gateMinPassRate, Summary summary, Instant createdAt,
             Instant startedAt, Instant finishedAt, List<CaseView> cases) {
         static ExperimentView of(ExperimentStore.Experiment e, List<ExperimentStore.ExpCase> cases, boolean withCases) {
@@ -70,7 +70,7 @@ class ExperimentController {
 
     @GetMapping
     @Operation(summary = "List experiments", description = "Newest first, paged; ?runner_id= and ?dataset_id= filter. With summaries, without cases.")
-    PageQuery.Paged<ExperimentView> list(Caller caller, PageQuery page, @RequestParam(name = "runner_id", required = false) UUID runnerId,
+    public PageQuery.Paged<ExperimentView> list(Caller caller, PageQuery page, @RequestParam(name = "runner_id", required = false) UUID runnerId,
             @RequestParam(name = "dataset_id", required = false) UUID datasetId) {
         List<UUID> projects = caller.allProjects() ? null : List.copyOf(caller.projectIds());
         List<ExperimentView> data = store.list(caller.orgId(), projects, runnerId, datasetId, page.perPage(), page.offset()).stream()
@@ -83,7 +83,7 @@ class ExperimentController {
             + "baseline_pass_rate, cost_usd, cost_usd_delta, latency_ms_p50, latency_ms_p50_delta, tokens_delta} and cases [{case_id, input, "
             + "output, baseline_output, diff (RFC 6902 JSON Patch from baseline_output to output), evaluations [{name, passed, score, reason}], "
             + "cost_usd, duration_ms, run_id}].")
-    ExperimentView get(Caller caller, @PathVariable UUID id) {
+    public ExperimentView get(Caller caller, @PathVariable UUID id) {
         ExperimentStore.Experiment e = experiments.visible(caller, id);
         return ExperimentView.of(e, store.cases(id), true);
     }
@@ -91,7 +91,7 @@ class ExperimentController {
     @PostMapping("/{id}/cancel")
     @Operation(summary = "Cancel an experiment", description = "A queued or running experiment ends as cancelled; its running case runs are "
             + "cancelled, pending cases are not started. 409 when it has ended.")
-    ExperimentView cancel(Caller caller, @PathVariable UUID id) {
+    public ExperimentView cancel(Caller caller, @PathVariable UUID id) {
         ExperimentStore.Experiment e = experiments.cancel(caller, id);
         Audit.record(caller, "experiment.cancel", id);
         return ExperimentView.of(e, store.cases(id), true);

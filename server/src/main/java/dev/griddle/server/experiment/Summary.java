@@ -11,7 +11,7 @@ import java.util.Objects;
  * summed, {@code latency_ms_p50_delta} between the two medians. {@code evaluation_cost_usd}: what
  * {@code llm_judge} evaluators cost.
  */
-record Summary(int cases, int finished, Double passRate, Double baselinePassRate, BigDecimal costUsd, BigDecimal costUsdDelta, Long latencyMsP50,
+public record Summary(int cases, int finished, Double passRate, Double baselinePassRate, BigDecimal costUsd, BigDecimal costUsdDelta, Long latencyMsP50,
         Long latencyMsP50Delta, Long tokensDelta, BigDecimal evaluationCostUsd) {
 
     static Summary of(List<ExperimentStore.ExpCase> all) {

@@ -9,10 +9,10 @@ import org.springframework.stereotype.Repository;
 
 /** SQL for {@code knowledge_chunks}: a document's chunks are replaced as a whole, in the ingest's transaction, and announced ({@link ChunkNotices}). */
 @Repository
-class ChunkStore {
+public class ChunkStore {
 
     /** A stored chunk for the preview route. */
-    record StoredChunk(UUID id, int position, List<String> headingPath, String text) {
+    public record StoredChunk(UUID id, int position, List<String> headingPath, String text) {
     }
 
     private final JdbcClient jdbc;

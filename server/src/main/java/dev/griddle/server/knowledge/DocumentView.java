@@ -6,7 +6,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A document as the API shows it (never its bytes). */
-record DocumentView(UUID id, String title, int version, String scopeType, UUID scopeId, String status, String error, int chunks, long bytes,
+public record DocumentView(UUID id, String title, int version, String scopeType, UUID scopeId, String status, String error, int chunks, long bytes,
         String source, String sourceUrl, String fileName, String contentType, String contentHash, JsonNode metadata, Instant createdAt,
         Instant updatedAt) {
 

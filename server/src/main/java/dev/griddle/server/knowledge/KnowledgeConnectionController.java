@@ -28,14 +28,14 @@ import tools.jackson.databind.JsonNode;
  * project, else 422 naming the entry, and nothing is written.
  */
 @RestController
-class KnowledgeConnectionController {
+public class KnowledgeConnectionController {
 
     private static final Set<String> ENTRY_FIELDS = Set.of("scope_type", "scope_id");
 
-    record ScopeView(String scopeType, @JsonInclude(JsonInclude.Include.NON_NULL) UUID scopeId) {
+    public record ScopeView(String scopeType, @JsonInclude(JsonInclude.Include.NON_NULL) UUID scopeId) {
     }
 
-    record ConnectionsView(List<ScopeView> scopes) {
+    public record ConnectionsView(List<ScopeView> scopes) {
     }
 
     private final ScopeAccess access;
@@ -54,7 +54,7 @@ class KnowledgeConnectionController {
 
     @GetMapping("/api/v1/runners/{id}/knowledge")
     @Operation(summary = "The knowledge scopes a runner is connected to", description = "{scopes: [{scope_type, scope_id}]}, besides its own documents")
-    ConnectionsView runner(Caller caller, @PathVariable UUID id) {
+    public ConnectionsView runner(Caller caller, @PathVariable UUID id) {
         return get(caller, ScopeType.RUNNER, id);
     }
 

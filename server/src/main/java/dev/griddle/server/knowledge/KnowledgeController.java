@@ -35,10 +35,10 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 @RequestMapping("/api/v1/knowledge")
-class KnowledgeController {
+public class KnowledgeController {
 
     /** A text document or a URL to fetch: exactly one of {@code text} and {@code url}. */
-    record DocumentBody(String title, String text, String url, String scopeType, String scopeId, JsonNode metadata) {
+    public record DocumentBody(String title, String text, String url, String scopeType, String scopeId, JsonNode metadata) {
     }
 
     private final DocumentStore documents;
@@ -67,7 +67,7 @@ class KnowledgeController {
     @PostMapping(path = "/upload", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @Operation(summary = "Upload a document", description = "multipart/form-data: file, scope_type (org|project|agent|runner), scope_id "
             + "(not for org), title (default: the file's name), metadata (a JSON object). Its own body limit, griddle.knowledge.max-upload-size.")
-    ResponseEntity<DocumentView> upload(Caller caller, @RequestPart(name = "file", required = false) MultipartFile file,
+    public ResponseEntity<DocumentView> upload(Caller caller, @RequestPart(name = "file", required = false) MultipartFile file,
             @RequestParam(name = "scope_type", required = false) String scopeType, @RequestParam(name = "scope_id", required = false) String scopeId,
             @RequestParam(name = "title", required = false) String title, @RequestParam(name = "metadata", required = false) String metadata) {
         FieldErrors errors = new FieldErrors();
@@ -95,7 +95,7 @@ class KnowledgeController {
     @PostMapping
     @Operation(summary = "Add a text document or one fetched from a URL", description = "{title, text | url, scope_type, scope_id, metadata}; "
             + "a URL is fetched once, through the outbound guard.")
-    ResponseEntity<DocumentView> create(Caller caller, @RequestBody DocumentBody body) {
+    public ResponseEntity<DocumentView> create(Caller caller, @RequestBody DocumentBody body) {
         FieldErrors errors = new FieldErrors();
         String t = DocumentChecks.title(body.title(), errors);
         String meta = DocumentChecks.metadata(body.metadata(), errors);
@@ -108,7 +108,7 @@ class KnowledgeController {
 
     @Operation(summary = "List documents", description = "The documents of one scope (scope_type, scope_id) or of every scope the key sees, paged.")
     @GetMapping
-    PageQuery.Paged<DocumentView> list(Caller caller, PageQuery page, @RequestParam(name = "scope_type", required = false) String scopeType,
+    public PageQuery.Paged<DocumentView> list(Caller caller, PageQuery page, @RequestParam(name = "scope_type", required = false) String scopeType,
             @RequestParam(name = "scope_id", required = false) String scopeId) {
         Scope scope = null;
         if (scopeType != null || scopeId != null) {
@@ -123,13 +123,13 @@ class KnowledgeController {
     @Operation(summary = "Get a document",
             description = "{id, title, scope_type, scope_id, status: processing|ready|failed, chunks, bytes, metadata}.")
     @GetMapping("/{id}")
-    DocumentView get(Caller caller, @PathVariable UUID id) {
+    public DocumentView get(Caller caller, @PathVariable UUID id) {
         return DocumentView.of(find(caller, id), json);
     }
 
     @GetMapping("/{id}/chunks")
     @Operation(summary = "The document's chunks, in order", description = "{data: [{id, position, heading_path, text}], meta}")
-    PageQuery.Paged<ChunkStore.StoredChunk> chunks(Caller caller, @PathVariable UUID id, PageQuery page) {
+    public PageQuery.Paged<ChunkStore.StoredChunk> chunks(Caller caller, @PathVariable UUID id, PageQuery page) {
         find(caller, id);
         return page.result(chunks.list(id, page.perPage(), page.offset()), chunks.count(id));
     }
@@ -145,7 +145,7 @@ class KnowledgeController {
 
     @DeleteMapping("/{id}")
     @Operation(summary = "Delete the document", description = "Its chunks leave search in the same transaction; its file is removed.")
-    ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
+    public ResponseEntity<Void> delete(Caller caller, @PathVariable UUID id) {
         findForWrite(caller, id);
         documents.delete(caller.orgId(), id);
         return ResponseEntity.noContent().build();

@@ -15,18 +15,18 @@ import tools.jackson.databind.JsonNode;
 
 /** {@code POST /api/v1/knowledge/search}: ranked chunks of one scope the key sees, through {@link KnowledgeRanking}. */
 @RestController
-class KnowledgeSearchController {
+public class KnowledgeSearchController {
 
     static final int MAX_QUERY = 2_000;
     static final int MAX_DOCUMENT_IDS = 100;
 
-    record Filter(List<String> documentIds, JsonNode metadata) {
+    public record Filter(List<String> documentIds, JsonNode metadata) {
     }
 
-    record SearchBody(String query, String scopeType, String scopeId, Integer topK, Filter filter) {
+    public record SearchBody(String query, String scopeType, String scopeId, Integer topK, Filter filter) {
     }
 
-    record HitView(UUID documentId, String title, String text, double score, int position, List<String> headingPath, UUID chunkId) {
+    public record HitView(UUID documentId, String title, String text, double score, int position, List<String> headingPath, UUID chunkId) {
         static HitView of(KnowledgeRanking.Hit h) {
             return new HitView(h.documentId(), h.title(), h.text(), h.score(), h.position(), h.headingPath(), h.chunkId());
         }
@@ -45,7 +45,7 @@ class KnowledgeSearchController {
     @PostMapping("/api/v1/knowledge/search")
     @Operation(summary = "Search one scope's documents", description = "{query, scope_type, scope_id, top_k (default 5, at most "
             + "griddle.knowledge.max-top-k), filter: {document_ids, metadata}} -> {data: [{document_id, title, text, score, position, heading_path, chunk_id}]}")
-    Map<String, List<HitView>> search(Caller caller, @RequestBody SearchBody body) {
+    public Map<String, List<HitView>> search(Caller caller, @RequestBody SearchBody body) {
         FieldErrors errors = new FieldErrors();
         errors.required("query", body.query()).maxLength("query", body.query(), MAX_QUERY);
         int topK = body.topK() == null ? 5 : body.topK();

@@ -38,7 +38,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** The public session routes (docs/sessions.md): sessions, their timeline, commands and files; templates; a host's pods. */
 @RestController
-class SessionController {
+public class SessionController {
 
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:/-]{0,99}");
     private static final Pattern FILE_PATH = Pattern.compile("[A-Za-z0-9_.\\-]+(/[A-Za-z0-9_.\\-]+){0,31}");
@@ -48,7 +48,7 @@ class SessionController {
     record CreateSession(String template, String initialPrompt, List<String> labels, UUID projectId, JsonNode metadata) {
     }
 
-    record Message(String content) {
+    public record Message(String content) {
     }
 
     record Exec(JsonNode command, Long timeoutMs) {
@@ -57,16 +57,16 @@ class SessionController {
     record ExecResult(int exitCode, String stdout, String stderr, boolean timedOut) {
     }
 
-    record Feed(List<SessionStore.Event> data, Cursor meta) {
-        record Cursor(String nextCursor) {
+    public record Feed(List<SessionStore.Event> data, Cursor meta) {
+        public record Cursor(String nextCursor) {
         }
     }
 
-    record Host(UUID workerId, String workerName, String status, List<String> labels, boolean exec, long idleAfterMs, long maxDurationMs,
+    public record Host(UUID workerId, String workerName, String status, List<String> labels, boolean exec, long idleAfterMs, long maxDurationMs,
             long maxOutputBytes, int maxPods) {
     }
 
-    record Template(String name, List<Host> hosts) {
+    public record Template(String name, List<Host> hosts) {
     }
 
     record Pod(UUID key, String status, String agentTypeId, String initialPrompt, Instant createdAt) {
@@ -134,7 +134,7 @@ class SessionController {
 
     @Operation(summary = "List sessions", description = "Newest first; filters status, worker_id, template.")
     @GetMapping("/api/v1/sessions")
-    PageQuery.Paged<Session> list(Caller caller, PageQuery page, @RequestParam(required = false) String status,
+    public PageQuery.Paged<Session> list(Caller caller, PageQuery page, @RequestParam(required = false) String status,
             @RequestParam(name = "worker_id", required = false) UUID workerId, @RequestParam(required = false) String template) {
         status(status);
         ProjectScope scope = ProjectScope.of(caller.projectIds());
@@ -150,13 +150,13 @@ class SessionController {
 
     @Operation(summary = "Get a session", description = "Status, exit code and reason, its worker, its run step if a session step started it.")
     @GetMapping("/api/v1/sessions/{id}")
-    Session get(Caller caller, @PathVariable UUID id) {
+    public Session get(Caller caller, @PathVariable UUID id) {
         return visible(caller, id);
     }
 
     @Operation(summary = "Send a message", description = "{content}: one line on the session's stdin. 409 unless starting, running or idle.")
     @PostMapping("/api/v1/sessions/{id}/messages")
-    ResponseEntity<Session> message(Caller caller, @PathVariable UUID id, @RequestBody Message body) {
+    public ResponseEntity<Session> message(Caller caller, @PathVariable UUID id, @RequestBody Message body) {
         visible(caller, id);
         new FieldErrors().required("content", body.content()).maxLength("content", body.content(), props.maxMessageLength()).throwIfAny();
         sessions.message(caller.orgId(), id, body.content());
@@ -188,7 +188,7 @@ class SessionController {
 
     @Operation(summary = "The session's timeline", description = "Output lines in order, messages, status changes, exec results; a cursor feed (after, limit).")
     @GetMapping("/api/v1/sessions/{id}/events")
-    Feed events(Caller caller, @PathVariable UUID id, @RequestParam(required = false) String after, @RequestParam(required = false) String limit) {
+    public Feed events(Caller caller, @PathVariable UUID id, @RequestParam(required = false) String after, @RequestParam(required = false) String limit) {
         visible(caller, id);
         long cursor = cursor(after);
         int max = limit(limit);
@@ -210,14 +210,14 @@ class SessionController {
 
     @Operation(summary = "Cancel a session", description = "SIGTERM, then SIGKILL after the grace period; a pending session ends at once.")
     @PostMapping("/api/v1/sessions/{id}/cancel")
-    ResponseEntity<Session> cancel(Caller caller, @PathVariable UUID id) {
+    public ResponseEntity<Session> cancel(Caller caller, @PathVariable UUID id) {
         visible(caller, id);
         return ResponseEntity.accepted().body(sessions.cancel(caller.orgId(), id, "cancelled"));
     }
 
     @Operation(summary = "Archive a session", description = "Drops its workdir on the host, keeps the timeline; 409 while it runs.")
     @PostMapping("/api/v1/sessions/{id}/archive")
-    Session archive(Caller caller, @PathVariable UUID id) {
+    public Session archive(Caller caller, @PathVariable UUID id) {
         visible(caller, id);
         return sessions.archive(caller.orgId(), id);
     }
@@ -268,7 +268,7 @@ class SessionController {
 
     @Operation(summary = "List session templates", description = "The templates worker hosts announced, each with the hosts that offer it (read-only).")
     @GetMapping("/api/v1/session-templates")
-    PageQuery.Paged<Template> templates(Caller caller, PageQuery page) {
+    public PageQuery.Paged<Template> templates(Caller caller, PageQuery page) {
         Instant now = clock.instant();
         Map<String, List<Host>> byName = new java.util.TreeMap<>();
         for (SessionHosts.Host h : hosts.all(caller.orgId(), now, workerProps.heartbeatTimeout())) {

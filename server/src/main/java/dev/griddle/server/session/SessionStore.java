@@ -23,13 +23,13 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** Sessions, their timeline and the commands waiting for their worker. Every query is scoped to an organization. */
 @Repository
-class SessionStore {
+public class SessionStore {
 
-    static final List<String> STATUSES = List.of("pending", "starting", "running", "idle", "terminated", "failed");
+    public static final List<String> STATUSES = List.of("pending", "starting", "running", "idle", "terminated", "failed");
     static final String LIVE = "('pending', 'starting', 'running', 'idle')";
     static final String PLACED = "('starting', 'running', 'idle')";
 
-    record Event(long seq, String type, JsonNode data, Instant createdAt) {
+    public record Event(long seq, String type, JsonNode data, Instant createdAt) {
     }
 
     record Command(long id, UUID sessionId, String kind, JsonNode body) {

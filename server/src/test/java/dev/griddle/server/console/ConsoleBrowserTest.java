@@ -19,8 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -130,6 +132,114 @@ class ConsoleBrowserTest extends ApiTest {
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#runs-chart canvas")));
         assertThat(browser.findElements(By.cssSelector("#cost-chart canvas"))).isNotEmpty();
         noRequestLeavesTheServer();
+    }
+
+    @Test
+    void theRunsPageAndARunsActionsAreReachableByKeyboardWithAVisibleFocus() {
+        GriddleClient admin = newOrg();
+        UUID[] waiting = ConsoleHttp.waitingRun(admin, "Reach me by keyboard");
+        signIn(admin.keys().create(CreateKey.of("operator", "contributor")).secret());
+        browser.get(baseUrl() + "/console/runs");
+        WebElement first = tab(1).getFirst();
+        assertThat(first.getText()).isEqualTo("Skip to content");
+        assertThat(first.isDisplayed()).isTrue();
+        assertVisibleFocus(first);
+        first.sendKeys(Keys.ENTER);
+        assertThat(active().getAttribute("id")).isEqualTo("main");
+
+        browser.get(baseUrl() + "/console/runs");
+        List<WebElement> reached = tab(60);
+        assertThat(reached).anySatisfy(e -> assertThat(e.getAttribute("href")).isEqualTo(baseUrl() + "/console/runs/" + waiting[0]));
+        assertThat(reached).anySatisfy(e -> assertThat(e.getText()).isEqualTo("Filter"));
+        assertThat(reached).anySatisfy(e -> assertThat(e.getAttribute("href")).isEqualTo(baseUrl() + "/console/sessions"));
+        assertThat(reached.stream().map(WebElement::getTagName).distinct()).isSubsetOf("a", "button", "input", "select", "textarea");
+        WebElement runLink = reached.stream().filter(e -> (baseUrl() + "/console/runs/" + waiting[0]).equals(e.getAttribute("href"))).findFirst().orElseThrow();
+        WebElement again = tab(reached.indexOf(runLink) + 1).getLast();
+        assertThat(again).isEqualTo(runLink);
+        assertVisibleFocus(runLink);
+        new org.openqa.selenium.interactions.Actions(browser).sendKeys(Keys.ENTER).perform();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlToBe(baseUrl() + "/console/runs/" + waiting[0]));
+        List<String> buttons = tab(80).stream().filter(e -> e.getTagName().equals("button")).map(WebElement::getText).toList();
+        assertThat(buttons).contains("Pause", "Cancel now", "Cancel gracefully");
+        noRequestLeavesTheServer();
+    }
+
+    @Test
+    void atPhoneWidthNoPageScrollsSidewaysAndTheNavigationCollapses() throws IOException {
+        GriddleClient admin = newOrg();
+        UUID[] waiting = ConsoleHttp.waitingRun(admin, "A narrow screen");
+        GriddleClient worker = client(admin.keys().create(CreateKey.of("w", "worker")).secret());
+        ConsoleSessionsTest.Placed session = ConsoleSessionsTest.placed(admin, worker);
+        dev.griddle.sdk.KnowledgeModels.Document doc = admin.knowledge().create(dev.griddle.sdk.KnowledgeModels.DocumentInput.text(
+                "Handbook", "# Leave\n\nStaff get twenty days of alpaca leave every year.", "org", null));
+        String runner = admin.runs().get(waiting[0]).runnerId().toString();
+        signIn(admin.keys().create(CreateKey.of("operator", "admin")).secret());
+
+        browser.manage().window().setSize(new Dimension(1280, 900));
+        browser.get(baseUrl() + "/console/sessions/" + session.id());
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("session-timeline"), "second line out"));
+        screenshot("console-session.png");
+        noRequestLeavesTheServer();
+        browser.get(baseUrl() + "/console/knowledge?q=alpaca+leave&scope_type=org");
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> {
+            d.navigate().refresh();
+            return !d.findElements(By.cssSelector("#hits .hit")).isEmpty();
+        });
+        screenshot("console-knowledge.png");
+        noRequestLeavesTheServer();
+
+        browser.manage().window().setSize(new Dimension(390, 844));
+        for (String page : List.of("/console/runs", "/console/runs/" + waiting[0], "/console/approvals", "/console/runners", "/console/runners/" + runner,
+                "/console/sessions", "/console/sessions/" + session.id(), "/console/session-templates", "/console/knowledge",
+                "/console/knowledge?q=alpaca+leave&scope_type=org", "/console/knowledge/" + doc.id(), "/console/workers", "/console/threads",
+                "/console/analytics", "/console/keys", "/console/secrets")) {
+            browser.get(baseUrl() + page);
+            long inner = ((Number) ((JavascriptExecutor) browser).executeScript("return window.innerWidth;")).longValue();
+            long scroll = ((Number) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollWidth;")).longValue();
+            assertThat(inner).as(page).isLessThanOrEqualTo(400);
+            assertThat(scroll).as(page + ": the page is wider than the window, because of " + ((JavascriptExecutor) browser).executeScript(
+                    "return Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+                            + ".slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ');"))
+                    .isLessThanOrEqualTo(inner);
+            noRequestLeavesTheServer();
+        }
+        browser.get(baseUrl() + "/console/runs");
+        WebElement menu = browser.findElement(By.id("menu-toggle"));
+        assertThat(menu.isDisplayed()).isTrue();
+        By sessions = By.cssSelector("#console-nav a[href='/console/sessions']");
+        assertThat(browser.findElement(sessions).isDisplayed()).isFalse();
+        menu.click();
+        assertThat(menu.getAttribute("aria-expanded")).isEqualTo("true");
+        assertThat(browser.findElement(sessions).isDisplayed()).isTrue();
+        screenshot("console-phone.png");
+    }
+
+    /** Presses Tab {@code times} times from the top of the page; the elements focused, in order. */
+    private List<WebElement> tab(int times) {
+        ((JavascriptExecutor) browser).executeScript("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);");
+        List<WebElement> reached = new java.util.ArrayList<>();
+        org.openqa.selenium.interactions.Actions keys = new org.openqa.selenium.interactions.Actions(browser);
+        for (int i = 0; i < times; i++) {
+            keys.sendKeys(Keys.TAB).perform();
+            WebElement now = active();
+            if (now.getTagName().equals("body") || !reached.isEmpty() && reached.getFirst().equals(now)) {
+                break;
+            }
+            reached.add(now);
+        }
+        return reached;
+    }
+
+    private WebElement active() {
+        return browser.switchTo().activeElement();
+    }
+
+    /** The focused element draws an outline (the console's focus ring), not the browser's nothing. */
+    private void assertVisibleFocus(WebElement focused) {
+        assertThat(active()).isEqualTo(focused);
+        String style = (String) ((JavascriptExecutor) browser).executeScript(
+                "var s = getComputedStyle(document.activeElement); return s.outlineStyle + ' ' + s.outlineWidth;");
+        assertThat(style).doesNotStartWith("none").doesNotEndWith(" 0px");
     }
 
     private void signIn(String key) {

@@ -56,6 +56,24 @@ public final class ConsoleHttp {
         return send(request);
     }
 
+    /** A {@code multipart/form-data} post: the form's fields, then one file part {@code file} named {@code fileName}. */
+    public HttpResponse<String> postFile(String path, String cookie, Map<String, String> fields, String fileName, byte[] content) {
+        String boundary = "griddle" + java.util.UUID.randomUUID().toString().replace("-", "");
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        fields.forEach((k, v) -> body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n")
+                .getBytes(StandardCharsets.UTF_8)));
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                + "\"\r\nContent-Type: text/plain\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(content);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        return send(request);
+    }
+
     /** Signs in with {@code apiKey}; returns the response (its Set-Cookie holds the session). */
     public HttpResponse<String> signIn(String apiKey) {
         HttpResponse<String> form = get("/console/sign-in", null);

@@ -47,6 +47,11 @@ public final class TenancyFixture {
     /** Agent G (in PA) and its thread with one answered message. */
     public UUID agent;
     public UUID thread;
+    /** A's session (in PA, on A's host) and A's knowledge document (project PA): the console's session and knowledge pages. */
+    public String session;
+    public String document;
+    /** A's experiment (cancelled), for the console's experiment pages. */
+    public String experiment;
 
     /** In the names of A's resources ({@code runner-<tag>}, {@code agent-<tag>}...). */
     public final String tag = UUID.randomUUID().toString().substring(0, 8);
@@ -196,6 +201,7 @@ public final class TenancyFixture {
         String experiment = id(post("/api/v1/experiments", "{\"dataset_id\": \"" + datasetId + "\", \"runner_id\": \"" + runner
                 + "\", \"version\": 1}"));
         post("/api/v1/experiments/" + experiment + "/cancel", null);
+        this.experiment = experiment;
         matrix.variable("/api/v1/datasets/{id}", datasetId).variable("/api/v1/datasets/{id}/cases/{caseId}", caseId)
                 .variable("/api/v1/experiments/{id}", experiment)
                 .hidden(datasetId, false).hidden("dataset-" + tag, false).hidden(caseId, false).hidden(experiment, false)
@@ -219,6 +225,7 @@ public final class TenancyFixture {
         String session = id(post("/api/v1/sessions", """
                 {"template": "matrix-agent", "initial_prompt": "matrix session %s", "project_id": "%s"}
                 """.formatted(tag, projectA)));
+        this.session = session;
         matrix.variable("/api/v1/sessions/{id}", session).variable("/api/v1/sessions/{id}/files/{path}", "notes.txt");
         matrix.hidden(session, false).hidden("matrix session " + tag, false).hidden(host, true);
         String subscription = id(post("/api/v1/notifications/subscriptions", "{\"url\": \"http://127.0.0.1:9/org\", \"events\": [\"session.*\"]}"));
@@ -289,6 +296,7 @@ public final class TenancyFixture {
                 {"title": "doc-%s", "text": "The matrix document %s.", "scope_type": "project", "scope_id": "%s", "metadata": {"k": "v"}}
                 """.formatted(tag, tag, projectA)));
         await(() -> http.ok(adminA, "GET", "/api/v1/knowledge/" + document, null).path("status").asString(), s -> !s.equals("processing"));
+        this.document = document;
         matrix.variable("/api/v1/knowledge/{id}", document).hidden(document, false).hidden("doc-" + tag, false)
                 .body("POST /api/v1/knowledge", true, "{\"title\": \"doc2-" + tag + "\", \"text\": \"more\", \"scope_type\": \"project\", \"scope_id\": \""
                         + projectA + "\"}")

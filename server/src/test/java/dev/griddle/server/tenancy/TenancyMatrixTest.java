@@ -196,6 +196,30 @@ class TenancyMatrixTest extends ApiTest {
                     violations.add("POST /console/runs/{id}/" + action + " as " + who + " → " + status + ", expected 404");
                 }
             }
+            for (String path : new String[] {"/console/sessions/" + fixture.session, "/console/sessions/" + fixture.session + "/live",
+                    "/console/sessions/" + fixture.session + "/stream", "/console/knowledge/" + fixture.document,
+                    "/console/experiments/" + fixture.experiment}) {
+                java.net.http.HttpResponse<String> page = console.get(path, cookie);
+                if (page.statusCode() != 404 || !page.headers().firstValue("Content-Type").orElse("").startsWith("text/html")) {
+                    violations.add("GET " + path + " as " + who + " → " + page.statusCode() + " " + page.headers().firstValue("Content-Type").orElse(""));
+                }
+            }
+            for (String path : new String[] {"/console/sessions/" + fixture.session + "/messages", "/console/sessions/" + fixture.session + "/cancel",
+                    "/console/sessions/" + fixture.session + "/archive", "/console/knowledge/" + fixture.document + "/delete",
+                    "/console/experiments/" + fixture.experiment + "/cancel"}) {
+                int status = console.post(path, cookie, dev.griddle.server.console.ConsoleHttp.form("_csrf", csrf, "content", "hi")).statusCode();
+                if (status != 404) {
+                    violations.add("POST " + path + " as " + who + " → " + status + ", expected 404");
+                }
+            }
+            for (String path : new String[] {"/console/sessions", "/console/knowledge", "/console/knowledge?q=matrix&scope_type=org",
+                    "/console/session-templates", "/console/workers", "/console/experiments"}) {
+                String body = console.get(path, cookie).body();
+                if (body.contains(fixture.session) || body.contains(fixture.document) || body.contains(fixture.experiment) || body.contains("doc-" + fixture.tag)
+                        || body.contains("matrix session " + fixture.tag)) {
+                    violations.add("GET " + path + " as " + who + " shows A's session or document");
+                }
+            }
             int answered = console.post("/console/approvals/" + approval + "/complete", cookie,
                     dev.griddle.server.console.ConsoleHttp.form("_csrf", csrf, "decision", "approve")).statusCode();
             if (answered != 404) {
@@ -205,6 +229,19 @@ class TenancyMatrixTest extends ApiTest {
         String status = fixture.http.ok(fixture.adminA, "GET", "/api/v1/runs/" + run, null).path("status").asString();
         if (!status.equals("waiting")) {
             violations.add("A's waiting run is " + status + " after the outsiders' console calls");
+        }
+        var session = fixture.http.ok(fixture.adminA, "GET", "/api/v1/sessions/" + fixture.session, null);
+        if (session.path("status").asString().equals("terminated") || !session.path("archived_at").isNull()) {
+            violations.add("A's session is " + session.path("status").asString() + " after the outsiders' console calls");
+        }
+        fixture.http.ok(fixture.adminA, "GET", "/api/v1/knowledge/" + fixture.document, null);
+        String own = console.session(fixture.adminA);
+        java.net.http.HttpResponse<String> mine = console.get("/console/experiments/" + fixture.experiment, own);
+        if (mine.statusCode() != 200 || !mine.body().contains("id=\"experiment-status\" class=\"state-cancelled\"") || !mine.body().contains("Baseline output")) {
+            violations.add("A's own admin does not see its cancelled experiment with its cases side by side: " + mine.statusCode());
+        }
+        if (!console.get("/console/experiments", own).body().contains(fixture.experiment)) {
+            violations.add("A's experiments list lacks its experiment");
         }
         assertThat(violations).withFailMessage(() -> String.join("\n", violations)).isEmpty();
     }

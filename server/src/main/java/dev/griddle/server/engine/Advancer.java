@@ -5,6 +5,7 @@ import dev.griddle.server.expr.Expressions;
 import dev.griddle.server.replay.Tapes;
 import dev.griddle.server.runner.InvalidStepArguments;
 import dev.griddle.server.runner.StepSpec;
+import dev.griddle.server.step.StepOutcome;
 import java.time.Instant;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -30,10 +31,13 @@ class Advancer {
     private final TaskQueue queue;
     private final SessionSteps sessionSteps;
     private final ApprovalReplays approvalReplays;
+    private final SessionReplays sessionReplays;
 
     Advancer(Expressions expressions, StepTasks tasks, ForEachSteps forEach, Finisher finisher, ApprovalStore approvals, ChildRuns children,
-            RunTransactions transactions, RunContext contexts, TaskQueue queue, SessionSteps sessionSteps, ApprovalReplays approvalReplays) {
+            RunTransactions transactions, RunContext contexts, TaskQueue queue, SessionSteps sessionSteps, ApprovalReplays approvalReplays,
+            SessionReplays sessionReplays) {
         this.approvalReplays = approvalReplays;
+        this.sessionReplays = sessionReplays;
         this.sessionSteps = sessionSteps;
         this.expressions = expressions;
         this.tasks = tasks;
@@ -110,6 +114,20 @@ class Advancer {
                 case StepSpec.SessionStep session -> {
                     StepSpec.SessionStep rendered = StepSpec.rendered(session, expressions.render(with, context));
                     step.startWaiting(run);
+                    Tapes.Answer replayed = sessionReplays.replayed(run, stepId, step.attempt(),
+                            SessionReplays.request(rendered.template(), rendered.prompt(), rendered.waitFor()));
+                    if (replayed instanceof Tapes.Answer.Mismatch mismatch) {
+                        finisher.fail(run, step, mismatch.message(), mismatch.details());
+                        yield true;
+                    }
+                    if (replayed instanceof Tapes.Answer.Recorded recorded) {
+                        sessionReplays.keep(run, stepId, step.attempt(), recorded.calls());
+                        switch (SessionReplays.outcome(recorded.response())) {
+                            case StepOutcome.Failed failed -> finisher.fail(run, step, failed.message(), failed.details());
+                            default -> finisher.succeed(run, step, recorded.response());
+                        }
+                        yield true;
+                    }
                     try {
                         UUID id = sessionSteps.start(run.row.orgId(), run.row.projectId(), run.id(), stepId, rendered.template(), rendered.prompt(),
                                 rendered.waitFor(), rendered.kept());

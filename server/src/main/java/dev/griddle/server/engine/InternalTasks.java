@@ -24,9 +24,11 @@ class InternalTasks {
 
     private final ApprovalReplays approvalReplays;
     private final Tapes tapes;
+    private final SessionReplays sessionReplays;
 
     InternalTasks(RunTransactions transactions, TaskQueue queue, Completer completer, ApprovalStore approvals, Advancer advancer,
-            Finisher finisher, SessionSteps sessionSteps, ApprovalReplays approvalReplays, Tapes tapes) {
+            Finisher finisher, SessionSteps sessionSteps, ApprovalReplays approvalReplays, Tapes tapes, SessionReplays sessionReplays) {
+        this.sessionReplays = sessionReplays;
         this.sessionSteps = sessionSteps;
         this.approvalReplays = approvalReplays;
         this.tapes = tapes;
@@ -90,17 +92,18 @@ class InternalTasks {
 
     /** A session step's session exited or went idle: its last output and exit code are the step's output; a failed session fails it. */
     private void sessionReached(TaskRow task) {
-        JsonNode result = task.input();
-        StepOutcome outcome = "failed".equals(result.path("status").asString())
-                ? new StepOutcome.Failed("session " + result.path("session_id").asString() + " failed: " + result.path("reason").asString("failed"),
-                        false, result)
-                : StepOutcome.done(result);
+        ObjectNode result = (ObjectNode) task.input().deepCopy();
+        JsonNode request = result.remove(SessionReplays.REQUEST_FIELD);
+        StepOutcome outcome = SessionReplays.outcome(result);
         transactions.inRun(task.runId(), run -> {
             if (!queue.release(task.id(), task.leaseToken())) {
                 return null;
             }
             StepRow step = run.step(task.stepId());
             if (step != null && step.status() == StepStatus.WAITING) {
+                if (request != null && request.isObject()) {
+                    sessionReplays.record(run, step, request, result);
+                }
                 completer.apply(run, task, outcome);
             }
             return null;

@@ -3,7 +3,7 @@ package dev.griddle.server.engine;
 import java.time.Clock;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A session reached what its {@code session} step waits for (it exited, or went idle): the result
@@ -25,11 +25,16 @@ public class SessionStepResults {
         this.tx = tx;
     }
 
-    /** {@code result}: {@code {session_id, status, exit_code, reason, output}}; {@code failed} fails the step. */
-    public void reached(UUID orgId, UUID runId, String stepId, JsonNode result) {
+    /**
+     * {@code result}: {@code {session_id, status, exit_code, reason, output}}; {@code failed} fails the
+     * step. The session's template, prompt and {@code wait_for} travel with it, for the run's recording.
+     */
+    public void reached(UUID orgId, UUID runId, String stepId, ObjectNode result, String template, String prompt, String waitFor) {
+        ObjectNode input = result.deepCopy();
+        input.set(SessionReplays.REQUEST_FIELD, SessionReplays.request(template, prompt, waitFor));
         tx.executeWithoutResult(status -> {
             var now = clock.instant();
-            queue.enqueue(TaskRow.internal(orgId, runId, stepId, 0, InternalKinds.SESSION_REACHED, result, now), now, false);
+            queue.enqueue(TaskRow.internal(orgId, runId, stepId, 0, InternalKinds.SESSION_REACHED, input, now), now, false);
             wakeups.tasksEnqueued();
         });
     }

@@ -87,7 +87,7 @@ class SessionStepBridge implements SessionSteps {
         }
         result.put("reason", s.reason());
         result.put("output", String.join("\n", store.lastOutput(change.orgId(), s.id(), LAST_LINES)));
-        results.reached(change.orgId(), s.runId(), s.stepId(), result);
+        results.reached(change.orgId(), s.runId(), s.stepId(), result, s.template(), s.initialPrompt(), waitFor);
         if (!s.ended() && !claimed.getFirst()) {
             sessions.cancel(change.orgId(), s.id(), "step_completed");
         }

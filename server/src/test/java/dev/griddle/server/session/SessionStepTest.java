@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.griddle.sdk.GriddleClient;
 import dev.griddle.sdk.Models.CreateKey;
+import dev.griddle.sdk.ReplayModels.Recording;
+import dev.griddle.sdk.ReplayModels.ReplayRequest;
 import dev.griddle.sdk.RunModels.Run;
 import dev.griddle.sdk.RunModels.StartRun;
 import dev.griddle.server.ApiTest;
@@ -83,6 +85,44 @@ class SessionStepTest extends ApiTest {
         assertThat(step.path("exit_code").isNull()).isTrue();
         // not keep: the step's end asks the worker to end the session
         assertThat(host.command("cancel", Host.lease(start)).path("session_id").asString()).isEqualTo(start.path("session_id").asString());
+    }
+
+    /** Issue #18: the step's result is recorded (kind session); a replay answers the step from it, no session started. */
+    @Test
+    void aReplayAnswersTheSessionStepFromTheRecordingWithoutASession() {
+        GriddleClient admin = newOrg();
+        Host host = host(admin);
+        UUID runner = admin.runners().createYaml("""
+                name: recorded-session
+                steps:
+                  - {id: agent, type: session, with: {template: agent, prompt: "fix the bug in {{ input.file }}"}}
+                """).id();
+        UUID run = admin.runs().start(runner, StartRun.of(SessionApiTest.JSON.readTree("{\"file\": \"Main.java\"}"))).id();
+        JsonNode start = host.command("start", List.of());
+        host.report(start, """
+                [{"seq": 1, "type": "status", "status": "running"},
+                 {"seq": 2, "type": "output", "line": "patched Main.java"},
+                 {"seq": 3, "type": "status", "status": "terminated", "exit_code": 0, "reason": "exited"}]""");
+        Run original = admin.runs().await(run, Duration.ofSeconds(30));
+        assertThat(original.status()).as("%s", original.error()).isEqualTo("succeeded");
+
+        Recording recording = admin.runs().recording(run);
+        assertThat(recording.calls()).singleElement().satisfies(call -> {
+            assertThat(call.kind()).isEqualTo("session");
+            assertThat(call.stepId()).isEqualTo("agent");
+            assertThat(call.request().path("template").asString()).isEqualTo("agent");
+            assertThat(call.request().path("prompt").asString()).isEqualTo("fix the bug in Main.java");
+            assertThat(call.response().path("output").asString()).isEqualTo("patched Main.java");
+            assertThat(call.response().has("recorded_request")).isFalse();
+        });
+        assertThat(original.output().path("agent").has("recorded_request")).isFalse();
+        long sessions = ok(admin.raw("GET", "/api/v1/sessions", null, Map.of())).path("data").size();
+
+        Run replay = admin.runs().await(admin.runs().replay(run, ReplayRequest.strict()).id(), Duration.ofSeconds(30));
+        assertThat(replay.status()).as("%s", replay.error()).isEqualTo("succeeded");
+        assertThat(replay.output()).isEqualTo(original.output());
+        assertThat(ok(admin.raw("GET", "/api/v1/sessions", null, Map.of())).path("data").size()).isEqualTo(sessions);
+        assertThat(admin.runs().recording(replay.id()).calls()).singleElement().satisfies(call -> assertThat(call.replayed()).isTrue());
     }
 
     @Test

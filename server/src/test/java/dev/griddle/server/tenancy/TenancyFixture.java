@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -201,6 +202,9 @@ public final class TenancyFixture {
         String experiment = id(post("/api/v1/experiments", "{\"dataset_id\": \"" + datasetId + "\", \"runner_id\": \"" + runner
                 + "\", \"version\": 1}"));
         post("/api/v1/experiments/" + experiment + "/cancel", null);
+        // a case run started before the cancel ends asynchronously: wait until none is live
+        await(() -> http.ok(adminA, "GET", "/api/v1/runs?trigger_type=experiment&runner_id=" + runner + "&per_page=100", null).path("data"),
+                runs -> runs.valueStream().allMatch(r -> Set.of("succeeded", "failed", "cancelled").contains(r.path("status").asString())));
         this.experiment = experiment;
         matrix.variable("/api/v1/datasets/{id}", datasetId).variable("/api/v1/datasets/{id}/cases/{caseId}", caseId)
                 .variable("/api/v1/experiments/{id}", experiment)

@@ -91,6 +91,18 @@ public final class TriggerModels {
             String lastError, Instant nextAttemptAt, Instant createdAt, Instant deliveredAt) {
     }
 
+    /**
+     * An organization-level subscription to events that belong to no runner ({@code session.*},
+     * {@code session.failed}, ...); {@code signingSecret} only in the create response.
+     */
+    public record Subscription(UUID id, String url, List<String> events, String signatureScheme, String signingSecret, Instant createdAt) {
+    }
+
+    /** One delivery of a subscription's event. */
+    public record SubscriptionDelivery(UUID id, String event, String status, int attempts, Integer responseStatus, String lastError,
+            Instant nextAttemptAt, tools.jackson.databind.JsonNode payload, Instant createdAt, Instant deliveredAt) {
+    }
+
     /** The result of {@code POST /api/v1/apply}: what was (or, in a dry run, would be) created, updated, left unchanged. */
     public record ApplyResult(boolean dryRun, List<Applied> created, List<Applied> updated, List<Applied> unchanged, List<Warning> warnings) {
     }

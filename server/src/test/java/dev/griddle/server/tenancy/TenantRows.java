@@ -25,7 +25,7 @@ public final class TenantRows implements TenancyMatrix.Rows {
 
     /** Tables only background jobs write (rollups for analytics, export cursors, the flyway history). */
     static final Set<String> BACKGROUND_TABLES = Set.of("flyway_schema_history", "trace_cursors", "run_rollups", "duration_rollups",
-            "step_rollups", "model_rollups");
+            "step_rollups", "model_rollups", "trigger_rollups");
 
     private final JdbcClient jdbc;
     private final UUID orgId;

@@ -70,7 +70,7 @@ class AnalyticsBenchmarkTest extends TraceApiTest {
         tx.executeWithoutResult(s -> {
             jdbc.sql("update trace_cursors set at = '1970-01-01T00:00:00Z', run_id = :zero where name = 'rollup'").param("zero", TraceCursors.ZERO)
                     .update();
-            for (String table : new String[] {"run_rollups", "duration_rollups", "step_rollups", "model_rollups"}) {
+            for (String table : new String[] {"run_rollups", "duration_rollups", "step_rollups", "model_rollups", "trigger_rollups"}) {
                 jdbc.sql("delete from " + table).update();
             }
         });

@@ -6,6 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import dev.griddle.sdk.GriddleClient;
 import dev.griddle.sdk.Models.CreateKey;
+import dev.griddle.sdk.PageRequest;
+import dev.griddle.sdk.TriggerModels.NotificationInput;
+import dev.griddle.sdk.TriggerModels.Subscription;
+import dev.griddle.sdk.TriggerModels.SubscriptionDelivery;
 import dev.griddle.sdk.RawResponse;
 import dev.griddle.server.ApiTest;
 import java.net.InetSocketAddress;
@@ -78,18 +82,16 @@ class SessionSubscriptionApiTest extends ApiTest {
     @Test
     void sessionEventsReachTheSubscribersSignedAndFiltered() {
         GriddleClient admin = newOrg();
-        JsonNode all = ok(post(admin, "/api/v1/notifications/subscriptions",
-                "{\"url\": \"" + url("/all") + "\", \"events\": [\"session.*\"]}"));
-        String secret = all.path("signing_secret").asString();
+        Subscription all = admin.notifications().subscribe(new NotificationInput(url("/all"), List.of("session.*")));
+        String secret = all.signingSecret();
         assertThat(secret).startsWith("whsec_");
-        assertThat(all.path("signature_scheme").asString()).isEqualTo("standard");
-        String allId = all.path("id").asString();
-        JsonNode failedOnly = ok(post(admin, "/api/v1/notifications/subscriptions",
-                "{\"url\": \"" + url("/failed") + "\", \"events\": [\"session.failed\"]}"));
+        assertThat(all.signatureScheme()).isEqualTo("standard");
+        UUID allId = all.id();
+        Subscription failedOnly = admin.notifications().subscribe(new NotificationInput(url("/failed"), List.of("session.failed")));
         // the secret is shown once, and stored sealed
-        JsonNode read = ok(admin.raw("GET", "/api/v1/notifications/subscriptions/" + allId, null, Map.of()));
-        assertThat(read.has("signing_secret")).isFalse();
-        assertThat(ok(admin.raw("GET", "/api/v1/notifications/subscriptions", null, Map.of())).path("meta").path("total").asInt()).isEqualTo(2);
+        assertThat(admin.notifications().subscription(allId).signingSecret()).isNull();
+        assertThat(ok(admin.raw("GET", "/api/v1/notifications/subscriptions/" + allId, null, Map.of())).has("signing_secret")).isFalse();
+        assertThat(admin.notifications().subscriptions(PageRequest.first()).meta().total()).isEqualTo(2);
 
         // a session goes pending, starting, running and failed on a host played by the test
         GriddleClient worker = client(admin.keys().create(CreateKey.of("w", "worker")).secret());
@@ -121,19 +123,19 @@ class SessionSubscriptionApiTest extends ApiTest {
         assertThat(failed.path("template").asString()).isEqualTo("agent");
         assertThat(failed.path("worker_id").asString()).isEqualTo(host);
         assertThat(at("/failed").getFirst().webhookSignature()).isEqualTo(TriggerNotificationApiTest.standardSignature(
-                failedOnly.path("signing_secret").asString(), at("/failed").getFirst().webhookId(), at("/failed").getFirst().webhookTimestamp(),
+                failedOnly.signingSecret(), at("/failed").getFirst().webhookId(), at("/failed").getFirst().webhookTimestamp(),
                 at("/failed").getFirst().body()));
 
         // the delivery log
-        JsonNode log = await().atMost(Duration.ofSeconds(10)).until(
-                () -> ok(admin.raw("GET", "/api/v1/notifications/subscriptions/" + allId + "/deliveries", null, Map.of())),
-                l -> l.path("data").size() == 4 && l.path("data").valueStream().allMatch(d -> d.path("status").asString().equals("delivered")));
-        assertThat(log.path("data").get(0).path("attempts").asInt()).isEqualTo(1);
-        assertThat(log.path("data").get(0).path("response_status").asInt()).isEqualTo(204);
-        assertThat(log.path("data").valueStream().map(d -> d.path("id").asString()).toList()).containsAll(at("/all").stream().map(Received::webhookId).toList());
+        List<SubscriptionDelivery> log = await().atMost(Duration.ofSeconds(10)).until(
+                () -> admin.notifications().subscriptionDeliveries(allId, PageRequest.first()).data(),
+                l -> l.size() == 4 && l.stream().allMatch(d -> d.status().equals("delivered")));
+        assertThat(log.getFirst().attempts()).isEqualTo(1);
+        assertThat(log.getFirst().responseStatus()).isEqualTo(204);
+        assertThat(log.stream().map(d -> d.id().toString()).toList()).containsAll(at("/all").stream().map(Received::webhookId).toList());
 
         // deleted: no more deliveries, and gone
-        assertThat(admin.raw("DELETE", "/api/v1/notifications/subscriptions/" + allId, null, Map.of()).status()).isEqualTo(204);
+        admin.notifications().unsubscribe(allId);
         assertThat(admin.raw("GET", "/api/v1/notifications/subscriptions/" + allId, null, Map.of()).status()).isEqualTo(404);
     }
 

@@ -49,14 +49,14 @@ class SessionProtocolController implements SmartLifecycle {
     record ReportAnswer(List<UUID> lost) {
     }
 
-    private final Sessions sessions;
+    private final SessionProtocol protocol;
     private final SessionHosts hosts;
     private final WorkerProperties workerProps;
     private final Clock clock;
     private volatile boolean running;
 
-    SessionProtocolController(Sessions sessions, SessionHosts hosts, WorkerProperties workerProps, Clock clock) {
-        this.sessions = sessions;
+    SessionProtocolController(SessionProtocol protocol, SessionHosts hosts, WorkerProperties workerProps, Clock clock) {
+        this.protocol = protocol;
         this.hosts = hosts;
         this.workerProps = workerProps;
         this.clock = clock;
@@ -94,8 +94,8 @@ class SessionProtocolController implements SmartLifecycle {
         }
         errors.throwIfAny();
         requireWorker(caller, id);
-        List<Sessions.Lease> leases = held.stream().map(h -> new Sessions.Lease(h.id(), h.leaseToken())).toList();
-        Sessions.PollAnswer answer = sessions.poll(caller.orgId(), ProjectScope.of(caller.projectIds()), id, leases,
+        List<SessionProtocol.Lease> leases = held.stream().map(h -> new SessionProtocol.Lease(h.id(), h.leaseToken())).toList();
+        SessionProtocol.PollAnswer answer = protocol.poll(caller.orgId(), ProjectScope.of(caller.projectIds()), id, leases,
                 Math.min(waitMs, workerProps.maxClaimWait().toMillis()), () -> running);
         return new PollAnswer(answer.commands(), answer.lost());
     }
@@ -120,7 +120,7 @@ class SessionProtocolController implements SmartLifecycle {
         requireWorker(caller, id);
         List<UUID> lost = new ArrayList<>();
         for (SessionReport r : reports) {
-            if (!sessions.report(caller.orgId(), ProjectScope.of(caller.projectIds()), id, r.sessionId(), r.leaseToken(), r.events())) {
+            if (!protocol.report(caller.orgId(), ProjectScope.of(caller.projectIds()), id, r.sessionId(), r.leaseToken(), r.events())) {
                 lost.add(r.sessionId());
             }
         }

@@ -114,12 +114,13 @@ class RunFlowTest extends ApiTest {
                   - id: flaky
                     type: http
                     with: {method: GET, url: "%s"}
-                    retry: {max_attempts: 2, initial_interval_ms: 10}
+                    retry: {max_attempts: 2, initial_interval_ms: 500}
                   - id: notfound
                     type: http
                     with: {method: GET, url: "%s"}
                     retry: {max_attempts: 5, initial_interval_ms: 10}
                 """.formatted(echo.url("/flaky/5/b"), echo.url("/status/404")));
+        // flaky's retry waits 500 ms, so the run cannot fail on it before notfound (started beside it) was called
         Run run = runToEnd(c, r.id(), null);
         assertThat(run.status()).isEqualTo("failed");
         assertThat(echo.count("/status/404")).isEqualTo(1);

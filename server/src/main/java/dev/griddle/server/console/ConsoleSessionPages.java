@@ -1,7 +1,9 @@
 package dev.griddle.server.console;
 
+import dev.griddle.server.engine.Wakeups;
 import dev.griddle.server.session.Session;
 import dev.griddle.server.session.SessionController;
+import dev.griddle.server.session.SessionProperties;
 import dev.griddle.server.session.SessionStore;
 import dev.griddle.server.web.ApiException;
 import dev.griddle.server.web.Caller;
@@ -18,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -44,7 +48,6 @@ public class ConsoleSessionPages {
     /** A session's page shows at most this many timeline events; a link pages on to the next ones. */
     static final int TIMELINE = 1000;
     private static final Duration MAX_STREAM = Duration.ofHours(1);
-    private static final Duration STREAM_POLL = Duration.ofMillis(500);
 
     /** A timeline entry as the page shows it: seq, type, time, and one line of text. */
     public record Line(long seq, String type, String at, String text, String stream) {
@@ -56,9 +59,14 @@ public class ConsoleSessionPages {
     private final EventStreams streams;
     private final java.time.Duration keepAlive;
     private final int pageSize;
+    private final Wakeups wakeups;
+    /** How long the page's stream waits for news before it looks anyway (another node's events). */
+    private final Duration fallbackPoll;
 
     ConsoleSessionPages(ConsolePages pages, SessionController sessions, WorkerController workers, EventStreams streams,
-            dev.griddle.server.GriddleProperties griddle, ConsoleProperties props) {
+            dev.griddle.server.GriddleProperties griddle, ConsoleProperties props, Wakeups wakeups, SessionProperties sessionProps) {
+        this.wakeups = wakeups;
+        this.fallbackPoll = sessionProps.streamFallbackPoll();
         this.pages = pages;
         this.sessions = sessions;
         this.workers = workers;
@@ -123,7 +131,15 @@ public class ConsoleSessionPages {
         sessions.events(caller, id, seen, "1"); // the API's own check of the cursor: 422 when it is not one
         long cursor = seen == null || seen.isBlank() ? 0 : Long.parseLong(seen.strip());
         SseEmitter emitter = streams.open(caller, MAX_STREAM);
-        Thread.ofVirtual().name("console-session-sse-" + id).start(() -> pump(caller, id, first.status(), cursor, emitter));
+        Semaphore news = new Semaphore(0);
+        AutoCloseable subscription = wakeups.onSessionEvents(id, news::release);
+        Thread.ofVirtual().name("console-session-sse-" + id).start(() -> {
+            try (subscription) {
+                pump(caller, id, first.status(), cursor, emitter, news);
+            } catch (Exception e) {
+                emitter.completeWithError(e);
+            }
+        });
         return emitter;
     }
 
@@ -186,7 +202,8 @@ public class ConsoleSessionPages {
         return model;
     }
 
-    private void pump(Caller caller, UUID id, String status, long seenSeq, SseEmitter emitter) {
+    /** Tells the page each time the session has news: woken by {@code news} (the session's events committed), else every {@link #fallbackPoll}. */
+    private void pump(Caller caller, UUID id, String status, long seenSeq, SseEmitter emitter, Semaphore news) {
         java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
         emitter.onCompletion(() -> ended.set(true));
         long seen = seenSeq;
@@ -195,6 +212,7 @@ public class ConsoleSessionPages {
         try {
             long deadline = System.nanoTime() + MAX_STREAM.toNanos();
             while (System.nanoTime() < deadline && !ended.get()) {
+                news.drainPermits(); // what commits from here on wakes the wait below
                 Session now = sessions.get(caller, id);
                 List<SessionStore.Event> fresh = sessions.events(caller, id, Long.toString(seen), "1000").data();
                 if (!fresh.isEmpty() || !now.status().equals(lastStatus)) {
@@ -210,7 +228,7 @@ public class ConsoleSessionPages {
                     emitter.send(SseEmitter.event().comment("keep-alive"));
                     lastSent = System.nanoTime();
                 }
-                Thread.sleep(STREAM_POLL.toMillis());
+                news.tryAcquire(fallbackPoll.toMillis(), TimeUnit.MILLISECONDS);
             }
             emitter.complete();
         } catch (IOException | IllegalStateException e) {

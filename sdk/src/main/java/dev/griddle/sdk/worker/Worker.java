@@ -39,7 +39,6 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Worker implements AutoCloseable {
 
     private static final Logger log = Logger.getLogger(Worker.class.getName());
-    private static final Duration REPORT_PATIENCE = Duration.ofMinutes(5);
 
     private final Builder config;
     private final WorkerHttp http;
@@ -196,50 +195,13 @@ public final class Worker implements AutoCloseable {
 
     private void run(JsonNode task, TaskContext context) {
         UUID taskId = context.taskId();
-        TaskLease lease = new TaskLease(http, task, context, () -> {
-            Running r = running.get(taskId);
-            if (r != null) {
-                r.thread().interrupt();
-            }
-        });
-        Thread keeper = Thread.ofVirtual().name("griddle-lease-" + taskId).start(lease::keep);
         try {
-            TaskHandler handler = config.handlers.get(context.taskType());
-            ObjectNode report;
-            String verb;
-            try {
-                if (handler == null) {
-                    throw new TaskFailure("this worker has no handler for task type '" + context.taskType() + "'", true);
+            new TaskRun(http, config.handlers, task, context, () -> {
+                Running r = running.get(taskId);
+                if (r != null) {
+                    r.thread().interrupt();
                 }
-                JsonNode output = handler.handle(task.path("input"), context);
-                report = JsonNodeFactory.instance.objectNode().set("output", output);
-                verb = "complete";
-            } catch (TaskFailure e) {
-                report = failure(e.getMessage(), e.retryable());
-                verb = "fail";
-            } catch (InterruptedException e) {
-                log.info(() -> "Task " + taskId + " was called off; not reporting it");
-                return;
-            } catch (Exception e) {
-                report = failure(e.getClass().getSimpleName() + ": " + e.getMessage(), true);
-                verb = "fail";
-            }
-            context.markHandled();
-            keeper.join();
-            if (context.leaseLost()) {
-                log.warning(() -> "Lease on task " + taskId + " was lost while it ran; dropping its result");
-                return;
-            }
-            lease.flushLogs();
-            report.put("lease_token", context.leaseToken());
-            RawResponse response = http.post("/api/v1/tasks/" + taskId + "/" + verb, report, REPORT_PATIENCE, () -> true);
-            if (response == null) {
-                log.warning(() -> "Could not report task " + taskId + "; its lease will expire and it will run again");
-            } else if (response.status() == 409) {
-                log.warning(() -> "Task " + taskId + ": the server refused the report (lease lost): " + response.body());
-            } else if (response.status() >= 300) {
-                log.warning(() -> "Task " + taskId + ": report answered " + response.status() + " " + response.body());
-            }
+            }).handleAndReport();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -247,12 +209,6 @@ public final class Worker implements AutoCloseable {
             running.remove(taskId);
             slots.release();
         }
-    }
-
-    private static ObjectNode failure(String message, boolean retryable) {
-        ObjectNode report = JsonNodeFactory.instance.objectNode();
-        report.putObject("error").put("message", message == null ? "failed" : message).put("retryable", retryable);
-        return report;
     }
 
     private void heartbeatLoop() {
